@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EcosystemConfig(AppConfig):
+    name = "ecosystem"
+    verbose_name = _("Directory core")
+
+    def ready(self):
+        from ecosystem import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ecosystem import seeding
+
+
+class Command(BaseCommand):
+    help = "Load the ecosystem's seed data (organizations, programmes, sites, events...)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file", type=Path, default=seeding.SEED_FILE, help="YAML seed file to load."
+        )
+
+    def handle(self, *args, file, verbosity, **options):
+        try:
+            data = seeding.read(file)
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
+        with tqdm(
+            total=seeding.count_records(data),
+            desc="Seeding",
+            unit="record",
+            disable=verbosity == 0,
+            file=self.stderr._out,
+        ) as bar:
+            try:
+                counts = seeding.Loader(data, tick=bar.update).run()
+            except seeding.SeedError as error:
+                raise CommandError(str(error)) from error
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}:"))
+            for (kind, action), count in sorted(counts.items()):
+                self.stdout.write(f"  {kind}: {count} {action}")

@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from ecosystem import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
+    path("organizations/", include("members.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("events/", include("events.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.admin import PublishableAdmin
+from events.models import Event, EventRole, EventSeries
+from programmes.admin import PERIOD_FIELDS
+
+
+class EventRoleInline(admin.TabularInline):
+    model = EventRole
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "acronym", "slug", "website"]
+    search_fields = ["slug", "name_en", "name_fr", "acronym"]
+    autocomplete_fields = ["countries", "sources"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Event)
+class EventAdmin(PublishableAdmin):
+    list_display = ["__str__", "kind", "period", "city", "country", "status", "publication_status"]
+    list_select_related = ["country"]
+    list_filter = [
+        "kind",
+        "status",
+        *PublishableAdmin.list_filter,
+        ("series", admin.RelatedOnlyFieldListFilter),
+    ]
+    autocomplete_fields = [*PublishableAdmin.autocomplete_fields, "series", "programme", "country"]
+    date_hierarchy = "start"
+    fieldsets = [
+        PublishableAdmin.identity_fieldset,
+        (
+            _("Event"),
+            {
+                "fields": [
+                    "kind",
+                    "status",
+                    "series",
+                    "programme",
+                    *PERIOD_FIELDS,
+                    ("venue", "city", "country"),
+                    "online",
+                ]
+            },
+        ),
+        PublishableAdmin.text_fieldset,
+        PublishableAdmin.where_fieldset,
+        PublishableAdmin.provenance_fieldset,
+    ]
+    inlines = [EventRoleInline]
+
+    @admin.display(description=_("dates"), ordering="start")
+    def period(self, obj):
+        return obj.period
+
+
+@admin.register(EventRole)
+class EventRoleAdmin(admin.ModelAdmin):
+    list_display = ["organization", "role", "event"]
+    list_select_related = ["organization", "event"]
+    list_filter = ["role", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "organization__name_en",
+        "organization__name_fr",
+        "organization__acronym",
+        "event__name_en",
+        "event__name_fr",
+    ]
+    autocomplete_fields = ["organization", "event"]

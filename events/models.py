@@ -1,0 +1,177 @@
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.dates import PartialDateField
+from ecosystem.models import (
+    Country,
+    Period,
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    Source,
+    Translated,
+)
+from members.models import Organization
+from programmes.models import Programme
+
+
+class EventSeries(models.Model):
+    """A recurring event (SIPEN, VivaTech, GITEX) whose editions are Events."""
+
+    slug = models.SlugField(_("slug"), max_length=80, db_index=False)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=400, blank=True)
+    summary_fr = models.CharField(_("summary (French)"), max_length=400, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="event_series"
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="event_series"
+    )
+
+    name = Translated(_("name"))
+    summary = Translated(_("summary"))
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        constraints = [models.UniqueConstraint(fields=["slug"], name="event_series_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    TRADE_SHOW = "trade_show", _("trade show")
+    CONFERENCE = "conference", _("conference")
+    CONSULTATION = "consultation", _("consultation")
+    STUDY_VISIT = "study_visit", _("study visit")
+    TRAINING = "training", _("training")
+    MISSION = "mission", _("mission")
+    MEETUP = "meetup", _("meetup")
+
+
+class EventStatus(models.TextChoices):
+    ANNOUNCED = "announced", _("announced")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class EventQuerySet(PublishableQuerySet):
+    def upcoming(self, today=None):
+        return self.filter(start__gte=today or timezone.localdate())
+
+    def past(self, today=None):
+        return self.filter(start__lt=today or timezone.localdate())
+
+    def for_list(self):
+        return self.select_related("series", "country").prefetch_related("countries", "sectors")
+
+    def for_detail(self):
+        """Everything an event's page shows, in a fixed number of queries."""
+        return (
+            self.for_list()
+            .select_related("programme")
+            .prefetch_related(
+                "sources",
+                Prefetch(
+                    "roles",
+                    EventRole.objects.filter(
+                        organization__publication_status=PublicationStatus.PUBLISHED
+                    ).select_related("organization"),
+                ),
+            )
+        )
+
+
+class Event(Publishable, Period):
+    # Every event has at least a known year; the end stays optional.
+    start = PartialDateField(_("start"), precision_field="start_precision", null=False, blank=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    series = models.ForeignKey(
+        EventSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country where held"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events_held",
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.ANNOUNCED
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        ordering = ["-start", "slug"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [*Publishable.Meta.constraints, *Period.Meta.constraints]
+        indexes = [models.Index(fields=["start"], name="event_start")]
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+
+class EventRoleKind(models.TextChoices):
+    ORGANIZER = "organizer", _("organizer")
+    CO_ORGANIZER = "co_organizer", _("co-organizer")
+    HOST = "host", _("host")
+    SPONSOR = "sponsor", _("sponsor")
+    EXHIBITOR = "exhibitor", _("exhibitor")
+    PARTICIPANT = "participant", _("participant")
+    DELEGATION = "delegation", _("delegation")
+
+
+class EventRole(models.Model):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="event_roles",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
+
+    class Meta:
+        ordering = ["event__slug", "role", "organization__slug"]
+        verbose_name = _("event role")
+        verbose_name_plural = _("event roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization", "role"],
+                name="event_role_unique",
+                violation_error_message=_("This organization already has this role here."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.get_role_display()} – {self.event}"

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.admin import PublishableAdmin
+from members.models import Membership, Organization
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "member"
+    extra = 0
+    autocomplete_fields = ["organization"]
+    verbose_name = _("member of")
+    verbose_name_plural = _("member of")
+
+
+class MembersInline(MembershipInline):
+    fk_name = "organization"
+    autocomplete_fields = ["member"]
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(PublishableAdmin):
+    list_display = ["__str__", "kind", "hq_country", "publication_status", "country_codes"]
+    list_select_related = ["hq_country"]
+    list_filter = ["kind", *PublishableAdmin.list_filter, "hq_country"]
+    autocomplete_fields = [*PublishableAdmin.autocomplete_fields, "hq_country"]
+    fieldsets = [
+        PublishableAdmin.identity_fieldset,
+        (_("Organization"), {"fields": ["kind", "hq_country", "hq_city", "founded"]}),
+        PublishableAdmin.text_fieldset,
+        PublishableAdmin.where_fieldset,
+        PublishableAdmin.provenance_fieldset,
+    ]
+    inlines = [MembershipInline, MembersInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "organization", "period"]
+    list_select_related = ["member", "organization"]
+    list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "member__name_en",
+        "member__name_fr",
+        "member__acronym",
+        "organization__name_en",
+        "organization__name_fr",
+        "organization__acronym",
+    ]
+    autocomplete_fields = ["member", "organization"]

@@ -1,0 +1,146 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.models import (
+    Country,
+    Period,
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    prefixed,
+)
+
+
+class OrganizationKind(models.TextChoices):
+    ASSOCIATION = "association", _("association")
+    INTERNATIONAL_AGENCY = "international_agency", _("international agency")
+    GOVERNMENT = "government", _("government body")
+    FUNDER = "funder", _("funder")
+    NGO = "ngo", _("NGO")
+    TECHNOPARK = "technopark", _("technopark or support centre")
+    SME = "sme", _("SME or start-up")
+    CONSORTIUM = "consortium", _("consortium")
+    OTHER = "other", _("other")
+
+
+class OrganizationQuerySet(PublishableQuerySet):
+    def smes(self):
+        return self.filter(kind=OrganizationKind.SME)
+
+    def support_organizations(self):
+        return self.exclude(kind=OrganizationKind.SME)
+
+    def for_list(self):
+        """What a list row shows: kind, headquarters, countries and sectors."""
+        return self.select_related("hq_country").prefetch_related("countries", "sectors")
+
+    def for_detail(self):
+        """Everything an organization's page shows, in a fixed number of queries. Related
+        records the public may not see (drafts) are left out."""
+        from events.models import EventRole
+        from programmes.models import ProgrammeRole, Site
+
+        published = {"publication_status": PublicationStatus.PUBLISHED}
+        return self.for_list().prefetch_related(
+            "sources",
+            Prefetch(
+                "memberships",
+                Membership.objects.filter(**prefixed("organization", published)).select_related(
+                    "organization"
+                ),
+            ),
+            Prefetch(
+                "members",
+                Membership.objects.filter(**prefixed("member", published)).select_related("member"),
+            ),
+            Prefetch(
+                "programme_roles",
+                ProgrammeRole.objects.filter(**prefixed("programme", published)).select_related(
+                    "programme"
+                ),
+            ),
+            Prefetch(
+                "event_roles",
+                EventRole.objects.filter(**prefixed("event", published)).select_related("event"),
+            ),
+            Prefetch(
+                "hosted_sites",
+                Site.objects.filter(**prefixed("programme", published)).select_related("programme"),
+            ),
+        )
+
+
+class Organization(Publishable):
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganizationKind.choices)
+    hq_country = models.ForeignKey(
+        Country,
+        verbose_name=_("headquarters country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headquartered",
+    )
+    hq_city = models.CharField(_("headquarters city"), max_length=100, blank=True)
+    founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(founded__isnull=True) | Q(founded__gte=1800, founded__lte=2100),
+                name="organization_founded_plausible",
+                violation_error_message=_("The founding year must be between 1800 and 2100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "publication_status"], name="org_kind_status")]
+
+    def get_absolute_url(self):
+        return reverse("members:organization-detail", kwargs={"slug": self.slug})
+
+
+class Membership(Period):
+    """`member` belongs to `organization` (an association, a consortium, a network)."""
+
+    member = models.ForeignKey(
+        Organization,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("member of"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+
+    class Meta:
+        ordering = ["organization__slug", "member__slug"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            *Period.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["member", "organization"], name="membership_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(member=F("organization")),
+                name="membership_not_of_itself",
+                violation_error_message=_("An organization cannot be a member of itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.organization}"
+
+    def clean(self):
+        super().clean()
+        if self.member_id and self.member_id == self.organization_id:
+            raise ValidationError(_("An organization cannot be a member of itself."))

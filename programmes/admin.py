@@ -1,0 +1,129 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.admin import PublishableAdmin
+from programmes.models import Indicator, Programme, ProgrammeRole, Site
+
+PERIOD_FIELDS = [("start", "start_precision"), ("end", "end_precision")]
+
+
+class ProgrammeRoleInline(admin.TabularInline):
+    model = ProgrammeRole
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class SiteInline(admin.StackedInline):
+    model = Site
+    extra = 0
+    autocomplete_fields = ["host", "country"]
+    fields = [
+        ("name", "status"),
+        ("host", "city", "country"),
+        ("latitude", "longitude"),
+        ("opened", "opened_precision"),
+        ("note_en", "note_fr"),
+    ]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [
+        "label_en",
+        "label_fr",
+        "qualifier",
+        "value",
+        "unit_en",
+        "unit_fr",
+        "as_of",
+        "as_of_precision",
+        "source",
+    ]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublishableAdmin):
+    list_display = [
+        "__str__",
+        "parent",
+        "period",
+        "status_display",
+        "publication_status",
+        "country_codes",
+    ]
+    list_select_related = ["parent"]
+    list_filter = [*PublishableAdmin.list_filter, ("parent", admin.RelatedOnlyFieldListFilter)]
+    autocomplete_fields = [*PublishableAdmin.autocomplete_fields, "parent"]
+    date_hierarchy = "start"
+    fieldsets = [
+        PublishableAdmin.identity_fieldset,
+        (
+            _("Programme"),
+            {
+                "fields": [
+                    "parent",
+                    *PERIOD_FIELDS,
+                    ("budget_amount", "budget_currency", "budget_qualifier"),
+                    "objectives_en",
+                    "objectives_fr",
+                ]
+            },
+        ),
+        PublishableAdmin.text_fieldset,
+        PublishableAdmin.where_fieldset,
+        PublishableAdmin.provenance_fieldset,
+    ]
+    inlines = [ProgrammeRoleInline, SiteInline, IndicatorInline]
+
+    @admin.display(description=_("dates"), ordering="start")
+    def period(self, obj):
+        return obj.period
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        return obj.get_status_display()
+
+
+@admin.register(ProgrammeRole)
+class ProgrammeRoleAdmin(admin.ModelAdmin):
+    list_display = ["organization", "role", "programme"]
+    list_select_related = ["organization", "programme"]
+    list_filter = ["role", ("programme", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "organization__name_en",
+        "organization__name_fr",
+        "organization__acronym",
+        "programme__name_en",
+        "programme__name_fr",
+        "programme__acronym",
+    ]
+    autocomplete_fields = ["organization", "programme"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "host", "city", "country", "status", "opened_display"]
+    list_select_related = ["programme", "host", "country"]
+    list_filter = ["status", "country", ("programme", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "city", "host__name_en", "host__name_fr", "host__acronym"]
+    autocomplete_fields = ["programme", "host", "country"]
+    date_hierarchy = "opened"
+
+    @admin.display(description=_("opened"), ordering="opened")
+    def opened_display(self, obj):
+        return obj.opened_display
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["label_en", "qualifier", "value", "unit_en", "programme", "as_of_display"]
+    list_select_related = ["programme"]
+    list_filter = ["qualifier", ("programme", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["label_en", "label_fr", "programme__name_en", "programme__acronym"]
+    autocomplete_fields = ["programme", "source"]
+
+    @admin.display(description=_("as of"), ordering="as_of")
+    def as_of_display(self, obj):
+        return obj.as_of_display

@@ -1,0 +1,310 @@
+import datetime
+
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.dates import PartialDateField, PrecisionField, format_partial
+from ecosystem.models import (
+    Country,
+    Period,
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    Source,
+    Translated,
+    non_negative,
+    prefixed,
+)
+from members.models import Organization
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    ABOUT = "about", _("about")
+    TARGET = "target", _("target")
+
+
+class ProgrammeStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    """The status is never stored: it follows from the dates and today. Starts are the
+    first day and ends the last day of their period, so these are plain comparisons."""
+
+    def with_status(self, status, today=None):
+        today = today or timezone.localdate()
+        conditions = {
+            ProgrammeStatus.PLANNED: Q(start__gt=today),
+            ProgrammeStatus.ACTIVE: Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today)),
+            ProgrammeStatus.CLOSED: Q(end__lt=today),
+        }
+        return self.filter(conditions[status])
+
+    def active_in(self, year):
+        """Programmes running at some point of that year."""
+        return self.filter(
+            Q(start__lte=datetime.date(year, 12, 31)),
+            Q(end__isnull=True) | Q(end__gte=datetime.date(year, 1, 1)),
+        )
+
+    def for_list(self):
+        return self.select_related("parent").prefetch_related("countries", "sectors")
+
+    def for_detail(self):
+        """Everything a programme's page shows, in a fixed number of queries. Related
+        records the public may not see (drafts) are left out."""
+        from events.models import Event
+
+        published = {"publication_status": PublicationStatus.PUBLISHED}
+        return self.for_list().prefetch_related(
+            "sources",
+            Prefetch("children", Programme.objects.published()),
+            Prefetch(
+                "roles",
+                ProgrammeRole.objects.filter(**prefixed("organization", published)).select_related(
+                    "organization"
+                ),
+            ),
+            Prefetch("sites", Site.objects.select_related("host", "country")),
+            Prefetch("indicators", Indicator.objects.select_related("source")),
+            Prefetch("events", Event.objects.published()),
+        )
+
+
+class Programme(Publishable, Period):
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The programme this is a phase or component of (NTF V is a phase of NTF)."),
+    )
+    objectives_en = models.TextField(_("objectives (English)"), blank=True)
+    objectives_fr = models.TextField(_("objectives (French)"), blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    budget_currency = models.CharField(
+        _("budget currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. EUR")
+    )
+    budget_qualifier = models.CharField(
+        _("budget qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+
+    objectives = Translated(_("objectives"))
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            *Publishable.Meta.constraints,
+            *Period.Meta.constraints,
+            non_negative("budget_amount", "programme_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | ~Q(budget_currency=""),
+                name="programme_budget_has_currency",
+                violation_error_message=_("A budget needs its currency."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="programme_not_own_parent",
+                violation_error_message=_("A programme cannot be part of itself."),
+            ),
+        ]
+        indexes = [models.Index(fields=["start", "end"], name="programme_period")]
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
+
+    def status_on(self, today):
+        if self.start and self.start > today:
+            return ProgrammeStatus.PLANNED
+        if self.end and self.end < today:
+            return ProgrammeStatus.CLOSED
+        if self.start:
+            return ProgrammeStatus.ACTIVE
+        return None  # dates unknown: the directory does not guess
+
+    @property
+    def status(self):
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self):
+        status = self.status
+        return ProgrammeStatus(status).label if status else _("dates unknown")
+
+    def save(self, *args, **kwargs):
+        self.budget_currency = self.budget_currency.upper()
+        super().save(*args, **kwargs)
+
+
+class ProgrammeRoleKind(models.TextChoices):
+    # IATI participating-organisation roles, then the directory's own.
+    FUNDING = "funding", _("funding")
+    ACCOUNTABLE = "accountable", _("accountable")
+    EXTENDING = "extending", _("extending")
+    IMPLEMENTING = "implementing", _("implementing")
+    PARTNER = "partner", _("partner")
+    HOST = "host", _("host")
+    BENEFICIARY = "beneficiary", _("beneficiary")
+
+
+class ProgrammeRole(models.Model):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="programme_roles",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ProgrammeRoleKind.choices)
+
+    class Meta:
+        ordering = ["programme__slug", "role", "organization__slug"]
+        verbose_name = _("programme role")
+        verbose_name_plural = _("programme roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organization", "role"],
+                name="programme_role_unique",
+                violation_error_message=_("This organization already has this role here."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.get_role_display()} – {self.programme}"
+
+
+class SiteStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class Site(models.Model):
+    """A place where a programme operates, such as one Hub-IIT."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="sites"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    host = models.ForeignKey(
+        Organization,
+        verbose_name=_("host organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_sites",
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="sites"
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    opened = PartialDateField(_("opening date"), precision_field="opened_precision")
+    opened_precision = PrecisionField(_("precision of the opening date"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=SiteStatus.choices, default=SiteStatus.OPEN
+    )
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
+    note_fr = models.CharField(_("note (French)"), max_length=300, blank=True)
+
+    note = Translated(_("note"))
+
+    class Meta:
+        ordering = ["programme__slug", "country__code", "name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="site_unique_name"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="site_coordinates_valid",
+                violation_error_message=_(
+                    "Give both latitude (−90 to 90) and longitude (−180 to 180), or neither."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def opened_display(self):
+        return format_partial(self.opened, self.opened_precision)
+
+
+class Indicator(models.Model):
+    """A figure a programme reports: "more than 100 MSMEs professionalised"."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_fr = models.CharField(_("label (French)"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
+    unit_fr = models.CharField(_("unit (French)"), max_length=60, blank=True)
+    as_of = PartialDateField(_("as of"), precision_field="as_of_precision")
+    as_of_precision = PrecisionField(_("precision of the date"))
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+
+    label = Translated(_("label"))
+    unit = Translated(_("unit"))
+
+    class Meta:
+        ordering = ["programme__slug", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "label_en"], name="indicator_unique_label"
+            ),
+            non_negative("value", "indicator_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_qualifier_display()} {self.value.normalize():f} {self.label}"
+
+    @property
+    def as_of_display(self):
+        return format_partial(self.as_of, self.as_of_precision)

@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_plain(settings):
+    # Tests render templates without running collectstatic first, and hash passwords fast.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def seeded(django_db_setup, django_db_blocker):
+    """The real seed data, loaded once for the whole session."""
+    with django_db_blocker.unblock():
+        call_command("seed_ecosystem", verbosity=0)
+
+
+@pytest.fixture
+def senegal(db):
+    return factories.CountryFactory(code="SN", region="west_africa")
