@@ -1,8 +1,14 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ecosystem.models import Country, PublicationStatus, Sector, Source
+
+
+class DirectoryAdmin(admin.ModelAdmin):
+    # Staff type "intracen.org": that means https, as Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Country)
@@ -29,7 +35,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(DirectoryAdmin):
     list_display = ["title", "publisher", "author", "language", "published_display"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "publisher", "author", "url", "document"]
@@ -70,7 +76,7 @@ def archive(modeladmin, request, queryset):
     set_publication_status(modeladmin, request, queryset, PublicationStatus.ARCHIVED)
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(DirectoryAdmin):
     """What staff need on every organization, programme and event: find by name in
     either language, filter by status, country and sector, publish in bulk."""
 

@@ -7,6 +7,7 @@ field. Seeded records are published.
 """
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,11 @@ CHILDREN = {
     "programmes": ["roles", "sites", "indicators"],
     "events": ["roles"],
 }
+
+
+def decimal(value):
+    """YAML reads 12.6392 as a float; the database wants the decimal that was written."""
+    return None if value is None else Decimal(str(value))
 
 
 class SeedError(Exception):
@@ -100,6 +106,10 @@ class Loader:
         except model.DoesNotExist:
             self.fail(field, f"no {model._meta.verbose_name} {value!r} in the seed file")
 
+    def optional(self, model, item, field, key="slug"):
+        """The record `item[field]` names, or None when the field is absent."""
+        return self.lookup(model, field, item[field], key) if item.get(field) else None
+
     def lookups(self, model, field, values, key="slug"):
         values = list(values or [])
         found = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": values})}
@@ -163,7 +173,7 @@ class Loader:
         return values, many
 
     def link_parent(self, model, item):
-        parent = self.lookup(model, "parent", item["parent"]) if item.get("parent") else None
+        parent = self.optional(model, item, "parent")
         model.objects.filter(slug=item["slug"]).update(parent=parent)
 
     # Sections ----------------------------------------------------------------------
@@ -186,11 +196,7 @@ class Loader:
             hq_city=item.get("hq_city") or "",
             founded=item.get("founded"),
         )
-        values["hq_country"] = (
-            self.lookup(Country, "hq_country", item["hq_country"], key="code")
-            if item.get("hq_country")
-            else None
-        )
+        values["hq_country"] = self.optional(Country, item, "hq_country", key="code")
         self.save(Organization, {"slug": item["slug"]}, values, many)
 
     def load_membership(self, member_slug, item):
@@ -228,13 +234,11 @@ class Loader:
             values = self.text(site, "city", "note_en", "note_fr")
             values.update(self.dates(site, "opened"))
             values.update(
-                latitude=site.get("latitude"),
-                longitude=site.get("longitude"),
+                latitude=decimal(site.get("latitude")),
+                longitude=decimal(site.get("longitude")),
                 status=site.get("status", "open"),
             )
-            values["host"] = (
-                self.lookup(Organization, "host", site["host"]) if site.get("host") else None
-            )
+            values["host"] = self.optional(Organization, site, "host")
             values["country"] = self.lookup(Country, "country", site.get("country"), key="code")
             self.save(Site, {"programme": programme, "name": site["name"]}, values)
             self.tick()
@@ -243,13 +247,9 @@ class Loader:
             values = self.text(indicator, "label_fr", "unit_en", "unit_fr")
             values.update(self.dates(indicator, "as_of"))
             values.update(
-                value=indicator.get("value"), qualifier=indicator.get("qualifier", "exact")
+                value=decimal(indicator.get("value")), qualifier=indicator.get("qualifier", "exact")
             )
-            values["source"] = (
-                self.lookup(Source, "source", indicator["source"])
-                if indicator.get("source")
-                else None
-            )
+            values["source"] = self.optional(Source, indicator, "source")
             self.save(
                 Indicator, {"programme": programme, "label_en": indicator["label_en"]}, values
             )
@@ -276,19 +276,9 @@ class Loader:
             online=bool(item.get("online")),
             status=item.get("status", "announced"),
         )
-        values["series"] = (
-            self.lookup(EventSeries, "series", item["series"]) if item.get("series") else None
-        )
-        values["programme"] = (
-            self.lookup(Programme, "programme", item["programme"])
-            if item.get("programme")
-            else None
-        )
-        values["country"] = (
-            self.lookup(Country, "country", item["country"], key="code")
-            if item.get("country")
-            else None
-        )
+        values["series"] = self.optional(EventSeries, item, "series")
+        values["programme"] = self.optional(Programme, item, "programme")
+        values["country"] = self.optional(Country, item, "country", key="code")
         event = self.save(Event, {"slug": item["slug"]}, values, many)
         for role in item.get("roles") or []:
             self.where = f"events {item['slug']!r} roles"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.admin import PublishableAdmin
+from ecosystem.admin import DirectoryAdmin, PublishableAdmin
 from events.models import Event, EventRole, EventSeries
 from programmes.admin import PERIOD_FIELDS
 
@@ -13,7 +13,7 @@ class EventRoleInline(admin.TabularInline):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(admin.ModelAdmin):
+class EventSeriesAdmin(DirectoryAdmin):
     list_display = ["name_en", "acronym", "slug", "website"]
     search_fields = ["slug", "name_en", "name_fr", "acronym"]
     autocomplete_fields = ["countries", "sources"]

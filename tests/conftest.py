@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from tests import factories
@@ -11,7 +12,11 @@ def _fast_and_plain(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Content types are cached per process: clear them so that query counts do not
+    # depend on which test ran first.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecosystem.settings import production_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_KEY = "x7$k2!p9@q" * 5
+
+
+def start(command, **env):
+    """Run a Python snippet the way a server would start, with only these variables."""
+    environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
+                   **env}
+    return subprocess.run([sys.executable, "-c", command], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_development_run_needs_nothing():
+    assert production_problems(True, "django-insecure-local", ["*"]) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "hosts", "problem"),
+    [
+        ("django-insecure-local-development-only", ["example.org"], "SECRET_KEY"),
+        ("", ["example.org"], "SECRET_KEY"),
+        ("short", ["example.org"], "SECRET_KEY"),
+        (REAL_KEY, [], "ALLOWED_HOSTS"),
+        (REAL_KEY, ["*"], "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_names_what_is_insecure(key, hosts, problem):
+    problems = production_problems(False, key, hosts)
+    assert len(problems) == 1
+    assert problem in problems[0]
+
+
+def test_a_real_configuration_passes():
+    assert production_problems(False, REAL_KEY, ["directory.example.org"]) == []
+
+
+def test_the_wsgi_server_refuses_to_start_without_a_real_secret_key():
+    result = start("import ecosystem.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "Refusing to start with DEBUG off: SECRET_KEY must be set" in result.stderr
+
+
+def test_the_wsgi_server_starts_when_configured():
+    result = start("import ecosystem.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org",
+                   SECRET_KEY=REAL_KEY)
+    assert result.returncode == 0, result.stderr
+
+
+def test_management_commands_refuse_too():
+    result = start("import sys; from django.core.management import execute_from_command_line;"
+                   "execute_from_command_line(['manage.py', 'check'])", DEBUG="0")
+    assert result.returncode != 0
+    assert "ecosystem.E001" in result.stderr
+
+
+def test_a_malformed_boolean_is_named():
+    result = start("import ecosystem.settings", DEBUG="maybe")
+    assert "DEBUG must be a boolean" in result.stderr
