@@ -49,16 +49,19 @@ class SourceAdmin(DirectoryAdmin):
 
 def set_publication_status(modeladmin, request, queryset, status):
     count = queryset.update(publication_status=status)
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "%(count)d record is now %(status)s.",
-            "%(count)d records are now %(status)s.",
-            count,
-        )
-        % {"count": count, "status": PublicationStatus(status).label},
-        messages.SUCCESS,
-    )
+    # One sentence per action: French agrees the participle with "fiches".
+    message = {
+        PublicationStatus.PUBLISHED: ngettext(
+            "%(count)d record published.", "%(count)d records published.", count
+        ),
+        PublicationStatus.DRAFT: ngettext(
+            "%(count)d record set back to draft.", "%(count)d records set back to draft.", count
+        ),
+        PublicationStatus.ARCHIVED: ngettext(
+            "%(count)d record archived.", "%(count)d records archived.", count
+        ),
+    }[status]
+    modeladmin.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.action(description=_("Publish the selected records"))

@@ -242,7 +242,9 @@ class Publishable(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        if self.acronym and self.acronym not in self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
 
     @property
     def is_published(self):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.dates import PartialDateField
+from ecosystem.dates import PartialDateField, format_partial
 from ecosystem.models import (
     Country,
     Period,
@@ -137,6 +137,13 @@ class Event(Publishable, Period):
 
     def get_absolute_url(self):
         return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def period(self):
+        # An event without an end happened on (or in) its start, not "from" it.
+        if self.end is None:
+            return format_partial(self.start, self.start_precision)
+        return super().period
 
 
 class EventRoleKind(models.TextChoices):

@@ -26,11 +26,10 @@ def staff_client(client, django_user_model):
     return client
 
 
-@pytest.fixture(scope="session")
-def seeded(django_db_setup, django_db_blocker):
-    """The real seed data, loaded once for the whole session."""
-    with django_db_blocker.unblock():
-        call_command("seed_ecosystem", verbosity=0)
+@pytest.fixture
+def seeded(db):
+    """The real seed data (rolled back after each test, like any test data)."""
+    call_command("seed_ecosystem", verbosity=0)
 
 
 @pytest.fixture

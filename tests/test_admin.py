@@ -26,14 +26,19 @@ def ecosystem(n=1):
             2, countries=[senegal], sectors=[sector], hq_country=senegal
         )
         factories.MembershipFactory(member=implementer, organization=funder)
-        programme = factories.ProgrammeFactory(countries=[senegal], sectors=[sector],
-                                               parent=None, start=datetime.date(2021, 7, 1))
+        programme = factories.ProgrammeFactory(
+            countries=[senegal], sectors=[sector], parent=None, start=datetime.date(2021, 7, 1)
+        )
         programme.sources.add(source)
         factories.ProgrammeRoleFactory(programme=programme, organization=funder)
         factories.SiteFactory(programme=programme, host=implementer, country=senegal)
         factories.IndicatorFactory(programme=programme, source=source)
-        event = factories.EventFactory(countries=[senegal], programme=programme,
-                                       series=factories.EventSeriesFactory(), country=senegal)
+        event = factories.EventFactory(
+            countries=[senegal],
+            programme=programme,
+            series=factories.EventSeriesFactory(),
+            country=senegal,
+        )
         factories.EventRoleFactory(event=event, organization=implementer)
         factories.CountryFactory(code=["ML", "BF", "TD", "CI", "GH"][i], region="west_africa")
 
@@ -88,7 +93,9 @@ def test_staff_filter_programmes_by_country(staff_client):
     mali = factories.CountryFactory(code="ML", region="west_africa")
     factories.ProgrammeFactory(name_en="In Mali", countries=[mali])
     factories.ProgrammeFactory(name_en="Elsewhere")
-    response = staff_client.get(admin_url(Programme, "changelist"), {"countries__code__exact": "ML"})
+    response = staff_client.get(
+        admin_url(Programme, "changelist"), {"countries__code__exact": "ML"}
+    )
     assert [p.name_en for p in response.context["cl"].result_list] == ["In Mali"]
 
 
@@ -96,12 +103,21 @@ def test_staff_create_a_programme_with_its_roles(staff_client):
     senegal = factories.CountryFactory(code="SN")
     itc = factories.OrganizationFactory(slug="itc")
     data = {
-        "name_en": "Trust fund", "name_fr": "Fonds fiduciaire", "slug": "trust-fund",
-        "publication_status": "draft", "start": "2021-07-01", "start_precision": "month",
-        "end": "2025-06-01", "end_precision": "month", "budget_qualifier": "exact",
+        "name_en": "Trust fund",
+        "name_fr": "Fonds fiduciaire",
+        "slug": "trust-fund",
+        "publication_status": "draft",
+        "start": "2021-07-01",
+        "start_precision": "month",
+        "end": "2025-06-01",
+        "end_precision": "month",
+        "budget_qualifier": "exact",
         "countries": [senegal.pk],
-        **inline_management("roles", 1), "roles-0-organization": itc.pk, "roles-0-role": "implementing",
-        **inline_management("sites", 0), **inline_management("indicators", 0),
+        **inline_management("roles", 1),
+        "roles-0-organization": itc.pk,
+        "roles-0-role": "implementing",
+        **inline_management("sites", 0),
+        **inline_management("indicators", 0),
     }
     response = staff_client.post(admin_url(Programme, "add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -112,16 +128,27 @@ def test_staff_create_a_programme_with_its_roles(staff_client):
 
 
 def inline_management(prefix, total):
-    return {f"{prefix}-TOTAL_FORMS": total, f"{prefix}-INITIAL_FORMS": 0,
-            f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
 
 
 def test_an_end_before_the_start_is_a_message_not_a_crash(staff_client):
     data = {
-        "name_en": "Backwards", "name_fr": "À rebours", "slug": "backwards",
-        "publication_status": "draft", "start": "2023-01-01", "start_precision": "year",
-        "end": "2018-01-01", "end_precision": "year", "budget_qualifier": "exact",
-        **inline_management("roles", 0), **inline_management("sites", 0),
+        "name_en": "Backwards",
+        "name_fr": "À rebours",
+        "slug": "backwards",
+        "publication_status": "draft",
+        "start": "2023-01-01",
+        "start_precision": "year",
+        "end": "2018-01-01",
+        "end_precision": "year",
+        "budget_qualifier": "exact",
+        **inline_management("roles", 0),
+        **inline_management("sites", 0),
         **inline_management("indicators", 0),
     }
     response = staff_client.post(admin_url(Programme, "add"), data)
@@ -132,9 +159,15 @@ def test_an_end_before_the_start_is_a_message_not_a_crash(staff_client):
 
 def test_a_duplicate_slug_is_a_message_not_a_crash(staff_client):
     factories.OrganizationFactory(slug="optic")
-    data = {"name_en": "OPTIC", "name_fr": "OPTIC", "slug": "optic", "kind": "association",
-            "publication_status": "draft", **inline_management("memberships", 0),
-            **inline_management("members", 0)}
+    data = {
+        "name_en": "OPTIC",
+        "name_fr": "OPTIC",
+        "slug": "optic",
+        "kind": "association",
+        "publication_status": "draft",
+        **inline_management("memberships", 0),
+        **inline_management("members", 0),
+    }
     response = staff_client.post(admin_url(Organization, "add"), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"]
@@ -144,12 +177,15 @@ def test_publish_and_unpublish_in_bulk(staff_client):
     drafts = factories.OrganizationFactory.create_batch(2, publication_status="draft")
     response = staff_client.post(
         admin_url(Organization, "changelist"),
-        {"action": "publish", "_selected_action": [o.pk for o in drafts]}, follow=True,
+        {"action": "publish", "_selected_action": [o.pk for o in drafts]},
+        follow=True,
     )
-    assert "2 fiches sont maintenant publiées." in response.content.decode()
+    assert "2 fiches publiées." in response.content.decode()
     assert Organization.objects.published().count() == 2
-    staff_client.post(admin_url(Organization, "changelist"),
-                      {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+    staff_client.post(
+        admin_url(Organization, "changelist"),
+        {"action": "unpublish", "_selected_action": [drafts[0].pk]},
+    )
     assert Organization.objects.get(pk=drafts[0].pk).publication_status == PublicationStatus.DRAFT
 
 
@@ -157,7 +193,10 @@ def test_view_on_site_opens_the_public_page(staff_client):
     organization = factories.OrganizationFactory(slug="optic", name_fr="Organisation OPTIC")
     content_type = ContentType.objects.get_for_model(Organization)
     link = reverse("admin:view_on_site", args=[content_type.pk, organization.pk])
-    assert link in staff_client.get(admin_url(Organization, "change", organization.pk)).content.decode()
+    assert (
+        link
+        in staff_client.get(admin_url(Organization, "change", organization.pk)).content.decode()
+    )
     response = staff_client.get(link, follow=True)
     assert response.redirect_chain[-1][0].endswith("/fr/organizations/optic/")
     assert "<h1>Organisation OPTIC" in response.content.decode()

@@ -49,12 +49,16 @@ def test_an_end_cannot_come_before_its_start():
 def test_a_same_year_period_is_allowed_whatever_the_days_entered():
     # "2021" to "2021": stored as 1 January to 31 December.
     programme = factories.ProgrammeFactory(
-        start=datetime.date(2021, 6, 1), start_precision="year",
-        end=datetime.date(2021, 3, 1), end_precision="year",
+        start=datetime.date(2021, 6, 1),
+        start_precision="year",
+        end=datetime.date(2021, 3, 1),
+        end_precision="year",
     )
     programme.refresh_from_db()
-    assert (programme.start, programme.end) == (datetime.date(2021, 1, 1),
-                                                datetime.date(2021, 12, 31))
+    assert (programme.start, programme.end) == (
+        datetime.date(2021, 1, 1),
+        datetime.date(2021, 12, 31),
+    )
 
 
 def test_budgets_and_indicator_values_are_not_negative():
@@ -66,8 +70,9 @@ def test_budgets_and_indicator_values_are_not_negative():
 
 
 def test_a_budget_needs_a_currency():
-    rejected("programme_budget_has_currency",
-             lambda: factories.ProgrammeFactory(budget_amount=1000))
+    rejected(
+        "programme_budget_has_currency", lambda: factories.ProgrammeFactory(budget_amount=1000)
+    )
 
 
 def test_an_organization_has_each_role_once_per_programme():
@@ -105,14 +110,16 @@ def test_site_coordinates_are_on_earth_and_come_in_pairs():
 
 
 def test_a_founding_year_is_plausible():
-    rejected("organization_founded_plausible",
-             lambda: factories.OrganizationFactory(founded=0))
+    rejected("organization_founded_plausible", lambda: factories.OrganizationFactory(founded=0))
 
 
 def test_validation_explains_the_error_in_words():
     programme = Programme(
-        slug="late", name_en="Late", name_fr="En retard",
-        start=datetime.date(2023, 1, 1), end=datetime.date(2018, 1, 1),
+        slug="late",
+        name_en="Late",
+        name_fr="En retard",
+        start=datetime.date(2023, 1, 1),
+        end=datetime.date(2018, 1, 1),
     )
     with pytest.raises(ValidationError) as error:
         programme.full_clean()

@@ -13,10 +13,19 @@ REAL_KEY = "x7$k2!p9@q" * 5
 
 def start(command, **env):
     """Run a Python snippet the way a server would start, with only these variables."""
-    environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
-                   **env}
-    return subprocess.run([sys.executable, "-c", command], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=60)
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", command],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_development_run_needs_nothing():
@@ -50,14 +59,18 @@ def test_the_wsgi_server_refuses_to_start_without_a_real_secret_key():
 
 
 def test_the_wsgi_server_starts_when_configured():
-    result = start("import ecosystem.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org",
-                   SECRET_KEY=REAL_KEY)
+    result = start(
+        "import ecosystem.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org", SECRET_KEY=REAL_KEY
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_management_commands_refuse_too():
-    result = start("import sys; from django.core.management import execute_from_command_line;"
-                   "execute_from_command_line(['manage.py', 'check'])", DEBUG="0")
+    result = start(
+        "import sys; from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(['manage.py', 'check'])",
+        DEBUG="0",
+    )
     assert result.returncode != 0
     assert "ecosystem.E001" in result.stderr
 

@@ -1,0 +1,129 @@
+"""The public pages that exist so far: home, detail pages, country and sector pages.
+Only published records show; both languages render; queries do not grow with rows."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, language, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def test_the_root_redirects_by_the_browsers_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en").url == "/en/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr-SN,fr").url == "/fr/"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "count"),
+    [
+        ("en", "Who supports tech and agri-food SMEs", "18 organizations"),
+        ("fr", "Qui soutient les PME tech et agroalimentaires", "18 organisations"),
+    ],
+)
+def test_home_in_both_languages(
+    client, seeded, django_assert_num_queries, language, heading, count
+):
+    with django_assert_num_queries(10):
+        response = client.get(url("home", language))
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert heading in html
+    assert count in html
+
+
+def test_a_programme_page_shows_what_the_data_holds(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(9):
+        response = client.get(url("programmes:programme-detail", "en", slug="ntf-v"))
+    html = response.content.decode()
+    assert "July 2021 – June 2025" in html
+    assert 'href="/en/organizations/itc/"' in html
+    assert 'href="/en/countries/ml/"' in html
+    assert "Netherlands Trust Fund" in html
+    response = client.get(url("programmes:programme-detail", "fr", slug="ntf-v"))
+    assert "juillet 2021 – juin 2025" in response.content.decode()
+
+
+def test_a_funder_page_lists_what_it_funds(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(9):
+        response = client.get(url("members:organization-detail", "fr", slug="afd"))
+    html = response.content.decode()
+    assert 'href="/fr/programmes/hub-iit-deployment/"' in html
+    assert "Financeur" in html
+
+
+def test_an_event_page(client, seeded, django_assert_num_queries):
+    slug = "it-bpo-sector-consultation-1-dakar-2018"
+    with django_assert_num_queries(5):
+        response = client.get(url("events:event-detail", "en", slug=slug))
+    html = response.content.decode()
+    assert "4–5 July 2018" in html
+    assert 'href="/en/organizations/asepex/"' in html
+
+
+def test_detail_queries_do_not_grow_with_related_rows(client, django_assert_num_queries):
+    senegal = factories.CountryFactory()
+    programme = factories.ProgrammeFactory(slug="p", countries=[senegal])
+    for _ in range(5):
+        factories.ProgrammeRoleFactory(programme=programme)
+        factories.SiteFactory(programme=programme, host=factories.OrganizationFactory())
+        factories.IndicatorFactory(programme=programme, source=factories.SourceFactory())
+        factories.EventFactory(programme=programme)
+    with django_assert_num_queries(9):
+        assert client.get(url("programmes:programme-detail", "en", slug="p")).status_code == 200
+
+
+def test_country_and_sector_pages(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(10):
+        response = client.get(url("country-detail", "fr", code="td"))
+    html = response.content.decode()
+    assert "<h1>Tchad</h1>" in html
+    assert 'href="/fr/programmes/hub-iit-deployment/"' in html
+    with django_assert_num_queries(8):  # no event in IT & BPO: no prefetch for them
+        response = client.get(url("sector-detail", "en", slug="it-bpo"))
+    assert 'href="/en/programmes/ntf-v/"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/programmes/nope/",
+        "/fr/organizations/nope/",
+        "/en/events/nope/",
+        "/en/countries/xx/",
+        "/en/countries/senegal-and-more/",
+        "/fr/sectors/nope/",
+    ],
+)
+def test_unknown_slugs_and_codes_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_drafts_are_not_public(client):
+    draft = factories.ProgrammeFactory(slug="secret", publication_status="draft")
+    public = factories.ProgrammeFactory(slug="public", start=datetime.date(2020, 1, 1))
+    factories.ProgrammeRoleFactory(
+        programme=public,
+        organization=factories.OrganizationFactory(slug="hidden-org", publication_status="review"),
+    )
+    assert client.get(url("programmes:programme-detail", "en", slug=draft.slug)).status_code == 404
+    html = client.get(url("programmes:programme-detail", "en", slug="public")).content.decode()
+    assert "hidden-org" not in html
+
+
+def test_the_language_switcher_keeps_the_page(client, seeded):
+    html = client.get(url("programmes:programme-detail", "en", slug="ntf-v") + "?x=1").content
+    assert b'href="/fr/programmes/ntf-v/?x=1"' in html
+
+
+def test_health_check(client, db):
+    response = client.get("/healthz")
+    assert response.json() == {"status": "ok"}
