@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from programmes.models import Programme
 from tests import factories
@@ -121,6 +122,9 @@ def test_validation_explains_the_error_in_words():
         start=datetime.date(2023, 1, 1),
         end=datetime.date(2018, 1, 1),
     )
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         programme.full_clean()
     assert "The end cannot be before the start." in str(error.value)
+    with translation.override("fr"), pytest.raises(ValidationError) as error:
+        programme.full_clean()
+    assert "La fin ne peut pas précéder le début." in str(error.value)
