@@ -49,8 +49,15 @@ class SeedError(Exception):
 
 
 def read(path=SEED_FILE):
+    """The seed file's sections; ValueError when it is not a seed file."""
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            raise ValueError(str(error)) from error
+    if not isinstance(data, dict):
+        raise ValueError("expected a mapping of sections (sources, countries, organizations...)")
+    return data
 
 
 def count_records(data):
@@ -79,7 +86,10 @@ class Loader:
                 for item in self.data.get(section) or []:
                     key = item.get("slug") or item.get("key") or item.get("code")
                     self.where = f"{section} {key!r}"
-                    getattr(self, f"load_{section}")(item)
+                    try:
+                        getattr(self, f"load_{section}")(item)
+                    except KeyError as error:
+                        self.fail(error.args[0], "is required")
                     self.tick()
             # Parents and memberships point at records that may come later in the file.
             for item in self.data.get("sectors") or []:

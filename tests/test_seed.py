@@ -264,9 +264,19 @@ def test_a_bad_record_is_named_with_its_field(tmp_path, data, message):
     assert not Organization.objects.exists()  # nothing half-loaded
 
 
-def test_an_unreadable_file_is_a_message(tmp_path):
+def test_a_missing_key_field_is_named(tmp_path):
+    data = {"sources": [SOURCE], "programmes": [{"name_en": "P", "sources": ["doc"]}]}
+    with pytest.raises(CommandError, match="programmes None, field 'slug': is required"):
+        call_command("seed_ecosystem", file=write(tmp_path, data), verbosity=0)
+
+
+@pytest.mark.parametrize("content", [None, "sources: [unclosed", "- just\n- a list\n"])
+def test_an_unreadable_file_is_a_message(tmp_path, content):
+    path = tmp_path / "seed.yaml"
+    if content is not None:
+        path.write_text(content)
     with pytest.raises(CommandError, match="Cannot read"):
-        call_command("seed_ecosystem", file=tmp_path / "missing.yaml", verbosity=0)
+        call_command("seed_ecosystem", file=path, verbosity=0)
 
 
 def test_it_reports_what_it_did(tmp_path, capsys):

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from ecosystem import seeding
@@ -15,6 +16,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, verbosity, **options):
+        # An operator's tool: one language for its progress, errors and summary.
+        with translation.override("en"):
+            self.load(file, verbosity)
+
+    def load(self, file, verbosity):
         try:
             data = seeding.read(file)
         except (OSError, ValueError) as error:
