@@ -7,4 +7,6 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Directory core")
 
     def ready(self):
-        from ecosystem import checks  # noqa: F401  (registers the system checks)
+        from ecosystem import checks, signals  # noqa: F401  (registers checks and receivers)
+
+        signals.connect()

@@ -3,13 +3,15 @@ builds on (bilingual text, publication status, periods with precision)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 
 from ecosystem.dates import PartialDateField, PrecisionField, format_partial, format_period
+from ecosystem.search import fold
 
 
 class Translated:
@@ -51,6 +53,53 @@ class Region(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def distinct_count(queryset):
+    """COUNT(DISTINCT pk) of a queryset, as a subquery usable in annotate()."""
+    counted = queryset.order_by().annotate(
+        count=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+    )
+    return Coalesce(Subquery(counted.values("count")[:1]), 0)
+
+
+class HubQuerySet(models.QuerySet):
+    """Countries and sectors, each a hub page listing the records tied to it."""
+
+    def records_here(self, model):
+        raise NotImplementedError
+
+    def with_record_counts(self):
+        """How many published programmes, organizations, SMEs and events each has."""
+        from events.models import Event
+        from members.models import Organization
+        from programmes.models import Programme
+
+        organizations = self.records_here(Organization)
+        return self.annotate(
+            programme_count=distinct_count(self.records_here(Programme)),
+            organization_count=distinct_count(organizations.support_organizations()),
+            sme_count=distinct_count(organizations.smes()),
+            event_count=distinct_count(self.records_here(Event)),
+        ).annotate(
+            record_count=F("programme_count")
+            + F("organization_count")
+            + F("sme_count")
+            + F("event_count")
+        )
+
+
+class CountryQuerySet(HubQuerySet):
+    def records_here(self, model):
+        return model.objects.published().filter(countries=OuterRef("pk"))
+
+
+class SectorQuerySet(HubQuerySet):
+    def records_here(self, model):
+        # A sector's records include its sub-sectors', as the sector filter does.
+        return model.objects.published().filter(
+            Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk"))
+        )
+
+
 class Country(models.Model):
     """A country, keyed by its ISO code. Its names are copied from django-countries'
     maintained ISO data on save (never typed by hand) so that the database can search
@@ -68,6 +117,8 @@ class Country(models.Model):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
     name = Translated(_("name"))
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_en"]
@@ -102,6 +153,8 @@ class Sector(models.Model):
     )
 
     name = Translated(_("name"))
+
+    objects = SectorQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -227,6 +280,10 @@ class Publishable(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Folded copies for search (ecosystem.search), kept current on save and when the
+    # record's countries or sectors change (ecosystem.signals).
+    search_names = models.TextField(editable=False, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
 
     name = Translated(_("name"))
     summary = Translated(_("summary"))
@@ -246,9 +303,29 @@ class Publishable(models.Model):
             return f"{self.name} ({self.acronym})"
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_names, self.search_text = self.folded_search_fields()
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
+
+    def folded_search_fields(self):
+        """(search_names, search_text) for the record as it stands. Runs two queries
+        (countries and sectors) once the record is saved."""
+        names = [self.name_en, self.name_fr, self.acronym]
+        texts = [*names, self.summary_en, self.summary_fr, self.description_en, self.description_fr]
+        if self.pk:
+            for country in self.countries.all():
+                texts += [country.code, country.name_en, country.name_fr]
+            for sector in self.sectors.all():
+                texts += [sector.name_en, sector.name_fr]
+        return fold(" ".join(names)), fold(" ".join(texts))
+
+    def refresh_search_fields(self):
+        names, text = self.folded_search_fields()
+        type(self).objects.filter(pk=self.pk).update(search_names=names, search_text=text)
 
 
 def non_negative(field_name, name):

@@ -12,10 +12,13 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
+    path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
-    path("organizations/", include("members.urls")),
-    path("programmes/", include("programmes.urls")),
-    path("events/", include("events.urls")),
+    path("", include("members.urls")),
+    path("", include("programmes.urls")),
+    path("", include("events.urls")),
     prefix_default_language=True,
 )

@@ -1,49 +1,151 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ecosystem.filters import name_column
+from ecosystem.listing import build_listing
 from ecosystem.models import Country, Sector
+from ecosystem.search import MAX_QUERY_LENGTH, search, words
+from events.filters import EventFilter
 from events.models import Event
+from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
+from programmes.filters import ProgrammeFilter
 from programmes.models import Programme, ProgrammeStatus
+
+SEARCH_RESULTS_PER_TYPE = 10
+
+
+def directory_list(request, filterset_class, queryset, *, title, description, row_template):
+    """Every list page: filters, facets, chips, results and pagination, one template."""
+    return render(
+        request,
+        "ecosystem/list.html",
+        {
+            "listing": build_listing(request, filterset_class, queryset),
+            "title": title,
+            "description": description,
+            "row_template": row_template,
+        },
+    )
 
 
 def home(request):
-    programmes = Programme.objects.published()
+    organizations = Organization.objects.published()
+    events = Event.objects.published().for_list()
     return render(
         request,
         "ecosystem/home.html",
         {
             "counts": {
-                "organizations": Organization.objects.published().support_organizations().count(),
-                "smes": Organization.objects.published().smes().count(),
-                "programmes": programmes.count(),
+                "organizations": organizations.support_organizations().count(),
+                "smes": organizations.smes().count(),
+                "programmes": Programme.objects.published().count(),
                 "events": Event.objects.published().count(),
             },
-            "active_programmes": programmes.with_status(ProgrammeStatus.ACTIVE).for_list(),
-            "recent_events": Event.objects.published().for_list()[:5],
+            "active_programmes": Programme.objects.published()
+            .with_status(ProgrammeStatus.ACTIVE)
+            .for_list(),
+            "upcoming_events": events.upcoming().order_by("start")[:5],
+            "recent_events": events.past()[:5],
+            "countries": Country.objects.with_record_counts().filter(record_count__gt=0),
+            "sectors": Sector.objects.with_record_counts().filter(parent=None),
         },
     )
 
 
+def search_page(request):
+    query = request.GET.get("q", "")
+    ignored = len(query) > MAX_QUERY_LENGTH
+    groups = []
+    if words(query) and not ignored:
+        published = {
+            "organizations": Organization.objects.published().support_organizations(),
+            "smes": Organization.objects.published().smes(),
+            "programmes": Programme.objects.published(),
+            "events": Event.objects.published(),
+        }
+        titles = {
+            "organizations": _("Organizations"),
+            "smes": _("SMEs and start-ups"),
+            "programmes": _("Programmes"),
+            "events": _("Events"),
+        }
+        list_urls = {
+            "organizations": "members:organization-list",
+            "smes": "members:sme-list",
+            "programmes": "programmes:programme-list",
+            "events": "events:event-list",
+        }
+        for key, queryset in published.items():
+            found = search(queryset, query)
+            count = found.count()
+            if count:
+                groups.append(
+                    {
+                        "title": titles[key],
+                        "count": count,
+                        "records": found.for_list()[:SEARCH_RESULTS_PER_TYPE],
+                        "list_url": list_urls[key],
+                    }
+                )
+    return render(
+        request,
+        "ecosystem/search.html",
+        {"query": "" if ignored else query, "ignored": ignored, "groups": groups},
+    )
+
+
+def country_list(request):
+    return render(
+        request,
+        "ecosystem/hub_list.html",
+        {
+            "title": _("Countries"),
+            "hubs": Country.objects.with_record_counts()
+            .filter(record_count__gt=0)
+            .order_by("region", name_column()),
+            "by_region": True,
+        },
+    )
+
+
+def sector_list(request):
+    return render(
+        request,
+        "ecosystem/hub_list.html",
+        {"title": _("Sectors"), "hubs": Sector.objects.with_record_counts()},
+    )
+
+
 def country_detail(request, code):
-    country = get_object_or_404(Country, code=code.upper()[:2])
-    return render(request, "ecosystem/hub_detail.html", hub_context(country))
+    if len(code) != 2:
+        raise Http404
+    country = get_object_or_404(Country, code=code.upper())
+    return render(request, "ecosystem/hub_detail.html", hub_context(country, "country"))
 
 
 def sector_detail(request, slug):
-    sector = get_object_or_404(Sector, slug=slug)
-    return render(request, "ecosystem/hub_detail.html", hub_context(sector))
+    sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
+    return render(request, "ecosystem/hub_detail.html", hub_context(sector, "sector"))
 
 
-def hub_context(hub):
-    """What a country or a sector page lists: the published records tied to it."""
+def hub_context(hub, parameter):
+    """A country or a sector page lists what the lists filtered on it show; the same
+    FilterSets, so a sector includes its sub-sectors here too."""
+    key = hub.code if parameter == "country" else hub.slug
+    query = QueryDict(mutable=True)
+    query[parameter] = key
+    organizations = Organization.objects.published().for_list()
     return {
         "hub": hub,
-        "programmes": hub.programmes.published().for_list(),
-        "organizations": hub.organizations.published().for_list(),
-        "events": hub.events.published().for_list(),
+        "query": "?" + query.urlencode(),
+        "programmes": ProgrammeFilter(query, Programme.objects.published().for_list()).qs,
+        "organizations": OrganizationFilter(query, organizations.support_organizations()).qs,
+        "smes": SMEFilter(query, organizations.smes()).qs,
+        "events": EventFilter(query, Event.objects.published().for_list()).qs,
     }
 
 

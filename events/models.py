@@ -1,5 +1,7 @@
+import datetime
+
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,10 +68,21 @@ class EventStatus(models.TextChoices):
 
 class EventQuerySet(PublishableQuerySet):
     def upcoming(self, today=None):
-        return self.filter(start__gte=today or timezone.localdate())
+        """Events not over yet (an event under way is still worth going to)."""
+        today = today or timezone.localdate()
+        return self.filter(Q(end__gte=today) | Q(end__isnull=True, start__gte=today))
 
     def past(self, today=None):
-        return self.filter(start__lt=today or timezone.localdate())
+        today = today or timezone.localdate()
+        return self.filter(Q(end__lt=today) | Q(end__isnull=True, start__lt=today))
+
+    def during(self, year):
+        """Events taking place at some point of that year."""
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.filter(
+            Q(start__lte=last),
+            Q(end__gte=first) | Q(end__isnull=True, start__gte=first),
+        )
 
     def for_list(self):
         return self.select_related("series", "country").prefetch_related("countries", "sectors")

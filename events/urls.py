@@ -4,5 +4,6 @@ from events import views
 
 app_name = "events"
 urlpatterns = [
-    path("<slug:slug>/", views.event_detail, name="event-detail"),
+    path("events/", views.event_list, name="event-list"),
+    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
 ]

@@ -1,6 +1,23 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
+from ecosystem.views import directory_list
+from events.filters import EventFilter
 from events.models import Event
+
+
+def event_list(request):
+    return directory_list(
+        request,
+        EventFilter,
+        Event.objects.published().for_list(),
+        title=_("Events"),
+        description=_(
+            "Trade shows, conferences, sector consultations, study visits and trainings of "
+            "the West African tech-support ecosystem."
+        ),
+        row_template="events/_event_row.html",
+    )
 
 
 def event_detail(request, slug):

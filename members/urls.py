@@ -4,5 +4,7 @@ from members import views
 
 app_name = "members"
 urlpatterns = [
-    path("<slug:slug>/", views.organization_detail, name="organization-detail"),
+    path("organizations/", views.organization_list, name="organization-list"),
+    path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
+    path("smes/", views.sme_list, name="sme-list"),
 ]

@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,18 +34,34 @@ class ProgrammeStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-class ProgrammeQuerySet(PublishableQuerySet):
+def status_conditions(today=None):
     """The status is never stored: it follows from the dates and today. Starts are the
     first day and ends the last day of their period, so these are plain comparisons."""
+    today = today or timezone.localdate()
+    return {
+        ProgrammeStatus.PLANNED: Q(start__gt=today),
+        ProgrammeStatus.ACTIVE: Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today)),
+        ProgrammeStatus.CLOSED: Q(end__lt=today),
+    }
 
-    def with_status(self, status, today=None):
-        today = today or timezone.localdate()
-        conditions = {
-            ProgrammeStatus.PLANNED: Q(start__gt=today),
-            ProgrammeStatus.ACTIVE: Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today)),
-            ProgrammeStatus.CLOSED: Q(end__lt=today),
-        }
-        return self.filter(conditions[status])
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    def with_status(self, *statuses, today=None):
+        """Programmes in any of these statuses (planned, active, closed) today."""
+        conditions = status_conditions(today)
+        condition = Q(pk__in=[])
+        for status in statuses:
+            condition |= conditions[status]
+        return self.filter(condition)
+
+    def status_counts(self, today=None):
+        """{status: count} in one query."""
+        return self.aggregate(
+            **{
+                status: Count("pk", filter=condition, distinct=True)
+                for status, condition in status_conditions(today).items()
+            }
+        )
 
     def active_in(self, year):
         """Programmes running at some point of that year."""
@@ -55,7 +71,14 @@ class ProgrammeQuerySet(PublishableQuerySet):
         )
 
     def for_list(self):
-        return self.select_related("parent").prefetch_related("countries", "sectors")
+        """What a list row shows: dates, parent, countries, sectors and funders."""
+        funders = ProgrammeRole.objects.filter(
+            role=ProgrammeRoleKind.FUNDING,
+            organization__publication_status=PublicationStatus.PUBLISHED,
+        ).select_related("organization")
+        return self.select_related("parent").prefetch_related(
+            "countries", "sectors", Prefetch("roles", funders, to_attr="funding_roles")
+        )
 
     def for_detail(self):
         """Everything a programme's page shows, in a fixed number of queries. Related
@@ -74,7 +97,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
             ),
             Prefetch("sites", Site.objects.select_related("host", "country")),
             Prefetch("indicators", Indicator.objects.select_related("source")),
-            Prefetch("events", Event.objects.published()),
+            Prefetch("events", Event.objects.published().for_list()),
         )
 
 

@@ -4,5 +4,6 @@ from programmes import views
 
 app_name = "programmes"
 urlpatterns = [
-    path("<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("programmes/", views.programme_list, name="programme-list"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
 ]

@@ -1,6 +1,23 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
+from ecosystem.views import directory_list
+from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
+
+
+def programme_list(request):
+    return directory_list(
+        request,
+        ProgrammeFilter,
+        Programme.objects.published().for_list(),
+        title=_("Programmes"),
+        description=_(
+            "Programmes supporting tech and agri-food SMEs in West Africa: who funds them, "
+            "who runs them, where and when."
+        ),
+        row_template="programmes/_programme_row.html",
+    )
 
 
 def programme_detail(request, slug):

@@ -1,0 +1,105 @@
+"""What every list filters on (DESIGN.md's public contract): text, country and sector,
+and a sort. Each list's FilterSet extends this one; the page, its CSV export and its
+API all use the same FilterSet, so a parameter means the same everywhere."""
+
+from collections import defaultdict
+
+import django_filters
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.models import Country, Sector
+from ecosystem.search import MAX_QUERY_LENGTH, search
+
+
+class CountryCodeField(forms.ModelMultipleChoiceField):
+    """Country codes in any case: ?country=sn is ?country=SN."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [str(code).upper() for code in value]
+        return super().clean(value)
+
+
+class CountryFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CountryCodeField
+
+
+def name_column():
+    return "name_en" if (translation.get_language() or "fr").startswith("en") else "name_fr"
+
+
+class DirectoryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
+    )
+    country = CountryFilter(
+        label=_("Country"),
+        field_name="countries",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sector"),
+        to_field_name="slug",
+        queryset=Sector.objects.all(),
+        method="filter_sector",
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_by", empty_label=None, null_label=None
+    )
+
+    # The sort options of a list, its default and how each one orders: ("name" is the
+    # name in the page's language).
+    sort_orders = {"name": [], "-updated": ["-updated"]}
+    sort_labels = {"name": _("Name"), "-updated": _("Recently updated")}
+    default_sort = "name"
+    # The filters shown with a count beside each value.
+    facets = ["country", "sector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["sort"].extra["choices"] = list(self.sort_labels.items())
+
+    def facet_counts(self, name, records):
+        """{value: how many of these records have it} for one facet. A sector counts the
+        records of its sub-sectors too, as the sector filter finds them."""
+        columns = {
+            "country": ["countries__code"],
+            "sector": ["sectors__slug", "sectors__parent__slug"],
+        }.get(name, [name])
+        ids = records.order_by().values("pk")
+        rows = self._meta.model.objects.filter(pk__in=ids).values_list("pk", *columns)
+        members = defaultdict(set)
+        for pk, *values in rows:
+            for value in values:
+                if value is not None:
+                    members[str(value)].add(pk)
+        return {value: len(pks) for value, pks in members.items()}
+
+    def filter_text(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_sector(self, queryset, name, sectors):
+        """A sector includes its sub-sectors: "Digital technology" finds IT & BPO."""
+        if not sectors:
+            return queryset
+        chosen = {sector.pk for sector in sectors}
+        chosen |= set(Sector.objects.filter(parent__in=chosen).values_list("pk", flat=True))
+        return queryset.filter(sectors__in=chosen).distinct()
+
+    def sort_by(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset, so it also sets the default
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = getattr(self.form, "cleaned_data", {})  # invalid values are left out
+        sort = data.get("sort") or (
+            # A text search on PostgreSQL is already ranked by relevance.
+            None if data.get("q") and "rank" in queryset.query.annotations else self.default_sort
+        )
+        if sort is None:
+            return queryset
+        order = [name_column() if key == "name" else key for key in self.sort_orders[sort]]
+        return queryset.order_by(*order, name_column(), "pk")

@@ -1,0 +1,177 @@
+"""A filterable list page: a FilterSet applied leniently (a bad value is set aside and
+named, never a server error), facet counts, removable chips for the active filters and a
+page of results. The same FilterSet, applied strictly, serves the exports and the API."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from ecosystem.search import fold
+
+PER_PAGE = 20
+MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+
+
+@dataclass
+class Ignored:
+    label: str
+    values: list[str]
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[Option]
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass
+class Listing:
+    filterset: object
+    page: object
+    facets: list[Facet]
+    chips: list[Chip]
+    ignored: list[Ignored] = field(default_factory=list)
+
+    @property
+    def count(self):
+        return self.page.paginator.count
+
+
+def shorten(value, limit=40):
+    value = str(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def lenient_filterset(filterset_class, data, queryset):
+    """The FilterSet over `data` with every invalid value set aside: an unknown country
+    among known ones drops that one code only. Returns (filterset, ignored)."""
+    filterset = filterset_class(data, queryset=queryset)
+    if filterset.is_valid():
+        return filterset, []
+    data = data.copy()
+    ignored = []
+    for name in filterset.form.errors:
+        form_field = filterset.form.fields[name]
+        raw = data.getlist(name)
+        keep = [v for v in raw if isinstance(form_field, MULTIPLE) and valid(form_field, v)]
+        ignored.append(Ignored(str(form_field.label), [shorten(v) for v in raw if v not in keep]))
+        data.setlist(name, keep)
+    return filterset_class(data, queryset=queryset), ignored
+
+
+def valid(form_field, value):
+    try:
+        form_field.clean([value])
+    except ValidationError:
+        return False
+    return True
+
+
+def without(data, name, value=None):
+    """The query string with one filter value (or the whole filter) removed, back to page 1."""
+    data = data.copy()
+    data.pop("page", None)
+    if value is None:
+        data.pop(name, None)
+    else:
+        data.setlist(name, [v for v in data.getlist(name) if v != value])
+    return "?" + data.urlencode() if data else "?"
+
+
+def value_label(form_field, value):
+    if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+        return getattr(value, "name", str(value))
+    return str(dict(form_field.choices).get(value, value))
+
+
+def value_key(form_field, value):
+    """How a cleaned value is written in the query string."""
+    if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+        return str(getattr(value, form_field.to_field_name or "pk"))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def chips_for(filterset, data):
+    chips = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sort" or value in (None, "", [], ()):
+            continue
+        form_field = filterset.form.fields[name]
+        values = value if isinstance(form_field, MULTIPLE) else [value]
+        for item in values:
+            key = value_key(form_field, item)
+            # A multi-valued field's raw values may differ in case (?country=sn).
+            raw = next((v for v in data.getlist(name) if v.upper() == key.upper()), key)
+            chips.append(
+                Chip(
+                    f"{form_field.label}: {value_label(form_field, item)}",
+                    without(data, name, raw if isinstance(form_field, MULTIPLE) else None),
+                )
+            )
+    return chips
+
+
+def facets_for(filterset_class, filterset, data, queryset):
+    """For each facet, the count of results per value with every other filter applied
+    (so that ticking a value shows what one would get)."""
+    facets = []
+    selected_data = filterset.form.cleaned_data
+    for name in filterset_class.facets:
+        others = data.copy()
+        others.pop(name, None)
+        records = filterset_class(others, queryset=queryset).qs
+        counts = filterset.facet_counts(name, records)
+        form_field = filterset.form.fields[name]
+        selected = {value_key(form_field, item) for item in selected_data.get(name) or []}
+        if isinstance(form_field, forms.ModelMultipleChoiceField):
+            # Countries and sectors in the alphabetical order of the page's language.
+            choices = sorted(
+                ((value_key(form_field, obj), obj.name) for obj in form_field.queryset),
+                key=lambda choice: fold(choice[1]),
+            )
+        else:
+            choices = [(str(value), str(label)) for value, label in form_field.choices]
+        options = [
+            Option(value, label, counts.get(value, 0), value in selected)
+            for value, label in choices
+            if counts.get(value) or value in selected
+        ]
+        facets.append(Facet(name, str(form_field.label), options))
+    return facets
+
+
+def build_listing(request, filterset_class, queryset):
+    data = request.GET
+    filterset, ignored = lenient_filterset(filterset_class, data, queryset)
+    paginator = Paginator(filterset.qs, PER_PAGE)
+    number = data.get("page", "1")
+    page = paginator.get_page(number)
+    if str(page.number) != number and "page" in data:
+        ignored.append(Ignored(_("Page"), [shorten(number)]))
+    return Listing(
+        filterset=filterset,
+        page=page,
+        facets=facets_for(filterset_class, filterset, filterset.data, queryset),
+        chips=chips_for(filterset, filterset.data),
+        ignored=ignored,
+    )

@@ -1,0 +1,51 @@
+"""Text search that ignores case, accents and typographic apostrophes, the same way on
+SQLite and PostgreSQL: "cote d'ivoire" finds "Côte d’Ivoire", "thies" finds "Thiès".
+
+Each record keeps a folded copy of what search looks at (``search_text``: names,
+acronyms, summaries and descriptions in both languages, and the names of its countries
+and sectors; ``search_names``: names and acronym). Matching is a plain substring test on
+those columns, so it behaves identically on both databases; PostgreSQL also ranks the
+results by relevance, names weighing most.
+"""
+
+import re
+import unicodedata
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+WORD = re.compile(r"[\w']+")
+MAX_QUERY_LENGTH = 200
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, straight apostrophes, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(APOSTROPHES))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+def words(query: str) -> list[str]:
+    return WORD.findall(fold(query))
+
+
+def search(queryset, query: str):
+    """Records matching every word of the query; ranked by relevance on PostgreSQL."""
+    terms = words(query)
+    if not terms:
+        return queryset
+    for term in terms:
+        queryset = queryset.filter(search_text__contains=term)
+    if connection.vendor == "postgresql":
+        # Prefix matching ("senegal" ranks "senegalaise"); tokens are word characters
+        # only, so the raw tsquery cannot be malformed.
+        tokens = [token for term in terms for token in re.findall(r"\w+", term)]
+        tsquery = SearchQuery(
+            " & ".join(f"{token}:*" for token in tokens), search_type="raw", config="simple"
+        )
+        vector = SearchVector("search_names", weight="A", config="simple") + SearchVector(
+            "search_text", weight="C", config="simple"
+        )
+        queryset = queryset.annotate(rank=SearchRank(vector, tsquery)).order_by("-rank", "pk")
+    return queryset

@@ -1,0 +1,46 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.filters import DirectoryFilterSet
+from events.models import Event, EventKind, EventSeries
+from programmes.models import Programme
+
+
+class EventFilter(DirectoryFilterSet):
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
+    series = django_filters.ModelChoiceFilter(
+        label=_("Series"),
+        to_field_name="slug",
+        queryset=EventSeries.objects.all(),
+        empty_label=_("Any series"),
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        to_field_name="slug",
+        queryset=Programme.objects.published(),
+        empty_label=_("Any programme"),
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), method="filter_year", min_value=1900, max_value=2100
+    )
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+        method="filter_when",
+        empty_label=_("Any time"),
+    )
+
+    sort_orders = {"-start": ["-start"], "start": ["start"], "name": []}
+    sort_labels = {"-start": _("Most recent first"), "start": _("Oldest first"), "name": _("Name")}
+    default_sort = "-start"
+    facets = ["kind", "country", "sector"]
+
+    class Meta:
+        model = Event
+        fields = ["q", "country", "sector", "kind", "series", "programme", "year", "when", "sort"]
+
+    def filter_year(self, queryset, name, year):
+        return queryset.during(int(year))
+
+    def filter_when(self, queryset, name, when):
+        return queryset.upcoming() if when == "upcoming" else queryset.past()

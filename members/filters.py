@@ -1,0 +1,34 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.filters import DirectoryFilterSet
+from members.models import Organization, OrganizationKind
+from programmes.models import Programme
+
+
+class SMEFilter(DirectoryFilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        field_name="programme_roles__programme",
+        to_field_name="slug",
+        queryset=Programme.objects.published(),
+        empty_label=_("Any programme"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "country", "sector", "programme", "sort"]
+
+
+class OrganizationFilter(SMEFilter):
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"),
+        # SMEs have their own list.
+        choices=[choice for choice in OrganizationKind.choices if choice[0] != "sme"],
+    )
+
+    facets = ["kind", "country", "sector"]
+
+    class Meta(SMEFilter.Meta):
+        fields = ["q", "country", "sector", "kind", "programme", "sort"]

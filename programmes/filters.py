@@ -1,0 +1,76 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.filters import DirectoryFilterSet
+from members.models import Organization
+from programmes.models import Programme, ProgrammeRoleKind, ProgrammeStatus
+
+
+def role_filter(label, role):
+    """?funder=afd: programmes in which that organization holds that role."""
+
+    def filter_role(queryset, name, organization):
+        return queryset.filter(roles__role=role, roles__organization=organization).distinct()
+
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        to_field_name="slug",
+        queryset=Organization.objects.published(),
+        method=filter_role,
+        empty_label=_("Any organization"),
+    )
+
+
+class ProgrammeFilter(DirectoryFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ProgrammeStatus.choices, method="filter_status"
+    )
+    funder = role_filter(_("Funder"), ProgrammeRoleKind.FUNDING)
+    implementer = role_filter(_("Implementer"), ProgrammeRoleKind.IMPLEMENTING)
+    partner = role_filter(_("Partner"), ProgrammeRoleKind.PARTNER)
+    year = django_filters.NumberFilter(
+        label=_("Active during year"), method="filter_year", min_value=1900, max_value=2100
+    )
+    parent = django_filters.ModelChoiceFilter(
+        label=_("Part of"),
+        to_field_name="slug",
+        queryset=Programme.objects.published().filter(children__isnull=False).distinct(),
+        empty_label=_("Any programme"),
+    )
+
+    sort_orders = {"name": [], "-start": ["-start"], "start": ["start"], "-updated": ["-updated"]}
+    sort_labels = {
+        "name": _("Name"),
+        "-start": _("Most recent first"),
+        "start": _("Oldest first"),
+        "-updated": _("Recently updated"),
+    }
+
+    class Meta:
+        model = Programme
+        fields = [
+            "q",
+            "country",
+            "sector",
+            "status",
+            "funder",
+            "implementer",
+            "partner",
+            "year",
+            "parent",
+            "sort",
+        ]
+
+    facets = ["status", "country", "sector"]
+
+    def facet_counts(self, name, records):
+        if name == "status":
+            ids = records.order_by().values("pk")
+            return Programme.objects.filter(pk__in=ids).status_counts()
+        return super().facet_counts(name, records)
+
+    def filter_status(self, queryset, name, statuses):
+        return queryset.with_status(*statuses)
+
+    def filter_year(self, queryset, name, year):
+        return queryset.active_in(int(year))
