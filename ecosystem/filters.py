@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -50,9 +51,9 @@ class DirectoryFilterSet(django_filters.FilterSet):
         label=_("Sort by"), method="sort_by", empty_label=None, null_label=None
     )
 
-    # The sort options of a list, its default and how each one orders: ("name" is the
-    # name in the page's language).
-    sort_orders = {"name": [], "-updated": ["-updated"]}
+    # The sort options of a list, its default and how each one orders (after which the
+    # name in the page's language breaks ties).
+    sort_orders = {"name": [], "-updated": [F("updated").desc()]}
     sort_labels = {"name": _("Name"), "-updated": _("Recently updated")}
     default_sort = "name"
     # The filters shown with a count beside each value.
@@ -101,5 +102,4 @@ class DirectoryFilterSet(django_filters.FilterSet):
         )
         if sort is None:
             return queryset
-        order = [name_column() if key == "name" else key for key in self.sort_orders[sort]]
-        return queryset.order_by(*order, name_column(), "pk")
+        return queryset.order_by(*self.sort_orders[sort], name_column(), "pk")

@@ -99,7 +99,7 @@ def without(data, name, value=None):
 def value_label(form_field, value):
     if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
         return getattr(value, "name", str(value))
-    return str(dict(form_field.choices).get(value, value))
+    return str(dict(getattr(form_field, "choices", [])).get(value, value))
 
 
 def value_key(form_field, value):

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.filters import DirectoryFilterSet
@@ -30,7 +31,7 @@ class EventFilter(DirectoryFilterSet):
         empty_label=_("Any time"),
     )
 
-    sort_orders = {"-start": ["-start"], "start": ["start"], "name": []}
+    sort_orders = {"-start": [F("start").desc()], "start": [F("start").asc()], "name": []}
     sort_labels = {"-start": _("Most recent first"), "start": _("Oldest first"), "name": _("Name")}
     default_sort = "-start"
     facets = ["kind", "country", "sector"]

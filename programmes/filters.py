@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.filters import DirectoryFilterSet
@@ -38,7 +39,13 @@ class ProgrammeFilter(DirectoryFilterSet):
         empty_label=_("Any programme"),
     )
 
-    sort_orders = {"name": [], "-start": ["-start"], "start": ["start"], "-updated": ["-updated"]}
+    sort_orders = {
+        "name": [],
+        # Undated programmes last, whichever the database.
+        "-start": [F("start").desc(nulls_last=True)],
+        "start": [F("start").asc(nulls_last=True)],
+        "-updated": [F("updated").desc()],
+    }
     sort_labels = {
         "name": _("Name"),
         "-start": _("Most recent first"),

@@ -35,3 +35,10 @@ def seeded(db):
 @pytest.fixture
 def senegal(db):
     return factories.CountryFactory(code="SN", region="west_africa")
+
+
+@pytest.fixture
+def world(db):
+    from tests import world
+
+    return world.build()

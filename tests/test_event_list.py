@@ -1,0 +1,53 @@
+import pytest
+from django.utils import timezone
+
+from tests import factories
+from tests.helpers import html, shown, url
+
+pytestmark = pytest.mark.django_db
+
+
+def events(client, query="", language="en"):
+    return client.get(url("events:event-list", language) + query)
+
+
+def test_events_newest_first_without_drafts(client, world):
+    assert shown(events(client)) == ["sipen-next", "mission-bamako", "consultation-dakar"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?when=upcoming", {"sipen-next"}),
+        ("?when=past", {"mission-bamako", "consultation-dakar"}),
+        ("?kind=consultation", {"consultation-dakar"}),
+        ("?kind=consultation&kind=trade_show", {"consultation-dakar", "sipen-next"}),
+        ("?series=sipen", {"sipen-next"}),
+        ("?programme=digital-mali", {"consultation-dakar"}),
+        ("?country=ML", {"mission-bamako"}),
+        ("?sector=digital-technology", {"sipen-next", "consultation-dakar"}),
+        ("?country=SN&when=past", {"consultation-dakar"}),
+        ("?q=dakar", {"consultation-dakar"}),
+        ("?q=thies", set()),  # the city is not searched, only names and texts
+    ],
+)
+def test_event_filters(client, world, query, expected):
+    assert set(shown(events(client, query))) == expected
+
+
+def test_year(client, world):
+    year = timezone.localdate().year
+    assert shown(events(client, f"?year={year - 5}")) == ["consultation-dakar"]
+    assert shown(events(client, f"?year={year + 1}")) == ["sipen-next"]
+
+
+def test_rows_show_kind_dates_and_place(client, world, django_assert_num_queries):
+    year = timezone.localdate().year
+    with django_assert_num_queries(11):
+        page = html(events(client, "?kind=consultation", "fr"))
+    assert f"4–5 juillet {year - 5}" in page
+    assert "Dakar, Sénégal" in page
+    for number in range(6):
+        factories.EventFactory(slug=f"more-{number}", kind="consultation", countries=[world["SN"]])
+    with django_assert_num_queries(11):
+        assert len(shown(events(client, "?kind=consultation", "fr"))) == 7

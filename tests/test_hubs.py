@@ -1,0 +1,73 @@
+"""Country and sector pages, and their indexes."""
+
+import pytest
+
+from tests import factories
+from tests.helpers import html, shown, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_country_page_lists_what_is_there(client, world, django_assert_num_queries):
+    with django_assert_num_queries(18):
+        response = client.get(url("country-detail", "en", code="sn"))
+    assert set(shown(response)) == {
+        "agri-senegal",
+        "agri-senegal-2",
+        "digital-sahel",
+        "afd",
+        "optic",
+        "agro-thies",
+        "consultation-dakar",
+        "sipen-next",
+    }
+    page = html(response)
+    assert "<h1>Senegal</h1>" in page
+    assert 'href="/en/programmes/?country=SN"' in page
+
+
+def test_a_country_page_in_french_and_upper_case(client, world):
+    page = html(client.get(url("country-detail", "fr", code="ML")))
+    assert "<h1>Mali</h1>" in page
+    assert "Afrique de l’Ouest" in page
+
+
+def test_a_sector_page_includes_its_sub_sectors(client, world, django_assert_num_queries):
+    with django_assert_num_queries(20):
+        response = client.get(url("sector-detail", "en", slug="digital-technology"))
+    assert set(shown(response)) == {
+        "digital-mali",
+        "digital-sahel",
+        "optic",
+        "consultation-dakar",
+        "sipen-next",
+    }
+
+
+def test_hub_pages_do_not_grow_with_rows(client, world, django_assert_num_queries):
+    for number in range(6):
+        factories.ProgrammeFactory(slug=f"more-{number}", countries=[world["SN"]])
+        factories.EventFactory(slug=f"event-{number}", countries=[world["SN"]])
+    with django_assert_num_queries(18):
+        client.get(url("country-detail", "en", code="sn"))
+
+
+def test_the_country_index_counts_published_records(client, world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = html(client.get(url("country-list", "en")))
+    # Senegal: 3 programmes, 2 organizations, 1 SME, 2 events.
+    assert (
+        '<a href="/en/countries/sn/">Senegal</a></th><td>West Africa</td>'
+        "<td>3</td><td>2</td><td>1</td><td>2</td>"
+    ) in page
+    assert "/en/countries/bf/" not in page  # nothing there yet
+
+
+def test_the_sector_index(client, world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = html(client.get(url("sector-list", "fr")))
+    assert "Technologies numériques" in page
+    # Digital technology counts its IT & BPO programme too.
+    assert (
+        '<a href="/fr/sectors/digital-technology/">Technologies numériques</a></th><td>2</td>'
+    ) in page

@@ -1,0 +1,57 @@
+import pytest
+
+from tests import factories
+from tests.helpers import html, shown, url
+
+pytestmark = pytest.mark.django_db
+
+
+def organizations(client, query="", language="en"):
+    return client.get(url("members:organization-list", language) + query)
+
+
+def smes(client, query="", language="en"):
+    return client.get(url("members:sme-list", language) + query)
+
+
+def test_support_organizations_without_smes_or_drafts(client, world):
+    assert set(shown(organizations(client))) == {"afd", "itc", "optic"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?kind=funder", {"afd"}),
+        ("?kind=funder&kind=association", {"afd", "optic"}),
+        ("?country=SN", {"afd", "optic"}),
+        ("?sector=digital-technology", {"optic"}),
+        ("?programme=agri-senegal", {"afd", "optic"}),
+        ("?programme=digital-mali&kind=international_agency", {"itc"}),
+        ("?q=senegalaise", {"optic"}),
+        ("?q=centre du commerce", {"itc"}),
+        ("?kind=sme", set(["afd", "itc", "optic"])),  # not a kind here: ignored
+    ],
+)
+def test_organization_filters(client, world, query, expected):
+    assert set(shown(organizations(client, query))) == expected
+
+
+def test_smes_have_their_own_list(client, world):
+    assert shown(smes(client)) == ["agro-thies"]
+    assert shown(smes(client, "?programme=agri-senegal")) == ["agro-thies"]
+    assert shown(smes(client, "?country=ML")) == []
+    assert shown(smes(client, "?q=thies")) == ["agro-thies"]
+    # The SME list has no kind filter to offer.
+    assert 'name="kind"' not in html(smes(client))
+
+
+def test_rows_and_facets_in_french(client, world, django_assert_num_queries):
+    with django_assert_num_queries(13):
+        page = html(organizations(client, "?country=SN", "fr"))
+    assert "2 résultats" in page
+    assert "Bailleur de fonds" in page or "bailleur de fonds" in page
+    assert 'href="/fr/countries/sn/">Sénégal</a>' in page
+    for number in range(8):
+        factories.OrganizationFactory(slug=f"more-{number}", countries=[world["SN"]])
+    with django_assert_num_queries(13):
+        assert len(shown(organizations(client, "?country=SN", "fr"))) == 10

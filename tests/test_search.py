@@ -1,0 +1,91 @@
+"""One search box on every page, across every kind of record, grouped by kind; case,
+accents and typographic apostrophes fold on SQLite and PostgreSQL alike."""
+
+import pytest
+from django.db import connection
+
+from ecosystem.search import fold
+from tests import factories
+from tests.helpers import html, url
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, query, language="en"):
+    return html(client.get(url("search", language), {"q": query}))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Côte d’Ivoire", "cote d'ivoire"),
+        ("Sénégalaise", "senegalaise"),
+        ("THIÈS", "thies"),
+        ("  N’Djamena\n", "n'djamena"),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("senegalaise", "/en/organizations/optic/"),
+        ("SÉNÉGALAISE", "/en/organizations/optic/"),
+        ("cote d'ivoire", "/en/programmes/ivorian-programme/"),
+        ("Côte d’Ivoire", "/en/programmes/ivorian-programme/"),
+        ("thies", "/en/organizations/agro-thies/"),
+        ("centre du commerce", "/en/organizations/itc/"),  # French name on an English page
+        ("consultation dakar", "/en/events/consultation-dakar/"),
+        ("mali", "/en/programmes/digital-mali/"),  # by its country's name
+        ("informatique", "/en/programmes/digital-mali/"),  # by its sector's French name
+    ],
+)
+def test_it_finds_across_languages_and_accents(client, world, query, found):
+    factories.ProgrammeFactory(
+        slug="ivorian-programme", name_en="Ivorian programme", countries=[world["CI"]]
+    )
+    assert f'href="{found}"' in search(client, query)
+
+
+def test_results_are_grouped_by_kind(client, world):
+    page = search(client, "senegal")
+    assert (
+        page.index("<h2>Organizations")
+        < page.index("<h2>SMEs")
+        < page.index("<h2>Programmes")
+        < page.index("<h2>Events")
+    )
+    assert "hidden-org" not in page  # a draft
+
+
+def test_ranked_by_relevance_on_postgresql(client, world):
+    # "agri" is in two names and in no other text: the names come first everywhere; on
+    # PostgreSQL a record whose name matches outranks one whose description does.
+    factories.ProgrammeFactory(
+        slug="zz-description-only", name_en="Other", description_en="agri agri agri"
+    )
+    page = search(client, "agri")
+    if connection.vendor == "postgresql":
+        assert page.index("/programmes/agri-senegal/") < page.index("/zz-description-only/")
+    assert "/zz-description-only/" in page
+
+
+def test_nothing_found_says_so(client, world):
+    page = search(client, "zzzz", "fr")
+    assert "Rien dans l’annuaire ne correspond à « zzzz »." in page
+
+
+def test_an_over_long_query_is_ignored_with_a_message(client, world):
+    page = search(client, "x" * 500)
+    assert "longer than 200 characters and was ignored" in page
+
+
+def test_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    with django_assert_num_queries(17):
+        search(client, "senegal")
+    for number in range(5):
+        factories.ProgrammeFactory(slug=f"senegal-{number}", countries=[world["SN"]])
+    with django_assert_num_queries(17):
+        search(client, "senegal")
