@@ -20,6 +20,15 @@ class Ignored:
     label: str
     values: list[str]
 
+    def __str__(self):
+        quoted = ", ".join(_("“%(value)s”") % {"value": value} for value in self.values)
+        return labelled(self.label, quoted)
+
+
+def labelled(label, value):
+    """ "Country: Mali" in English, "Pays : Mali" in French."""
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
 
 @dataclass
 class Option:
@@ -124,7 +133,7 @@ def chips_for(filterset, data):
             raw = next((v for v in data.getlist(name) if v.upper() == key.upper()), key)
             chips.append(
                 Chip(
-                    f"{form_field.label}: {value_label(form_field, item)}",
+                    labelled(form_field.label, value_label(form_field, item)),
                     without(data, name, raw if isinstance(form_field, MULTIPLE) else None),
                 )
             )

@@ -29,7 +29,7 @@ def test_support_organizations_without_smes_or_drafts(client, world):
         ("?programme=digital-mali&kind=international_agency", {"itc"}),
         ("?q=senegalaise", {"optic"}),
         ("?q=centre du commerce", {"itc"}),
-        ("?kind=sme", set(["afd", "itc", "optic"])),  # not a kind here: ignored
+        ("?kind=sme", {"afd", "itc", "optic"}),  # not a kind here: ignored
     ],
 )
 def test_organization_filters(client, world, query, expected):
