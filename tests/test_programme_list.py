@@ -133,3 +133,14 @@ def test_queries_do_not_grow_with_the_rows_shown(client, world, django_assert_nu
         factories.ProgrammeRoleFactory(programme=programme, organization=world["afd"])
     with django_assert_num_queries(17):
         assert len(shown(get(client, "?country=SN"))) == 15
+
+
+def test_the_language_switcher_keeps_the_filters(client, world):
+    page = html(get(client, "?country=ML&sector=digital-technology"))
+    assert 'href="/fr/programmes/?country=ML&amp;sector=digital-technology"' in page
+
+
+def test_content_falls_back_to_the_other_language(client, world):
+    factories.ProgrammeFactory(slug="english-only", name_en="Only in English", name_fr="",
+                               countries=[world["BF"]])
+    assert "Only in English" in html(get(client, "?country=BF", "fr"))
