@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.models import Country, Sector
 from ecosystem.search import MAX_QUERY_LENGTH, search
@@ -82,6 +84,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return search(queryset, value)
 
+    @extend_schema_field(OpenApiTypes.STR)  # a sector slug, repeatable
     def filter_sector(self, queryset, name, sectors):
         """A sector includes its sub-sectors: "Digital technology" finds IT & BPO."""
         if not sectors:
@@ -90,6 +93,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
         chosen |= set(Sector.objects.filter(parent__in=chosen).values_list("pk", flat=True))
         return queryset.filter(sectors__in=chosen).distinct()
 
+    @extend_schema_field(OpenApiTypes.STR)
     def sort_by(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset, so it also sets the default
 

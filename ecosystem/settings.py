@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ecosystem",
     "members",
     "programmes",
@@ -149,6 +152,34 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names with far-future cache headers.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "West Africa tech-support directory API",
+    "DESCRIPTION": (
+        "Read-only open data: organizations, SMEs, programmes, events, countries and "
+        "sectors. List filters are the public pages' filters; an invalid value answers 400 "
+        "naming the parameter."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc served from this site (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets shared by several fields get one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "PrecisionEnum": "ecosystem.dates.Precision",
+        "QualifierEnum": "programmes.models.Qualifier",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

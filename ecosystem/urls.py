@@ -2,12 +2,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from ecosystem import views
+from ecosystem import api, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api.urls(), "api"))),
 ]
 
 urlpatterns += i18n_patterns(

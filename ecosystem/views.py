@@ -18,7 +18,9 @@ from programmes.models import Programme, ProgrammeStatus
 SEARCH_RESULTS_PER_TYPE = 10
 
 
-def directory_list(request, filterset_class, queryset, *, title, description, row_template):
+def directory_list(
+    request, filterset_class, queryset, *, title, description, row_template, export_url
+):
     """Every list page: filters, facets, chips, results and pagination, one template."""
     return render(
         request,
@@ -28,6 +30,7 @@ def directory_list(request, filterset_class, queryset, *, title, description, ro
             "title": title,
             "description": description,
             "row_template": row_template,
+            "export_url": export_url,
         },
     )
 

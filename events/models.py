@@ -87,6 +87,9 @@ class EventQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.select_related("series", "country").prefetch_related("countries", "sectors")
 
+    def for_api(self):
+        return self.for_detail()
+
     def for_detail(self):
         """Everything an event's page shows, in a fixed number of queries."""
         return (

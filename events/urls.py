@@ -5,5 +5,6 @@ from events import views
 app_name = "events"
 urlpatterns = [
     path("events/", views.event_list, name="event-list"),
+    path("events/export.csv", views.event_export, name="event-export"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
 ]

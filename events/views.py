@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.exports import csv_response
 from ecosystem.views import directory_list
+from events.exports import COLUMNS
 from events.filters import EventFilter
 from events.models import Event
 
@@ -17,6 +19,13 @@ def event_list(request):
             "the West African tech-support ecosystem."
         ),
         row_template="events/_event_row.html",
+        export_url="events:event-export",
+    )
+
+
+def event_export(request):
+    return csv_response(
+        request, EventFilter, Event.objects.published().for_api(), COLUMNS, "events.csv"
     )
 
 

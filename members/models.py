@@ -37,6 +37,9 @@ class OrganizationQuerySet(PublishableQuerySet):
         """What a list row shows: kind, headquarters, countries and sectors."""
         return self.select_related("hq_country").prefetch_related("countries", "sectors")
 
+    def for_api(self):
+        return self.for_list().prefetch_related("sources")
+
     def for_detail(self):
         """Everything an organization's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""

@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.exports import csv_response
 from ecosystem.views import directory_list
+from members.exports import COLUMNS
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
 
@@ -12,6 +14,7 @@ def organization_list(request):
         OrganizationFilter,
         Organization.objects.published().support_organizations().for_list(),
         title=_("Organizations"),
+        export_url="members:organization-export",
         description=_(
             "Associations, agencies, funders and support centres for tech and agri-food "
             "SMEs in Senegal and West Africa."
@@ -26,9 +29,20 @@ def sme_list(request):
         SMEFilter,
         Organization.objects.published().smes().for_list(),
         title=_("SMEs and start-ups"),
+        export_url="members:sme-export",
         description=_("The SMEs and start-ups the ecosystem's programmes support."),
         row_template="members/_organization_row.html",
     )
+
+
+def organization_export(request):
+    queryset = Organization.objects.published().support_organizations().for_api()
+    return csv_response(request, OrganizationFilter, queryset, COLUMNS, "organizations.csv")
+
+
+def sme_export(request):
+    queryset = Organization.objects.published().smes().for_api()
+    return csv_response(request, SMEFilter, queryset, COLUMNS, "smes.csv")
 
 
 def organization_detail(request, slug):

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.filters import DirectoryFilterSet
 from members.models import Organization
@@ -10,6 +12,7 @@ from programmes.models import Programme, ProgrammeRoleKind, ProgrammeStatus
 def role_filter(label, role):
     """?funder=afd: programmes in which that organization holds that role."""
 
+    @extend_schema_field(OpenApiTypes.STR)  # an organization slug
     def filter_role(queryset, name, organization):
         return queryset.filter(roles__role=role, roles__organization=organization).distinct()
 

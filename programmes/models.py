@@ -16,7 +16,6 @@ from ecosystem.models import (
     Source,
     Translated,
     non_negative,
-    prefixed,
 )
 from members.models import Organization
 
@@ -80,23 +79,31 @@ class ProgrammeQuerySet(PublishableQuerySet):
             "countries", "sectors", Prefetch("roles", funders, to_attr="funding_roles")
         )
 
+    def with_public_roles(self):
+        """Roles of published organizations only."""
+        roles = ProgrammeRole.objects.filter(
+            organization__publication_status=PublicationStatus.PUBLISHED
+        ).select_related("organization")
+        return self.prefetch_related(Prefetch("roles", roles))
+
+    def for_api(self):
+        return (
+            self.for_list()
+            .with_public_roles()
+            .prefetch_related(
+                "sources",
+                Prefetch("sites", Site.objects.select_related("host", "country")),
+                Prefetch("indicators", Indicator.objects.select_related("source")),
+            )
+        )
+
     def for_detail(self):
         """Everything a programme's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""
         from events.models import Event
 
-        published = {"publication_status": PublicationStatus.PUBLISHED}
-        return self.for_list().prefetch_related(
-            "sources",
+        return self.for_api().prefetch_related(
             Prefetch("children", Programme.objects.published()),
-            Prefetch(
-                "roles",
-                ProgrammeRole.objects.filter(**prefixed("organization", published)).select_related(
-                    "organization"
-                ),
-            ),
-            Prefetch("sites", Site.objects.select_related("host", "country")),
-            Prefetch("indicators", Indicator.objects.select_related("source")),
             Prefetch("events", Event.objects.published().for_list()),
         )
 

@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.exports import csv_response
 from ecosystem.views import directory_list
+from programmes.exports import COLUMNS
 from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
 
@@ -17,6 +19,13 @@ def programme_list(request):
             "who runs them, where and when."
         ),
         row_template="programmes/_programme_row.html",
+        export_url="programmes:programme-export",
+    )
+
+
+def programme_export(request):
+    return csv_response(
+        request, ProgrammeFilter, Programme.objects.published().for_api(), COLUMNS, "programmes.csv"
     )
 
 

@@ -141,6 +141,7 @@ def test_the_language_switcher_keeps_the_filters(client, world):
 
 
 def test_content_falls_back_to_the_other_language(client, world):
-    factories.ProgrammeFactory(slug="english-only", name_en="Only in English", name_fr="",
-                               countries=[world["BF"]])
+    factories.ProgrammeFactory(
+        slug="english-only", name_en="Only in English", name_fr="", countries=[world["BF"]]
+    )
     assert "Only in English" in html(get(client, "?country=BF", "fr"))

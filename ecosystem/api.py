@@ -1,0 +1,141 @@
+"""The read-only JSON API under /api/v1/: published records only, filtered by the very
+FilterSets of the public pages, answering 400 with the parameter's name for a bad value."""
+
+from django.urls import include, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import DefaultRouter
+
+from ecosystem.models import Country, Sector, Source
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:  # a page that does not exist is a bad parameter value
+            raise ValidationError({"page": [error.detail]}) from error
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteURLField(serializers.Field):
+    """The record's public page, as an absolute URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        url = instance.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["title", "publisher", "author", "language", "published", "url", "document"]
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    url = AbsoluteURLField()
+
+    class Meta:
+        model = Country
+        fields = ["code", "name", "name_en", "name_fr", "region", "url"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = AbsoluteURLField()
+
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "name_en", "name_fr", "parent", "url"]
+
+
+class PublishableSerializer(serializers.ModelSerializer):
+    """What every organization, programme and event carries (DESIGN.md)."""
+
+    name = serializers.CharField(read_only=True)
+    url = AbsoluteURLField()
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+    common_fields = [
+        "slug",
+        "name",
+        "acronym",
+        "url",
+        "countries",
+        "sectors",
+        "name_en",
+        "name_fr",
+        "summary_en",
+        "summary_fr",
+        "description_en",
+        "description_fr",
+        "website",
+        "sources",
+        "updated",
+    ]
+
+
+class RoleSerializer(serializers.Serializer):
+    """{"organization": slug, "role": role}, for programme and event roles alike."""
+
+    organization = serializers.CharField(source="organization.slug", read_only=True)
+    role = serializers.CharField(read_only=True)
+
+
+class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+    lookup_field = "slug"
+
+
+class CountryViewSet(DirectoryViewSet):
+    """Countries, keyed by ISO 3166-1 alpha-2 code."""
+
+    queryset = Country.objects.all()
+    serializer_class = CountrySerializer
+    lookup_field = "code"
+    filter_backends = []
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+class SectorViewSet(DirectoryViewSet):
+    queryset = Sector.objects.select_related("parent")
+    serializer_class = SectorSerializer
+    filter_backends = []
+
+
+def urls():
+    from events.api import EventViewSet
+    from members.api import OrganizationViewSet, SMEViewSet
+    from programmes.api import ProgrammeViewSet
+
+    router = DefaultRouter(trailing_slash=True)
+    router.register("organizations", OrganizationViewSet, basename="organization")
+    router.register("smes", SMEViewSet, basename="sme")
+    router.register("programmes", ProgrammeViewSet, basename="programme")
+    router.register("events", EventViewSet, basename="event")
+    router.register("countries", CountryViewSet, basename="country")
+    router.register("sectors", SectorViewSet, basename="sector")
+    return [
+        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+        path("", include(router.urls)),
+    ]

@@ -1,0 +1,70 @@
+"""CSV exports: one row per record, readable labels in the page's language, lists joined
+readably, UTF-8 with a byte-order mark so that Excel and LibreOffice open it right. The
+rows stream: a large export never sits in memory."""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.listing import lenient_filterset
+
+CHUNK = 500
+BOM = "\ufeff"
+
+
+class Echo:
+    """A file-like object that hands back what csv.writer writes."""
+
+    def write(self, value):
+        return value
+
+
+def joined(values):
+    return "; ".join(str(value) for value in values if value not in (None, ""))
+
+
+def names(records):
+    return joined(record.name for record in records)
+
+
+def roles(record):
+    """ "funding: AFD; implementing: Tech-Dev"."""
+    return joined(
+        f"{role.get_role_display()}: {role.organization.acronym or role.organization.name}"
+        for role in record.roles.all()
+    )
+
+
+# Columns every organization, programme and event shares; each list adds its own.
+NAME = (_("Name"), lambda record: record.name)
+ACRONYM = (_("Acronym"), lambda record: record.acronym)
+COUNTRIES = (_("Countries"), lambda record: names(record.countries.all()))
+COUNTRY_CODES = (_("Country codes"), lambda record: joined(c.code for c in record.countries.all()))
+SECTORS = (_("Sectors"), lambda record: names(record.sectors.all()))
+SUMMARY = (_("Summary"), lambda record: record.summary)
+WEBSITE = (_("Website"), lambda record: record.website)
+UPDATED = (_("Last updated"), lambda record: record.updated.date().isoformat())
+
+
+def rows(columns, records, request):
+    yield [str(label) for label, _value in columns] + [str(_("Page"))]
+    for record in records:
+        yield [value(record) for _label, value in columns] + [
+            request.build_absolute_uri(record.get_absolute_url())
+        ]
+
+
+def csv_response(request, filterset_class, queryset, columns, filename):
+    """The list's records, filtered exactly as its page filters them, as CSV."""
+    filterset, _ignored = lenient_filterset(filterset_class, request.GET, queryset)
+    writer = csv.writer(Echo())
+    lines = (writer.writerow(row) for row in rows(columns, filterset.qs.iterator(CHUNK), request))
+    response = StreamingHttpResponse(prepend(BOM, lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def prepend(first, rest):
+    yield first
+    yield from rest

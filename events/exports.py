@@ -1,0 +1,30 @@
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem import exports
+
+COLUMNS = [
+    exports.NAME,
+    (_("Kind"), lambda event: event.get_kind_display()),
+    (_("Dates"), lambda event: event.period),
+    (_("Start"), lambda event: event.start),
+    (_("End"), lambda event: event.end or ""),
+    (_("City"), lambda event: event.city),
+    (_("Country where held"), lambda event: event.country.name if event.country else ""),
+    (_("Venue"), lambda event: event.venue),
+    (_("Online"), lambda event: _("yes") if event.online else _("no")),
+    (_("Status"), lambda event: event.get_status_display()),
+    (_("Series"), lambda event: event.series.name if event.series else ""),
+    (
+        _("Programme"),
+        lambda event: (
+            event.programme.name if event.programme and event.programme.is_published else ""
+        ),
+    ),
+    exports.COUNTRIES,
+    exports.COUNTRY_CODES,
+    exports.SECTORS,
+    (_("Roles"), exports.roles),
+    exports.SUMMARY,
+    exports.WEBSITE,
+    exports.UPDATED,
+]

@@ -1,0 +1,28 @@
+from rest_framework import serializers
+
+from ecosystem.api import DirectoryViewSet, PublishableSerializer
+from members.filters import OrganizationFilter, SMEFilter
+from members.models import Organization
+
+
+class OrganizationSerializer(PublishableSerializer):
+    hq_country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [*PublishableSerializer.common_fields, "kind", "hq_country", "hq_city", "founded"]
+
+
+class OrganizationViewSet(DirectoryViewSet):
+    """Support organizations (associations, agencies, funders...); SMEs are at /smes/."""
+
+    queryset = Organization.objects.published().support_organizations().for_api()
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+
+
+class SMEViewSet(OrganizationViewSet):
+    """SMEs and start-ups: organizations of kind SME."""
+
+    queryset = Organization.objects.published().smes().for_api()
+    filterset_class = SMEFilter

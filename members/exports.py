@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem import exports
+
+COLUMNS = [
+    exports.NAME,
+    exports.ACRONYM,
+    (_("Kind"), lambda organization: organization.get_kind_display()),
+    (_("Headquarters city"), lambda organization: organization.hq_city),
+    (
+        _("Headquarters country"),
+        lambda organization: organization.hq_country.name if organization.hq_country else "",
+    ),
+    (_("Founded"), lambda organization: organization.founded or ""),
+    exports.COUNTRIES,
+    exports.COUNTRY_CODES,
+    exports.SECTORS,
+    exports.SUMMARY,
+    exports.WEBSITE,
+    exports.UPDATED,
+]
