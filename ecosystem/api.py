@@ -33,9 +33,11 @@ class AbsoluteURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, instance):
-        request = self.context.get("request")
         url = instance.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        request = self.context.get("request")
+        if request:
+            return request.build_absolute_uri(url)
+        return self.context.get("base_url", "") + url  # the dataset export
 
 
 class SourceSerializer(serializers.ModelSerializer):

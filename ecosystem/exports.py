@@ -47,11 +47,12 @@ WEBSITE = (_("Website"), lambda record: record.website)
 UPDATED = (_("Last updated"), lambda record: record.updated.date().isoformat())
 
 
-def rows(columns, records, request):
+def rows(columns, records, absolute_url):
+    """The header, then one row per record; the last column is the record's page."""
     yield [str(label) for label, _value in columns] + [str(_("Page"))]
     for record in records:
         yield [value(record) for _label, value in columns] + [
-            request.build_absolute_uri(record.get_absolute_url())
+            absolute_url(record.get_absolute_url())
         ]
 
 
@@ -59,7 +60,10 @@ def csv_response(request, filterset_class, queryset, columns, filename):
     """The list's records, filtered exactly as its page filters them, as CSV."""
     filterset, _ignored = lenient_filterset(filterset_class, request.GET, queryset)
     writer = csv.writer(Echo())
-    lines = (writer.writerow(row) for row in rows(columns, filterset.qs.iterator(CHUNK), request))
+    lines = (
+        writer.writerow(row)
+        for row in rows(columns, filterset.qs.iterator(CHUNK), request.build_absolute_uri)
+    )
     response = StreamingHttpResponse(prepend(BOM, lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,6 +1,7 @@
 from django.db import connection
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -19,7 +20,15 @@ SEARCH_RESULTS_PER_TYPE = 10
 
 
 def directory_list(
-    request, filterset_class, queryset, *, title, description, row_template, export_url
+    request,
+    filterset_class,
+    queryset,
+    *,
+    title,
+    description,
+    row_template,
+    export_url,
+    subscribe_url=None,
 ):
     """Every list page: filters, facets, chips, results and pagination, one template."""
     return render(
@@ -31,6 +40,7 @@ def directory_list(
             "description": description,
             "row_template": row_template,
             "export_url": export_url,
+            "subscribe_url": subscribe_url,
         },
     )
 
@@ -150,6 +160,16 @@ def hub_context(hub, parameter):
         "smes": SMEFilter(query, organizations.smes()).qs,
         "events": EventFilter(query, Event.objects.published().for_list()).qs,
     }
+
+
+def robots(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /*/search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 @never_cache

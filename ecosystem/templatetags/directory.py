@@ -1,5 +1,12 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from ecosystem.structured_data import structured_data
 
 register = template.Library()
 
@@ -9,3 +16,20 @@ def url_in_language(context, language):
     """This page, filters included, in another language: /en/programmes/?country=ML
     becomes /fr/programmes/?country=ML."""
     return translate_url(context["request"].get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url_in_language(context, language):
+    """This page (without its query string) in a language, as an absolute URL."""
+    request = context["request"]
+    return request.build_absolute_uri(translate_url(request.path, language))
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, record):
+    """A record's schema.org description, as a JSON-LD data block (not a script: a
+    Content-Security-Policy does not apply to it)."""
+    data = structured_data(record, context["request"].build_absolute_uri)
+    # "<" escaped so that no text in the data can close the element.
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).replace("<", "\\u003c")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

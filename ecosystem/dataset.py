@@ -1,0 +1,164 @@
+"""The open dataset: every published record as CSV and JSON, with a README describing
+the files, their fields and the licence. The JSON is the API's, the CSV the lists'."""
+
+import csv
+import json
+from pathlib import Path
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone, translation
+
+from ecosystem import exports
+from ecosystem.api import CountrySerializer, SectorSerializer
+from ecosystem.models import Country, Sector
+from events.api import EventSerializer
+from events.exports import COLUMNS as EVENT_COLUMNS
+from events.models import Event
+from members.api import OrganizationSerializer
+from members.exports import COLUMNS as ORGANIZATION_COLUMNS
+from members.models import Organization
+from programmes.api import ProgrammeSerializer
+from programmes.exports import COLUMNS as PROGRAMME_COLUMNS
+from programmes.models import Programme
+
+LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def datasets():
+    """(name, description, queryset, serializer, CSV columns or None)."""
+    published_organizations = Organization.objects.published().for_api()
+    return [
+        (
+            "organizations",
+            "Support organizations: associations, agencies, funders, NGOs...",
+            published_organizations.support_organizations(),
+            OrganizationSerializer,
+            ORGANIZATION_COLUMNS,
+        ),
+        (
+            "smes",
+            "SMEs and start-ups.",
+            published_organizations.smes(),
+            OrganizationSerializer,
+            ORGANIZATION_COLUMNS,
+        ),
+        (
+            "programmes",
+            "Programmes and their phases, with roles, sites and figures.",
+            Programme.objects.published().for_api(),
+            ProgrammeSerializer,
+            PROGRAMME_COLUMNS,
+        ),
+        (
+            "events",
+            "Events, with their roles.",
+            Event.objects.published().for_api(),
+            EventSerializer,
+            EVENT_COLUMNS,
+        ),
+        (
+            "countries",
+            "Countries (ISO 3166-1 alpha-2) and their regions.",
+            Country.objects.all(),
+            CountrySerializer,
+            None,
+        ),
+        (
+            "sectors",
+            "Sectors, with their parent sector.",
+            Sector.objects.select_related("parent"),
+            SectorSerializer,
+            None,
+        ),
+    ]
+
+
+def count(sets):
+    return sum(queryset.count() for _name, _text, queryset, _serializer, _columns in sets)
+
+
+def export(directory, base_url, tick=lambda: None):
+    """Write the dataset into `directory`; returns {file name: records}."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    base_url = base_url.rstrip("/")
+    written = {}
+    sets = datasets()
+    # One language for labels and names in the CSV files; the JSON carries both.
+    with translation.override("en"):
+        for name, _text, queryset, serializer_class, columns in sets:
+            records = []
+            for record in queryset.iterator(exports.CHUNK):
+                records.append(record)
+                tick()
+            data = serializer_class(records, many=True, context={"base_url": base_url}).data
+            path = directory / f"{name}.json"
+            path.write_text(
+                json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+                encoding="utf-8",
+            )
+            written[path.name] = len(records)
+            with open(directory / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as out:
+                if columns:
+                    rows = exports.rows(columns, records, lambda url: base_url + url)
+                    csv.writer(out).writerows(rows)
+                else:  # countries and sectors: their JSON fields are flat
+                    writer = csv.DictWriter(out, fieldnames=list(serializer_class().fields))
+                    writer.writeheader()
+                    writer.writerows(data)
+            written[f"{name}.csv"] = len(records)
+        (directory / "README.md").write_text(readme(sets, written, base_url), encoding="utf-8")
+    return written
+
+
+def readme(sets, written, base_url):
+    lines = [
+        "# West Africa tech-support directory: open dataset",
+        "",
+        f"Exported on {timezone.localdate().isoformat()} from {base_url}.",
+        "Every published organization, SME, programme and event of the directory, with the",
+        "countries and sectors they refer to. Each record cites its sources.",
+        "",
+        "## Licence",
+        "",
+        f"The data is published under the {LICENCE}: {LICENCE_URL}.",
+        'Reuse it freely; credit "West Africa tech-support directory" and link to the',
+        "record's page (the `url` field or the `Page` column).",
+        "",
+        "## Files",
+        "",
+        "Each set comes as JSON (the API's representation: both languages, codes and slugs)",
+        "and as CSV (UTF-8 with a byte-order mark, for spreadsheets; labels in English,",
+        'lists joined with "; ").',
+        "",
+        "| file | records | content |",
+        "| --- | --- | --- |",
+    ]
+    for name, text, _queryset, _serializer, _columns in sets:
+        for suffix in ("json", "csv"):
+            lines.append(f"| `{name}.{suffix}` | {written[f'{name}.{suffix}']} | {text} |")
+    lines += ["", "## Fields", ""]
+    for name, _text, _queryset, serializer_class, columns in sets:
+        lines += [
+            f"### {name}",
+            "",
+            "JSON fields: " + ", ".join(f"`{field}`" for field in serializer_class().fields) + ".",
+        ]
+        if columns:
+            lines.append(
+                "CSV columns: " + ", ".join(f"`{label}`" for label, _value in columns) + ", `Page`."
+            )
+        lines.append("")
+    lines += [
+        "## Conventions",
+        "",
+        "- Dates carry a precision (`year`, `month`, `day`): a start is the first day of its",
+        "  period and an end the last day, so `2018` to `2023` reads 2018-01-01 to 2023-12-31.",
+        "- A programme's `status` (planned, active, closed) is derived from its dates on the",
+        "  export day; it is null when the dates are unknown.",
+        "- Countries are ISO 3166-1 alpha-2 codes; sectors and organizations are slugs.",
+        "- Indicator qualifiers: `exact`, `at_least`, `about`, `target`.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""An Atom feed of new and updated records, in the page's language."""
+
+from itertools import chain
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from events.models import Event
+from members.models import Organization
+from programmes.models import Programme
+
+ITEMS = 30
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("What is new in the tech-support directory")
+
+    def subtitle(self):
+        return _("Organizations, programmes and events added or updated.")
+
+    def link(self):
+        return reverse("home")
+
+    def items(self):
+        recent = [
+            model.objects.published().order_by("-updated")[:ITEMS]
+            for model in (Organization, Programme, Event)
+        ]
+        return sorted(chain(*recent), key=lambda record: record.updated, reverse=True)[:ITEMS]
+
+    def item_title(self, item):
+        return str(item)
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.created
+
+    def item_updateddate(self, item):
+        return item.updated
+
+    def item_categories(self, item):
+        return [str(item._meta.verbose_name)]

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ecosystem import dataset
+
+
+class Command(BaseCommand):
+    help = "Write every published record as CSV and JSON, with a README, into DIR."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="The site's address, for the records' page links.",
+        )
+
+    def handle(self, *args, directory, base_url, verbosity, **options):
+        if directory.exists() and not directory.is_dir():
+            raise CommandError(f"{directory} exists and is not a directory.")
+        sets = dataset.datasets()
+        with tqdm(
+            total=dataset.count(sets),
+            desc="Exporting",
+            unit="record",
+            disable=verbosity == 0,
+            file=self.stderr._out,
+        ) as bar:
+            try:
+                written = dataset.export(directory, base_url, tick=bar.update)
+            except OSError as error:
+                raise CommandError(f"Cannot write to {directory}: {error}") from error
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(f"Wrote {len(written) + 1} files to {directory}:"))
+            for name, records in written.items():
+                self.stdout.write(f"  {name}: {records} records")
+            self.stdout.write("  README.md")

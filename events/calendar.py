@@ -1,0 +1,58 @@
+"""Events as iCalendar (RFC 5545), through the icalendar library. Dates are all-day: the
+directory knows days, not hours. An event known only to the month or the year spans that
+month or year, and says so in its description."""
+
+import datetime
+
+import icalendar
+from django.utils.translation import gettext as _
+
+from ecosystem.dates import Precision, last_day
+from events.models import EventStatus
+
+PRODID = "-//West Africa tech-support directory//Events//EN"
+
+
+def vevent(event, absolute_url):
+    url = absolute_url(event.get_absolute_url())
+    entry = icalendar.Event()
+    entry.add("uid", f"event-{event.pk}@west-africa-tech-support-directory")
+    entry.add("dtstamp", event.updated)
+    entry.add("last-modified", event.updated)
+    entry.add("summary", event.name)
+    entry.add("dtstart", event.start)
+    # DTEND is exclusive for all-day events: the day after the last day.
+    entry.add("dtend", (event.end or period_end(event)) + datetime.timedelta(days=1))
+    entry.add("url", url)
+    location = ", ".join(
+        part
+        for part in (event.venue, event.city, event.country.name if event.country else "")
+        if part
+    )
+    if event.online:
+        location = ", ".join(part for part in (location, _("online")) if part)
+    if location:
+        entry.add("location", location)
+    description = [event.summary, url]
+    if event.start_precision != Precision.DAY:
+        description.insert(0, _("Dates known only as: %(period)s.") % {"period": event.period})
+    entry.add("description", "\n\n".join(part for part in description if part))
+    entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    entry.add("categories", [event.get_kind_display()])
+    return entry
+
+
+def period_end(event):
+    return last_day(event.start, event.start_precision)
+
+
+def calendar(events, absolute_url, name):
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-published-ttl", "PT12H")
+    for event in events:
+        cal.add_component(vevent(event, absolute_url))
+    return cal.to_ical()
