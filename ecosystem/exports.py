@@ -7,7 +7,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.listing import lenient_filterset
+from ecosystem.listing import labelled, lenient_filterset
 
 CHUNK = 500
 BOM = "\ufeff"
@@ -31,7 +31,7 @@ def names(records):
 def roles(record):
     """ "funding: AFD; implementing: Tech-Dev"."""
     return joined(
-        f"{role.get_role_display()}: {role.organization.acronym or role.organization.name}"
+        labelled(role.get_role_display(), role.organization.acronym or role.organization.name)
         for role in record.roles.all()
     )
 

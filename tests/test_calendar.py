@@ -1,0 +1,63 @@
+"""Events import cleanly into calendar applications: valid iCalendar, all-day dates."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.utils import timezone
+
+from tests.helpers import html, url
+
+pytestmark = pytest.mark.django_db
+
+
+def read(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def test_one_event_as_ics(client, world):
+    year = timezone.localdate().year
+    calendar = read(client.get(url("events:event-calendar", "en", slug="consultation-dakar")))
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Sector consultation in Dakar"
+    # All-day: dates, not date-times; DTEND is the day after the last day.
+    assert event.decoded("dtstart") == datetime.date(year - 5, 7, 4)
+    assert event.decoded("dtend") == datetime.date(year - 5, 7, 6)
+    assert str(event["location"]) == "Dakar, Senegal"
+    assert str(event["url"]) == "http://testserver/en/events/consultation-dakar/"
+    assert "http://testserver/en/events/consultation-dakar/" in str(event["description"])
+    assert str(calendar["version"]) == "2.0" and calendar["prodid"]
+
+
+def test_a_month_precise_event_spans_its_month_and_says_so(client, world):
+    year = timezone.localdate().year
+    (event,) = read(client.get("/events.ics?series=sipen", HTTP_ACCEPT_LANGUAGE="fr")).walk(
+        "VEVENT"
+    )
+    assert event.decoded("dtstart") == datetime.date(year + 1, 5, 1)
+    assert event.decoded("dtend") == datetime.date(year + 1, 6, 1)
+    assert f"Dates connues seulement : mai {year + 1}." in str(event["description"])
+
+
+def test_the_feed_takes_the_list_filters(client, world):
+    summaries = {
+        str(e["summary"])
+        for e in read(
+            client.get("/events.ics?kind=consultation&kind=mission", HTTP_ACCEPT_LANGUAGE="en")
+        ).walk("VEVENT")
+    }
+    assert summaries == {"Sector consultation in Dakar", "Mission to Bamako"}
+    assert "draft-event" not in client.get("/events.ics").content.decode()
+    # A bad filter is ignored, as on the page, rather than breaking a subscription.
+    assert client.get("/events.ics?country=XX&year=abc").status_code == 200
+
+
+def test_the_events_page_offers_a_subscription_keeping_its_filters(client, world):
+    page = html(client.get(url("events:event-list", "en") + "?kind=consultation"))
+    assert 'href="/events.ics?kind=consultation"' in page
+
+
+def test_unknown_event_calendar_is_404(client, world):
+    assert client.get(url("events:event-calendar", "en", slug="draft-event")).status_code == 404

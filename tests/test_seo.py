@@ -1,0 +1,92 @@
+"""Search engines and link previews: sitemap with hreflang, robots.txt, canonical links,
+JSON-LD and OpenGraph on detail pages, an Atom feed."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.helpers import html, url
+
+pytestmark = pytest.mark.django_db
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def test_the_sitemap_lists_published_pages_in_both_languages(client, world):
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    locations = {loc.text for loc in root.findall("s:url/s:loc", NS)}
+    for path in (
+        "/en/programmes/agri-senegal/",
+        "/fr/programmes/agri-senegal/",
+        "/en/organizations/optic/",
+        "/fr/events/consultation-dakar/",
+        "/en/countries/sn/",
+        "/fr/sectors/it-bpo/",
+        "/en/",
+        "/fr/programmes/",
+    ):
+        assert f"http://testserver{path}" in locations
+    assert not any("draft" in location or "hidden-org" in location for location in locations)
+    assert "http://testserver/en/countries/bf/" not in locations  # empty hub
+    entry = next(
+        u
+        for u in root.findall("s:url", NS)
+        if u.find("s:loc", NS).text.endswith("/en/programmes/agri-senegal/")
+    )
+    alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", NS)}
+    assert alternates["fr"] == "http://testserver/fr/programmes/agri-senegal/"
+    assert entry.find("s:lastmod", NS) is not None
+
+
+def test_robots_points_at_the_sitemap(client, db):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+
+
+def json_ld(page):
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(block)
+
+
+def test_detail_pages_describe_themselves(client, world):
+    page = html(client.get(url("events:event-detail", "en", slug="consultation-dakar")))
+    data = json_ld(page)
+    assert data["@type"] == "Event"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["location"]["address"]["addressCountry"] == "SN"
+    assert data["startDate"].endswith("-07-04")
+    assert '<link rel="canonical" href="http://testserver/en/events/consultation-dakar/">' in page
+    assert (
+        '<link rel="alternate" hreflang="fr" '
+        'href="http://testserver/fr/events/consultation-dakar/">'
+    ) in page
+    assert '<meta property="og:title" content="Sector consultation in Dakar">' in page
+
+    programme = json_ld(
+        html(client.get(url("programmes:programme-detail", "fr", slug="agri-senegal")))
+    )
+    assert programme["@type"] == "Project"
+    assert programme["funder"][0]["url"] == "http://testserver/fr/organizations/afd/"
+    organization = json_ld(html(client.get(url("members:organization-detail", "en", slug="optic"))))
+    assert organization["@type"] == "Organization"
+
+
+def test_json_ld_cannot_be_closed_by_content(client, world):
+    world["optic"].summary_en = "</script><script>alert(1)</script>"
+    world["optic"].save()
+    page = html(client.get(url("members:organization-detail", "en", slug="optic")))
+    assert "</script><script>alert(1)" not in page
+    assert json_ld(page)["description"] == "</script><script>alert(1)</script>"
+
+
+def test_the_atom_feed(client, world):
+    response = client.get(url("feed", "fr"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [entry.find("a:title", atom).text for entry in root.findall("a:entry", atom)]
+    assert "Agri Sénégal" in titles
+    assert not any("draft" in (title or "").lower() for title in titles)
