@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -48,7 +49,8 @@ class SourceAdmin(DirectoryAdmin):
 
 
 def set_publication_status(modeladmin, request, queryset, status):
-    count = queryset.update(publication_status=status)
+    # update() skips save(): set "updated" too, so feeds and sitemaps see the change.
+    count = queryset.update(publication_status=status, updated=timezone.now())
     # One sentence per action: French agrees the participle with "fiches".
     message = {
         PublicationStatus.PUBLISHED: ngettext(

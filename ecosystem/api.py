@@ -18,6 +18,16 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(value)
+
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
@@ -103,6 +113,7 @@ class RoleSerializer(serializers.Serializer):
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class CountryViewSet(DirectoryViewSet):
@@ -111,6 +122,7 @@ class CountryViewSet(DirectoryViewSet):
     queryset = Country.objects.all()
     serializer_class = CountrySerializer
     lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
     filter_backends = []
 
     def get_object(self):

@@ -99,6 +99,14 @@ def format_partial(value: datetime.date | None, precision: str) -> str:
     return format_date(value, FORMATS[precision])
 
 
+ISO_FORMATS = {Precision.YEAR: "%Y", Precision.MONTH: "%Y-%m", Precision.DAY: "%Y-%m-%d"}
+
+
+def iso_partial(value: datetime.date | None, precision: str) -> str:
+    """ISO 8601 with no more precision than is known: "2019", "2019-06", "2019-06-14"."""
+    return value.strftime(ISO_FORMATS[precision]) if value else ""
+
+
 def format_period(
     start: datetime.date | None,
     start_precision: str,

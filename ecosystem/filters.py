@@ -33,6 +33,17 @@ def name_column():
     return "name_en" if (translation.get_language() or "fr").startswith("en") else "name_fr"
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A four-digit year: "2020.5" is not one."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
 class DirectoryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH

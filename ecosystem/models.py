@@ -10,7 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 
-from ecosystem.dates import PartialDateField, PrecisionField, format_partial, format_period
+from ecosystem.dates import (
+    PartialDateField,
+    PrecisionField,
+    format_partial,
+    format_period,
+    iso_partial,
+)
 from ecosystem.search import fold
 
 
@@ -136,7 +142,7 @@ class Country(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("country-detail", kwargs={"code": self.code.lower()})
+        return reverse("country-detail", kwargs={"code": self.code})
 
 
 class Sector(models.Model):
@@ -170,6 +176,17 @@ class Sector(models.Model):
 
     def get_absolute_url(self):
         return reverse("sector-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Two levels (sector > sub-sector): filters and counts include sub-sectors.
+        if self.parent and self.parent.parent_id:
+            raise ValidationError(
+                {"parent": _("A sub-sector cannot have sub-sectors: choose a main sector.")}
+            )
+        if self.pk and self.parent_id and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This sector has sub-sectors, so it cannot become one.")}
+            )
 
 
 class Language(models.TextChoices):
@@ -236,6 +253,11 @@ class Period(models.Model):
     @property
     def period(self):
         return format_period(self.start, self.start_precision, self.end, self.end_precision)
+
+    @property
+    def start_iso(self):
+        """The start as precisely as it is known, for <time datetime>: 2019, 2019-06."""
+        return iso_partial(self.start, self.start_precision)
 
 
 class PublicationStatus(models.TextChoices):
@@ -326,6 +348,12 @@ class Publishable(models.Model):
     def refresh_search_fields(self):
         names, text = self.folded_search_fields()
         type(self).objects.filter(pk=self.pk).update(search_names=names, search_text=text)
+
+
+def public(record):
+    """The record if the public may see it, else None: the one rule for showing a
+    related record (a parent, a host, an event's programme) on public pages and data."""
+    return record if record is not None and record.is_published else None
 
 
 def non_negative(field_name, name):

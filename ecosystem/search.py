@@ -15,7 +15,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-WORD = re.compile(r"[\w']+")
+# Words, with apostrophes inside them ("d'ivoire") but not around them ("'optic'").
+WORD = re.compile(r"\w+(?:'\w+)*")
 MAX_QUERY_LENGTH = 200
 
 
@@ -44,8 +45,8 @@ def search(queryset, query: str):
         tsquery = SearchQuery(
             " & ".join(f"{token}:*" for token in tokens), search_type="raw", config="simple"
         )
-        vector = SearchVector("search_names", weight="A", config="simple") + SearchVector(
-            "search_text", weight="C", config="simple"
-        )
-        queryset = queryset.annotate(rank=SearchRank(vector, tsquery)).order_by("-rank", "pk")
+        # A match in the name outweighs any number of matches in the descriptions.
+        names = SearchRank(SearchVector("search_names", config="simple"), tsquery)
+        texts = SearchRank(SearchVector("search_text", config="simple"), tsquery)
+        queryset = queryset.annotate(rank=names + 0.2 * texts).order_by("-rank", "pk")
     return queryset

@@ -1,12 +1,27 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ecosystem import api, views
 from ecosystem.feeds import UpdatesFeed
 from ecosystem.sitemaps import SITEMAPS
 from events import views as event_views
+
+
+class CountryCodeConverter:
+    """Two letters, in either case (ISO 3166-1 alpha-2)."""
+
+    regex = "[A-Za-z]{2}"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value.lower()
+
+
+register_converter(CountryCodeConverter, "country")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -23,7 +38,7 @@ urlpatterns += i18n_patterns(
     path("search/", views.search_page, name="search"),
     path("feed.atom", UpdatesFeed(), name="feed"),
     path("countries/", views.country_list, name="country-list"),
-    path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("countries/<country:code>/", views.country_detail, name="country-detail"),
     path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
     path("", include("members.urls")),

@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from ecosystem.filters import name_column
 from ecosystem.listing import build_listing
 from ecosystem.models import Country, Sector
-from ecosystem.search import MAX_QUERY_LENGTH, search, words
+from ecosystem.search import MAX_QUERY_LENGTH, fold, search, words
 from events.filters import EventFilter
 from events.models import Event
 from members.filters import OrganizationFilter, SMEFilter
@@ -63,8 +63,12 @@ def home(request):
             .for_list(),
             "upcoming_events": events.upcoming().order_by("start")[:5],
             "recent_events": events.past()[:5],
-            "countries": Country.objects.with_record_counts().filter(record_count__gt=0),
-            "sectors": Sector.objects.with_record_counts().filter(parent=None),
+            "countries": Country.objects.with_record_counts()
+            .filter(programme_count__gt=0)
+            .order_by(name_column()),
+            "sectors": Sector.objects.with_record_counts()
+            .filter(parent=None)
+            .order_by(name_column()),
         },
     )
 
@@ -129,14 +133,19 @@ def sector_list(request):
     return render(
         request,
         "ecosystem/hub_list.html",
-        {"title": _("Sectors"), "hubs": Sector.objects.with_record_counts()},
+        # Each main sector followed by its sub-sectors.
+        {
+            "title": _("Sectors"),
+            "hubs": sorted(
+                Sector.objects.with_record_counts().select_related("parent"),
+                key=lambda s: (fold((s.parent or s).name), s.parent is not None, fold(s.name)),
+            ),
+        },
     )
 
 
 def country_detail(request, code):
-    if len(code) != 2:
-        raise Http404
-    country = get_object_or_404(Country, code=code.upper())
+    country = get_object_or_404(Country, code=code)
     return render(request, "ecosystem/hub_detail.html", hub_context(country, "country"))
 
 

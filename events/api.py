@@ -7,7 +7,9 @@ from events.models import Event
 
 class EventSerializer(PublishableSerializer):
     series = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, source="public_programme"
+    )
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
     period = serializers.CharField(read_only=True)
     roles = RoleSerializer(many=True, read_only=True)

@@ -7,7 +7,7 @@ import datetime
 import icalendar
 from django.utils.translation import gettext as _
 
-from ecosystem.dates import Precision, last_day
+from ecosystem.dates import Precision
 from events.models import EventStatus
 
 PRODID = "-//West Africa tech-support directory//Events//EN"
@@ -22,7 +22,7 @@ def vevent(event, absolute_url):
     entry.add("summary", event.name)
     entry.add("dtstart", event.start)
     # DTEND is exclusive for all-day events: the day after the last day.
-    entry.add("dtend", (event.end or period_end(event)) + datetime.timedelta(days=1))
+    entry.add("dtend", event.end + datetime.timedelta(days=1))
     entry.add("url", url)
     location = ", ".join(
         part
@@ -40,10 +40,6 @@ def vevent(event, absolute_url):
     entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     entry.add("categories", [event.get_kind_display()])
     return entry
-
-
-def period_end(event):
-    return last_day(event.start, event.start_precision)
 
 
 def calendar(events, absolute_url, name):

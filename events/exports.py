@@ -14,12 +14,7 @@ COLUMNS = [
     (_("Online"), lambda event: _("yes") if event.online else _("no")),
     (_("Status"), lambda event: event.get_status_display()),
     (_("Series"), lambda event: event.series.name if event.series else ""),
-    (
-        _("Programme"),
-        lambda event: (
-            event.programme.name if event.programme and event.programme.is_published else ""
-        ),
-    ),
+    (_("Programme"), lambda event: getattr(event.public_programme, "name", "")),
     exports.COUNTRIES,
     exports.COUNTRY_CODES,
     exports.SECTORS,

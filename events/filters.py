@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.filters import DirectoryFilterSet
+from ecosystem.filters import DirectoryFilterSet, YearFilter
 from events.models import Event, EventKind, EventSeries
 from programmes.models import Programme
 
@@ -21,9 +21,7 @@ class EventFilter(DirectoryFilterSet):
         queryset=Programme.objects.published(),
         empty_label=_("Any programme"),
     )
-    year = django_filters.NumberFilter(
-        label=_("Year"), method="filter_year", min_value=1900, max_value=2100
-    )
+    year = YearFilter(label=_("Year"), method="filter_year")
     when = django_filters.ChoiceFilter(
         label=_("When"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],

@@ -1,12 +1,12 @@
 import datetime
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.dates import PartialDateField, format_partial
+from ecosystem.dates import PartialDateField
 from ecosystem.models import (
     Country,
     Period,
@@ -15,6 +15,7 @@ from ecosystem.models import (
     PublishableQuerySet,
     Source,
     Translated,
+    public,
 )
 from members.models import Organization
 from programmes.models import Programme
@@ -67,21 +68,18 @@ class EventStatus(models.TextChoices):
 
 
 class EventQuerySet(PublishableQuerySet):
+    # Every saved event has an end (see Event.save), so these are plain comparisons.
     def upcoming(self, today=None):
         """Events not over yet (an event under way is still worth going to)."""
-        today = today or timezone.localdate()
-        return self.filter(Q(end__gte=today) | Q(end__isnull=True, start__gte=today))
+        return self.filter(end__gte=today or timezone.localdate())
 
     def past(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(Q(end__lt=today) | Q(end__isnull=True, start__lt=today))
+        return self.filter(end__lt=today or timezone.localdate())
 
     def during(self, year):
         """Events taking place at some point of that year."""
-        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         return self.filter(
-            Q(start__lte=last),
-            Q(end__gte=first) | Q(end__isnull=True, start__gte=first),
+            start__lte=datetime.date(year, 12, 31), end__gte=datetime.date(year, 1, 1)
         )
 
     def for_list(self):
@@ -155,11 +153,15 @@ class Event(Publishable, Period):
         return reverse("events:event-detail", kwargs={"slug": self.slug})
 
     @property
-    def period(self):
-        # An event without an end happened on (or in) its start, not "from" it.
-        if self.end is None:
-            return format_partial(self.start, self.start_precision)
-        return super().period
+    def public_programme(self) -> Programme | None:
+        return public(self.programme)
+
+    def save(self, *args, **kwargs):
+        # An event without an end took place within its start: "September 2018" ends on
+        # 30 September, "4 July 2018" on 4 July. It prints the same and filters right.
+        if self.end is None and self.start is not None:
+            self.end, self.end_precision = self.start, self.start_precision
+        super().save(*args, **kwargs)
 
 
 class EventRoleKind(models.TextChoices):

@@ -6,7 +6,7 @@ from programmes.models import Indicator, Programme, Site
 
 
 class SiteSerializer(serializers.ModelSerializer):
-    host = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    host = serializers.SlugRelatedField(slug_field="slug", read_only=True, source="public_host")
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -43,7 +43,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeSerializer(PublishableSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, source="public_parent")
     status = serializers.ChoiceField(
         choices=["planned", "active", "closed"],
         allow_null=True,

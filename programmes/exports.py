@@ -9,12 +9,7 @@ COLUMNS = [
     (_("Dates"), lambda programme: programme.period),
     (_("Start"), lambda programme: programme.start or ""),
     (_("End"), lambda programme: programme.end or ""),
-    (
-        _("Part of"),
-        lambda programme: (
-            programme.parent.name if programme.parent and programme.parent.is_published else ""
-        ),
-    ),
+    (_("Part of"), lambda programme: getattr(programme.public_parent, "name", "")),
     exports.COUNTRIES,
     exports.COUNTRY_CODES,
     exports.SECTORS,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ecosystem.filters import DirectoryFilterSet
+from ecosystem.filters import DirectoryFilterSet, YearFilter
 from members.models import Organization
 from programmes.models import Programme, ProgrammeRoleKind, ProgrammeStatus
 
@@ -32,9 +32,7 @@ class ProgrammeFilter(DirectoryFilterSet):
     funder = role_filter(_("Funder"), ProgrammeRoleKind.FUNDING)
     implementer = role_filter(_("Implementer"), ProgrammeRoleKind.IMPLEMENTING)
     partner = role_filter(_("Partner"), ProgrammeRoleKind.PARTNER)
-    year = django_filters.NumberFilter(
-        label=_("Active during year"), method="filter_year", min_value=1900, max_value=2100
-    )
+    year = YearFilter(label=_("Active during year"), method="filter_year")
     parent = django_filters.ModelChoiceFilter(
         label=_("Part of"),
         to_field_name="slug",

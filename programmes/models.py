@@ -16,6 +16,7 @@ from ecosystem.models import (
     Source,
     Translated,
     non_negative,
+    public,
 )
 from members.models import Organization
 
@@ -157,6 +158,10 @@ class Programme(Publishable, Period):
     def get_absolute_url(self):
         return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
 
+    @property
+    def public_parent(self) -> "Programme | None":
+        return public(self.parent)
+
     def status_on(self, today):
         if self.start and self.start > today:
             return ProgrammeStatus.PLANNED
@@ -284,6 +289,10 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def public_host(self) -> Organization | None:
+        return public(self.host)
 
     @property
     def opened_display(self):
