@@ -7,14 +7,15 @@ from django.views.decorators.cache import never_cache
 
 from ecosystem.filters import name_column
 from ecosystem.listing import build_listing
-from ecosystem.models import Country, Sector
+from ecosystem.models import Country, PublicationStatus, Sector
+from ecosystem.pictures import africa_map, timeline
 from ecosystem.search import MAX_QUERY_LENGTH, fold, search, words
 from events.filters import EventFilter
 from events.models import Event
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
 from programmes.filters import ProgrammeFilter
-from programmes.models import Programme, ProgrammeStatus
+from programmes.models import Programme, ProgrammeStatus, Site
 
 SEARCH_RESULTS_PER_TYPE = 10
 
@@ -29,13 +30,16 @@ def directory_list(
     row_template,
     export_url,
     subscribe_url=None,
+    pictures=None,
 ):
     """Every list page: filters, facets, chips, results and pagination, one template."""
+    listing = build_listing(request, filterset_class, queryset)
     return render(
         request,
         "ecosystem/list.html",
         {
-            "listing": build_listing(request, filterset_class, queryset),
+            "listing": listing,
+            **(pictures(listing) if pictures else {}),
             "title": title,
             "description": description,
             "row_template": row_template,
@@ -45,9 +49,17 @@ def directory_list(
     )
 
 
+def published_sites():
+    """Programme sites that can go on a map."""
+    return Site.objects.filter(
+        programme__publication_status=PublicationStatus.PUBLISHED, latitude__isnull=False
+    ).select_related("country")
+
+
 def home(request):
     organizations = Organization.objects.published()
     events = Event.objects.published().for_list()
+    countries = list(Country.objects.with_record_counts().order_by(name_column()))
     return render(
         request,
         "ecosystem/home.html",
@@ -63,9 +75,9 @@ def home(request):
             .for_list(),
             "upcoming_events": events.upcoming().order_by("start")[:5],
             "recent_events": events.past()[:5],
-            "countries": Country.objects.with_record_counts()
-            .filter(programme_count__gt=0)
-            .order_by(name_column()),
+            "countries": [country for country in countries if country.programme_count],
+            "map": africa_map(countries, published_sites()),
+            "timeline": timeline(Programme.objects.published(), Event.objects.published()),
             "sectors": Sector.objects.with_record_counts()
             .filter(parent=None)
             .order_by(name_column()),
@@ -116,15 +128,15 @@ def search_page(request):
 
 
 def country_list(request):
+    countries = list(Country.objects.with_record_counts().order_by("region", name_column()))
     return render(
         request,
         "ecosystem/hub_list.html",
         {
             "title": _("Countries"),
-            "hubs": Country.objects.with_record_counts()
-            .filter(record_count__gt=0)
-            .order_by("region", name_column()),
+            "hubs": [country for country in countries if country.record_count],
             "by_region": True,
+            "map": africa_map(countries, published_sites()),
         },
     )
 
@@ -146,7 +158,9 @@ def sector_list(request):
 
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code)
-    return render(request, "ecosystem/hub_detail.html", hub_context(country, "country"))
+    context = hub_context(country, "country")
+    context["timeline"] = timeline(context["programmes"], context["events"])
+    return render(request, "ecosystem/hub_detail.html", context)
 
 
 def sector_detail(request, slug):

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.exports import csv_response
+from ecosystem.pictures import relationship_graph
 from ecosystem.views import directory_list
 from members.exports import COLUMNS
 from members.filters import OrganizationFilter, SMEFilter
@@ -47,4 +48,48 @@ def sme_export(request):
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.published().for_detail(), slug=slug)
-    return render(request, "members/organization_detail.html", {"organization": organization})
+    graph = relationship_graph(str(organization), links(organization))
+    return render(
+        request,
+        "members/organization_detail.html",
+        {"organization": organization, "graph": graph},
+    )
+
+
+def links(organization):
+    """The organization's neighbours for its relationship graph."""
+    neighbours = [
+        (
+            str(role.programme),
+            role.programme.get_absolute_url(),
+            role.role,
+            role.get_role_display(),
+            "programme",
+        )
+        for role in organization.programme_roles.all()
+    ]
+    neighbours += [
+        (
+            str(role.event),
+            role.event.get_absolute_url(),
+            role.role,
+            role.get_role_display(),
+            "event",
+        )
+        for role in organization.event_roles.all()
+    ]
+    neighbours += [
+        (
+            str(m.organization),
+            m.organization.get_absolute_url(),
+            "member",
+            _("member of"),
+            "organization",
+        )
+        for m in organization.memberships.all()
+    ]
+    neighbours += [
+        (str(m.member), m.member.get_absolute_url(), "member", _("member"), "organization")
+        for m in organization.members.all()
+    ]
+    return neighbours

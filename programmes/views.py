@@ -2,10 +2,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.exports import csv_response
+from ecosystem.pictures import relationship_graph, timeline
 from ecosystem.views import directory_list
 from programmes.exports import COLUMNS
 from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
+
+TIMELINE_ROWS = 40
 
 
 def programme_list(request):
@@ -19,6 +22,7 @@ def programme_list(request):
             "who runs them, where and when."
         ),
         row_template="programmes/_programme_row.html",
+        pictures=lambda listing: {"timeline": timeline(listing.filterset.qs[:TIMELINE_ROWS])},
         export_url="programmes:programme-export",
     )
 
@@ -31,4 +35,32 @@ def programme_export(request):
 
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme.objects.published().for_detail(), slug=slug)
-    return render(request, "programmes/programme_detail.html", {"programme": programme})
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "graph": relationship_graph(str(programme), links(programme))},
+    )
+
+
+def links(programme):
+    """The programme's neighbours for its relationship graph."""
+    neighbours = [
+        (
+            str(role.organization),
+            role.organization.get_absolute_url(),
+            role.role,
+            role.get_role_display(),
+            "organization",
+        )
+        for role in programme.roles.all()
+    ]
+    if programme.public_parent:
+        parent = programme.public_parent
+        neighbours.append(
+            (str(parent), parent.get_absolute_url(), "parent", _("part of"), "programme")
+        )
+    neighbours += [
+        (str(child), child.get_absolute_url(), "phase", _("phase"), "programme")
+        for child in programme.children.all()
+    ]
+    return neighbours

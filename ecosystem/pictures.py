@@ -1,0 +1,330 @@
+"""Pictures drawn on the server as SVG, with no script and no external request: the map
+of Africa, the timeline of programmes and events, and the relationship graph of a
+programme or an organization. Each function returns plain data (coordinates, labels,
+links) that a template turns into SVG; the page beside it carries the text equivalent."""
+
+import datetime
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+MAP_FILE = Path(__file__).resolve().parent / "data" / "africa-map.json"
+SHADES = 5
+
+
+@cache
+def map_geometry():
+    return json.loads(MAP_FILE.read_text())
+
+
+@dataclass
+class MapCountry:
+    code: str
+    path: str
+    name: str = ""
+    url: str = ""
+    programmes: int = 0
+    organizations: int = 0
+    shade: int = 0
+
+
+@dataclass
+class MapSite:
+    label: str
+    place: str
+    x: float
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str
+
+
+def africa_map(countries, sites):
+    """`countries`: Country records annotated with record counts (with_record_counts);
+    `sites`: Sites with coordinates. Countries are shaded by how many programmes and
+    organizations they have, in SHADES steps of the largest."""
+    geometry = map_geometry()
+    known = {country.code: country for country in countries}
+    most = max(
+        (c.programme_count + c.organization_count + c.sme_count for c in countries), default=0
+    )
+    shapes = []
+    for code, path in geometry["countries"].items():
+        shape = MapCountry(code, path)
+        country = known.get(code)
+        if country is not None:
+            shape.name = country.name
+            shape.url = country.get_absolute_url()
+            shape.programmes = country.programme_count
+            shape.organizations = country.organization_count + country.sme_count
+            total = shape.programmes + shape.organizations
+            shape.shade = math.ceil(total / most * (SHADES - 1)) if most and total else 0
+        shapes.append(shape)
+    unique = {}
+    for site in sorted(sites, key=lambda site: (site.longitude, site.latitude)):
+        unique.setdefault((site.name, site.latitude, site.longitude), site)
+    located = [
+        (site, *project(float(site.longitude), float(site.latitude))) for site in unique.values()
+    ]
+    # Boxes a label must not cover: every dot, then each label once placed.
+    placed = [(x - 5, y - 5, x + 5, y + 5) for _site, x, y in located]
+    points = []
+    for site, x, y in located:
+        label = site.city or site.name
+        place = f"{site.name}, {site.country.name}"
+        points.append(MapSite(label, place, x, y, *place_label(label, x, y, placed)))
+    return {
+        "width": geometry["width"],
+        "height": geometry["height"],
+        "countries": shapes,
+        "sites": points,
+        "legend": legend(most),
+    }
+
+
+LABEL_CHAR_WIDTH = 6.2  # SVG units per character at the map's label size
+LABEL_HEIGHT = 12
+
+
+def place_label(label, x, y, placed):
+    """Where a site's label goes: to the right of its dot, else to the left, else below
+    or above, whichever overlaps no label already placed. Returns (x, y, anchor)."""
+    width = len(label) * LABEL_CHAR_WIDTH
+    candidates = [
+        (x + 7, y, "start", x + 7, x + 7 + width),
+        (x - 7, y, "end", x - 7 - width, x - 7),
+        (x + 7, y + LABEL_HEIGHT, "start", x + 7, x + 7 + width),
+        (x + 7, y - LABEL_HEIGHT, "start", x + 7, x + 7 + width),
+    ]
+    for label_x, label_y, anchor, left, right in candidates:
+        box = (left, label_y - LABEL_HEIGHT / 2, right, label_y + LABEL_HEIGHT / 2)
+        if left >= 0 and not any(overlaps(box, other) for other in placed):
+            placed.append(box)
+            return label_x, label_y, anchor
+    return candidates[0][:3]
+
+
+def overlaps(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def project(longitude, latitude):
+    geometry = map_geometry()
+    bounds = geometry["bounds"]
+    return (
+        round((longitude - bounds["west"]) * geometry["x_scale"], 1),
+        round((bounds["north"] - latitude) * geometry["scale"], 1),
+    )
+
+
+def legend(most):
+    """The records each shade stands for: [(shade, "1–3"), ...]."""
+    if not most:
+        return []
+    steps = []
+    low = 1
+    for shade in range(1, SHADES):
+        high = math.floor(most * shade / (SHADES - 1))
+        if high >= low:
+            steps.append((shade, f"{low}–{high}" if high > low else str(low)))
+            low = high + 1
+    return steps
+
+
+# Timeline -----------------------------------------------------------------------------
+
+LABEL_WIDTH = 230
+BAR_WIDTH = 520
+ROW_HEIGHT = 24
+AXIS_HEIGHT = 24
+
+
+@dataclass
+class TimelineRow:
+    label: str
+    url: str
+    period: str
+    depth: int
+    y: float
+    x: float = 0
+    width: float = 0
+    open_ended: bool = False
+    status: str = ""
+    events: list = field(default_factory=list)
+
+    @property
+    def text_y(self):
+        return self.y + 16
+
+    @property
+    def bar_y(self):
+        return self.y + 5
+
+
+@dataclass
+class TimelinePoint:
+    label: str
+    url: str
+    period: str
+    x: float
+    y: float
+
+
+def timeline(programmes, events=(), today=None):
+    """Programmes with known dates as bars (phases under their parent), their events as
+    points on their row and other events on a row of their own. A bar covers exactly
+    the known period: "2018–2023" runs from January 2018 to December 2023."""
+    today = today or timezone.localdate()
+    dated = [p for p in programmes if p.start]
+    if not dated:
+        return None
+    events = [e for e in events if e.start]
+    first = min([p.start for p in dated] + [e.start for e in events])
+    last = max([p.end or today for p in dated] + [e.end or e.start for e in events] + [today])
+    start_year, end_year = first.year, last.year + 1
+    span = (datetime.date(end_year, 1, 1) - datetime.date(start_year, 1, 1)).days
+
+    def x_of(date):
+        offset = (date - datetime.date(start_year, 1, 1)).days
+        return round(LABEL_WIDTH + offset / span * BAR_WIDTH, 1)
+
+    rows = []
+    by_pk = {p.pk: p for p in dated}
+    ordered = sorted(
+        dated,
+        key=lambda p: (
+            (by_pk.get(p.parent_id) or p).start,
+            (by_pk.get(p.parent_id) or p).pk,
+            p.parent_id in by_pk,
+            p.start,
+        ),
+    )
+    row_of = {}
+    for programme in ordered:
+        y = AXIS_HEIGHT + len(rows) * ROW_HEIGHT
+        end = programme.end or today
+        row = TimelineRow(
+            label=programme.acronym or programme.name,
+            url=programme.get_absolute_url(),
+            period=programme.period,
+            depth=1 if programme.parent_id in by_pk else 0,
+            y=y,
+            x=x_of(programme.start),
+            width=max(round(x_of(end + datetime.timedelta(days=1)) - x_of(programme.start), 1), 3),
+            open_ended=programme.end is None,
+            status=programme.status or "",
+        )
+        rows.append(row)
+        row_of[programme.pk] = row
+    loose = []
+    for event in events:
+        row = row_of.get(event.programme_id)
+        point = TimelinePoint(
+            event.name, event.get_absolute_url(), event.period, x_of(event.start), 0
+        )
+        if row:
+            point.y = row.y + ROW_HEIGHT / 2
+            row.events.append(point)
+        else:
+            loose.append(point)
+    if loose:
+        y = AXIS_HEIGHT + len(rows) * ROW_HEIGHT
+        other = TimelineRow(_("Other events"), "", "", 0, y)
+        for point in loose:
+            point.y = y + ROW_HEIGHT / 2
+        other.events = loose
+        rows.append(other)
+    years = list(range(start_year, end_year + 1))
+    step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
+    ticks = [(year, x_of(datetime.date(year, 1, 1))) for year in years if year % step == 0]
+    height = AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 4
+    return {
+        "rows": rows,
+        "ticks": ticks,
+        "today": x_of(today),
+        "width": LABEL_WIDTH + BAR_WIDTH + 10,
+        "height": height,
+        "bottom": height - 2,
+        "label_width": LABEL_WIDTH,
+        "row_height": ROW_HEIGHT,
+        "bar_height": ROW_HEIGHT - 10,
+    }
+
+
+# Relationship graph ---------------------------------------------------------------------
+
+GRAPH_WIDTH = 640
+GRAPH_HEIGHT = 380
+NODE_WIDTH = 150
+NODE_HEIGHT = 30
+
+
+@dataclass
+class GraphNode:
+    label: str
+    url: str
+    x: float
+    y: float
+    role: str = ""
+    role_label: str = ""
+    kind: str = ""
+    half_width: float = NODE_WIDTH / 2
+
+    @property
+    def box_x(self):
+        return self.x - self.half_width
+
+    @property
+    def box_y(self):
+        return self.y - NODE_HEIGHT / 2
+
+    @property
+    def role_y(self):
+        return self.y - 3
+
+    @property
+    def name_y(self):
+        return self.y + 10
+
+
+def relationship_graph(centre_label, links):
+    """`links`: [(label, url, role, role label, kind)] around the record at the centre,
+    placed on an ellipse, grouped by role so that a funder's neighbours are funders."""
+    if not links:
+        return None
+    cx, cy = GRAPH_WIDTH / 2, GRAPH_HEIGHT / 2
+    rx, ry = GRAPH_WIDTH / 2 - NODE_WIDTH / 2 - 6, GRAPH_HEIGHT / 2 - NODE_HEIGHT / 2 - 6
+    links = sorted(links, key=lambda link: (link[2], link[0]))
+    nodes = []
+    for index, (label, url, role, role_label, kind) in enumerate(links):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(links)
+        nodes.append(
+            GraphNode(
+                shorten(label),
+                url,
+                round(cx + rx * math.cos(angle), 1),
+                round(cy + ry * math.sin(angle), 1),
+                role,
+                role_label,
+                kind,
+            )
+        )
+    return {
+        "width": GRAPH_WIDTH,
+        "height": GRAPH_HEIGHT,
+        "centre": GraphNode(shorten(centre_label, 24), "", cx, cy, half_width=85),
+        "nodes": nodes,
+        "node_width": NODE_WIDTH,
+        "node_height": NODE_HEIGHT,
+        "roles": sorted({(node.role, node.role_label) for node in nodes}),
+    }
+
+
+def shorten(text, limit=20):
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
