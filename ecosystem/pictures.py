@@ -57,13 +57,13 @@ def africa_map(countries, sites):
     for code, path in geometry["countries"].items():
         shape = MapCountry(code, path)
         country = known.get(code)
-        if country is not None:
+        total = country and country.programme_count + country.organization_count + country.sme_count
+        if total:  # linked only where there is something to see
             shape.name = country.name
             shape.url = country.get_absolute_url()
             shape.programmes = country.programme_count
             shape.organizations = country.organization_count + country.sme_count
-            total = shape.programmes + shape.organizations
-            shape.shade = math.ceil(total / most * (SHADES - 1)) if most and total else 0
+            shape.shade = math.ceil(total / most * (SHADES - 1))
         shapes.append(shape)
     unique = {}
     for site in sorted(sites, key=lambda site: (site.longitude, site.latitude)):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ecosystem.exports import csv_response
 from ecosystem.pictures import relationship_graph, timeline
 from ecosystem.views import directory_list
+from events.models import Event
 from programmes.exports import COLUMNS
 from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
@@ -22,7 +23,7 @@ def programme_list(request):
             "who runs them, where and when."
         ),
         row_template="programmes/_programme_row.html",
-        pictures=lambda listing: {"timeline": timeline(listing.filterset.qs[:TIMELINE_ROWS])},
+        pictures=lambda listing: {"timeline": programme_timeline(listing.filterset.qs)},
         export_url="programmes:programme-export",
     )
 
@@ -31,6 +32,14 @@ def programme_export(request):
     return csv_response(
         request, ProgrammeFilter, Programme.objects.published().for_api(), COLUMNS, "programmes.csv"
     )
+
+
+def programme_timeline(programmes):
+    """The listed programmes (the first TIMELINE_ROWS) with their events."""
+    # Bars need no countries, sectors or funders: drop the list's prefetches.
+    programmes = list(programmes.prefetch_related(None)[:TIMELINE_ROWS])
+    events = Event.objects.published().filter(programme__in=programmes)
+    return timeline(programmes, events)
 
 
 def programme_detail(request, slug):

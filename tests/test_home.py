@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_home(client, world, django_assert_num_queries, language, expected):
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         page = html(client.get(url("home", language)))
     for text in expected:
         assert text in page
@@ -47,5 +47,5 @@ def test_home(client, world, django_assert_num_queries, language, expected):
 def test_home_does_not_grow_with_rows(client, world, django_assert_num_queries):
     for number in range(6):
         factories.EventFactory(slug=f"event-{number}", countries=[world["SN"]])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         client.get(url("home", "en"))

@@ -1,0 +1,88 @@
+"""Key pages, measured in the browser: accessibility (axe-core), weight on the wire, and
+screenshots at phone and desktop widths for people to look at."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+KEY_PAGES = {
+    "home": "/en/",
+    "home-fr": "/fr/",
+    "programmes": "/en/programmes/?country=ML&sector=digital-technology",
+    "programme": "/fr/programmes/hub-iit-deployment/",
+    "organization": "/en/organizations/optic/",
+    "events": "/fr/events/",
+    "event": "/en/events/it-bpo-sector-consultation-1-dakar-2018/",
+    "countries": "/fr/countries/",
+    "country": "/en/countries/sn/",
+    "sectors": "/en/sectors/",
+    "search": "/fr/search/?q=senegal",
+}
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+MAX_BYTES = 60 * 1024
+MAX_REQUESTS = 10
+
+
+@pytest.mark.parametrize("name", KEY_PAGES)
+def test_no_serious_accessibility_violation(page, site, name):
+    page.goto(site + KEY_PAGES[name])
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                        "best-practice"]}})""")
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("name", KEY_PAGES)
+def test_first_load_is_light(browser, site, name):
+    """What a first visit transfers, as compressed on the wire, and in how many requests;
+    no request leaves the site."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(site + KEY_PAGES[name], wait_until="load")
+    total = 0
+    for request in responses:
+        sizes = request.sizes()
+        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        assert request.url.startswith(site), f"external request: {request.url}"
+    context.close()
+    assert len(responses) <= MAX_REQUESTS
+    assert total <= MAX_BYTES, f"{total} bytes"
+
+
+def test_pages_and_static_files_travel_compressed_with_long_caching(page, site):
+    page.goto(site + "/en/")
+    html = page.request.get(site + "/en/", headers={"Accept-Encoding": "gzip"})
+    assert html.headers.get("content-encoding") == "gzip" or len(html.body()) < 2048
+    stylesheet = page.locator("link[rel=stylesheet]").get_attribute("href")
+    # A hashed name (site.<hash>.css) with a far-future, immutable cache lifetime.
+    assert stylesheet.startswith("/static/css/site.") and stylesheet.count(".") == 2
+    response = page.request.get(site + stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert "immutable" in response.headers["cache-control"]
+    assert "max-age=315360000" in response.headers["cache-control"]
+    assert response.headers.get("content-encoding") == "gzip"
+    assert len(gzip.compress(response.body())) < 10 * 1024
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_screenshots(browser, site, artifacts, viewport):
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    for name, path in KEY_PAGES.items():
+        page.goto(site + path)
+        target = artifacts / f"{name}-{viewport}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 5000
+    context.close()

@@ -1,0 +1,74 @@
+"""The map, the timeline and the relationship graphs, as the server draws them."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from ecosystem.pictures import BAR_WIDTH, LABEL_WIDTH
+from tests import factories
+from tests.helpers import html, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_map_shades_countries_and_places_sites(client, world):
+    factories.SiteFactory(
+        programme=world["active"],
+        name="Hub Thiès",
+        city="Thiès",
+        country=world["SN"],
+        latitude=14.79,
+        longitude=-16.93,
+    )
+    page = html(client.get(url("home", "fr")))
+    svg = page[page.index('<svg viewBox="0 0') : page.index("</svg>")]
+    # Senegal has the most records: darkest; a country with none stays neutral.
+    assert re.search(
+        r'<a href="/fr/countries/sn/" aria-label="Sénégal"><path class="country '
+        r'shade-4"',
+        svg,
+    )
+    assert '<path class="country other"' in svg  # a country not in the directory
+    assert "Thiès" in svg and "Hub Thiès, Sénégal" in page
+    # Decimal commas would break SVG coordinates on French pages.
+    assert not re.search(r'c[xy]="\d+,\d', svg)
+    assert "La carte en texte" in page
+
+
+def test_the_timeline_respects_precision(client, world):
+    year = timezone.localdate().year
+    page = html(client.get(url("programmes:programme-list", "en")))
+    svg = page[page.index('class="timeline-svg"') :]
+    svg = svg[: svg.index("</svg>")]
+    # Digital Mali ran from January (year-8) to December (year-4): a bar of 5 whole years.
+    bar = re.search(
+        r'<rect class="bar status-closed" x="([\d.]+)" y="[\d.]+" '
+        r'width="([\d.]+)"[^>]*><title>Digital Mali: (\d+)–(\d+)</title>',
+        svg,
+    )
+    assert bar and bar.group(3) == str(year - 8) and bar.group(4) == str(year - 4)
+    years = [int(y) for y in re.findall(r'class="year"[^>]*>(\d{4})<', svg)]
+    span_years = (year + 3 + 1) - (year - 8)  # up to the end of Agri Senegal, inclusive
+    per_year = BAR_WIDTH / span_years
+    assert abs(float(bar.group(2)) - 5 * per_year) < per_year / 12
+    assert float(bar.group(1)) == pytest.approx(LABEL_WIDTH, abs=1)
+    assert years[0] == year - 8
+    # The open-ended and planned programmes are drawn apart.
+    assert 'class="bar status-planned open-ended"' in svg
+    # The past consultation is a dot on its programme's row.
+    assert "Sector consultation in Dakar" in svg
+
+
+def test_relationship_graphs(client, world):
+    page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
+    assert 'aria-label="Funding: AFD"' in page or 'aria-label="Funding: French Develop' in page
+    assert 'href="/en/organizations/optic/" aria-label="Partner: OPTIC"' in page
+    organization = html(client.get(url("members:organization-detail", "fr", slug="itc")))
+    assert "Qui est lié à" in organization
+    assert 'href="/fr/programmes/digital-mali/"' in organization
+
+
+def test_no_picture_without_data(client, db):
+    page = html(client.get(url("programmes:programme-list", "en")))
+    assert "timeline-svg" not in page
