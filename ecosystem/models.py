@@ -333,6 +333,11 @@ class Publishable(models.Model):
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
 
+    @property
+    def short_name(self):
+        """The acronym where there is one (pictures have little room)."""
+        return self.acronym or self.name
+
     def folded_search_fields(self):
         """(search_names, search_text) for the record as it stands. Runs two queries
         (countries and sectors) once the record is saved."""

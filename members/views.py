@@ -48,7 +48,7 @@ def sme_export(request):
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.published().for_detail(), slug=slug)
-    graph = relationship_graph(str(organization), links(organization))
+    graph = relationship_graph(organization.short_name, links(organization))
     return render(
         request,
         "members/organization_detail.html",
@@ -60,7 +60,7 @@ def links(organization):
     """The organization's neighbours for its relationship graph."""
     neighbours = [
         (
-            str(role.programme),
+            role.programme.short_name,
             role.programme.get_absolute_url(),
             role.role,
             role.get_role_display(),
@@ -70,7 +70,7 @@ def links(organization):
     ]
     neighbours += [
         (
-            str(role.event),
+            role.event.short_name,
             role.event.get_absolute_url(),
             role.role,
             role.get_role_display(),
@@ -80,7 +80,7 @@ def links(organization):
     ]
     neighbours += [
         (
-            str(m.organization),
+            m.organization.short_name,
             m.organization.get_absolute_url(),
             "member",
             _("member of"),
@@ -89,7 +89,7 @@ def links(organization):
         for m in organization.memberships.all()
     ]
     neighbours += [
-        (str(m.member), m.member.get_absolute_url(), "member", _("member"), "organization")
+        (m.member.short_name, m.member.get_absolute_url(), "member", _("member"), "organization")
         for m in organization.members.all()
     ]
     return neighbours

@@ -47,7 +47,10 @@ def programme_detail(request, slug):
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "graph": relationship_graph(str(programme), links(programme))},
+        {
+            "programme": programme,
+            "graph": relationship_graph(programme.short_name, links(programme)),
+        },
     )
 
 
@@ -55,7 +58,7 @@ def links(programme):
     """The programme's neighbours for its relationship graph."""
     neighbours = [
         (
-            str(role.organization),
+            role.organization.short_name,
             role.organization.get_absolute_url(),
             role.role,
             role.get_role_display(),
@@ -66,10 +69,10 @@ def links(programme):
     if programme.public_parent:
         parent = programme.public_parent
         neighbours.append(
-            (str(parent), parent.get_absolute_url(), "parent", _("part of"), "programme")
+            (parent.short_name, parent.get_absolute_url(), "parent", _("part of"), "programme")
         )
     neighbours += [
-        (str(child), child.get_absolute_url(), "phase", _("phase"), "programme")
+        (child.short_name, child.get_absolute_url(), "phase", _("phase"), "programme")
         for child in programme.children.all()
     ]
     return neighbours
