@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ADMIN_PASSWORD
+from tests.e2e.server import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.server import first_load
+
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -47,19 +49,10 @@ def test_no_serious_accessibility_violation(page, site, name):
 def test_first_load_is_light(browser, site, name):
     """What a first visit transfers, as compressed on the wire, and in how many requests;
     no request leaves the site."""
-    context = browser.new_context(viewport=VIEWPORTS["phone"])
-    page = context.new_page()
-    responses = []
-    page.on("requestfinished", lambda request: responses.append(request))
-    page.goto(site + KEY_PAGES[name], wait_until="load")
-    total = 0
-    for request in responses:
-        sizes = request.sizes()
-        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        assert request.url.startswith(site), f"external request: {request.url}"
-    context.close()
-    assert len(responses) <= MAX_REQUESTS
-    assert total <= MAX_BYTES, f"{total} bytes"
+    transfers = first_load(browser, site + KEY_PAGES[name], VIEWPORTS["phone"])
+    assert all(url.startswith(site) for url, _size in transfers), transfers
+    assert len(transfers) <= MAX_REQUESTS
+    assert sum(size for _url, size in transfers) <= MAX_BYTES, transfers
 
 
 def test_pages_and_static_files_travel_compressed_with_long_caching(page, site):

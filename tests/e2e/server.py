@@ -1,0 +1,98 @@
+"""The site as it runs in production (gunicorn, DEBUG off, whitenoise and collected static
+files) on a fresh SQLite database holding the seed data: for the browser tests and for
+tools/page_weight.py."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_PASSWORD = "e2e-staff-password-1"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def production_site(workdir):
+    """Yields the base URL of the running site; stops it afterwards."""
+    workdir = Path(workdir)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "e2e-" + "k" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+        "STATIC_ROOT": str(workdir / "static"),
+        "SECURE_COOKIES": "0",
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
+        "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["seed_ecosystem", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["createsuperuser", "--no-input", "--username", "staff", "--email", "staff@example.org"],
+    ):
+        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            str(workdir / "access.log"),
+            "--error-logfile",
+            str(workdir / "error.log"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the site did not start:\n" + (workdir / "error.log").read_text())
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def first_load(browser, url, viewport):
+    """A first visit to `url`: [(request URL, bytes on the wire incl. headers)], the HTML
+    document first."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(url, wait_until="load")
+    transfers = []
+    for request in sorted(finished, key=lambda request: request.resource_type != "document"):
+        sizes = request.sizes()
+        transfers.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+    context.close()
+    return transfers
