@@ -17,7 +17,7 @@ from ecosystem.dates import (
     format_period,
     iso_partial,
 )
-from ecosystem.search import fold
+from ecosystem.search import search_key
 
 
 class Translated:
@@ -348,7 +348,7 @@ class Publishable(models.Model):
                 texts += [country.code, country.name_en, country.name_fr]
             for sector in self.sectors.all():
                 texts += [sector.name_en, sector.name_fr]
-        return fold(" ".join(names)), fold(" ".join(texts))
+        return search_key(" ".join(names)), search_key(" ".join(texts))
 
     def refresh_search_fields(self):
         names, text = self.folded_search_fields()

@@ -15,8 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-# Words, with apostrophes inside them ("d'ivoire") but not around them ("'optic'").
-WORD = re.compile(r"\w+(?:'\w+)*")
+WORD = re.compile(r"\w+")
 MAX_QUERY_LENGTH = 200
 
 
@@ -27,8 +26,14 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def search_key(text: str) -> str:
+    """What search compares: folded, and without apostrophes, so that "ndjamena" finds
+    "N’Djamena" and "cote d'ivoire" finds "Côte d’Ivoire"."""
+    return fold(text).replace("'", "")
+
+
 def words(query: str) -> list[str]:
-    return WORD.findall(fold(query))
+    return WORD.findall(search_key(query))
 
 
 def search(queryset, query: str):
@@ -41,7 +46,7 @@ def search(queryset, query: str):
     if connection.vendor == "postgresql":
         # Prefix matching ("senegal" ranks "senegalaise"); tokens are word characters
         # only, so the raw tsquery cannot be malformed.
-        tokens = [token for term in terms for token in re.findall(r"\w+", term)]
+        tokens = terms
         tsquery = SearchQuery(
             " & ".join(f"{token}:*" for token in tokens), search_type="raw", config="simple"
         )

@@ -36,6 +36,8 @@ def test_fold(text, folded):
         ("cote d'ivoire", "/en/programmes/ivorian-programme/"),
         ("Côte d’Ivoire", "/en/programmes/ivorian-programme/"),
         ("thies", "/en/organizations/agro-thies/"),
+        ("cote divoire", "/en/programmes/ivorian-programme/"),
+        ("ndjamena", "/en/events/ndjamena-meetup/"),
         ("centre du commerce", "/en/organizations/itc/"),  # French name on an English page
         ("consultation dakar", "/en/events/consultation-dakar/"),
         ("mali", "/en/programmes/digital-mali/"),  # by its country's name
@@ -46,6 +48,7 @@ def test_it_finds_across_languages_and_accents(client, world, query, found):
     factories.ProgrammeFactory(
         slug="ivorian-programme", name_en="Ivorian programme", countries=[world["CI"]]
     )
+    factories.EventFactory(slug="ndjamena-meetup", name_en="Meetup in N’Djamena")
     assert f'href="{found}"' in search(client, query)
 
 
