@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from ecosystem import dataset
+from ecosystem.management.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -21,13 +21,7 @@ class Command(BaseCommand):
         if directory.exists() and not directory.is_dir():
             raise CommandError(f"{directory} exists and is not a directory.")
         sets = dataset.datasets()
-        with tqdm(
-            total=dataset.count(sets),
-            desc="Exporting",
-            unit="record",
-            disable=verbosity == 0,
-            file=self.stderr._out,
-        ) as bar:
+        with progress_bar(self, dataset.count(sets), "Exporting", verbosity) as bar:
             try:
                 written = dataset.export(directory, base_url, tick=bar.update)
             except OSError as error:

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from tqdm import tqdm
 
 from ecosystem import seeding
+from ecosystem.management.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -25,13 +25,7 @@ class Command(BaseCommand):
             data = seeding.read(file)
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        with tqdm(
-            total=seeding.count_records(data),
-            desc="Seeding",
-            unit="record",
-            disable=verbosity == 0,
-            file=self.stderr._out,
-        ) as bar:
+        with progress_bar(self, seeding.count_records(data), "Seeding", verbosity) as bar:
             try:
                 counts = seeding.Loader(data, tick=bar.update).run()
             except seeding.SeedError as error:
