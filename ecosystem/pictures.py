@@ -12,6 +12,10 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ecosystem.listing import labelled
+from ecosystem.search import fold
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "africa-map.json"
 SHADES = 5
@@ -30,7 +34,9 @@ class MapCountry:
     url: str = ""
     programmes: int = 0
     organizations: int = 0
+    events: int = 0
     shade: int = 0
+    description: str = ""
 
 
 @dataclass
@@ -46,25 +52,29 @@ class MapSite:
 
 def africa_map(countries, sites):
     """`countries`: Country records annotated with record counts (with_record_counts);
-    `sites`: Sites with coordinates. Countries are shaded by how many programmes and
-    organizations they have, in SHADES steps of the largest."""
+    `sites`: Sites with coordinates. Drawn countries are shaded by how many programmes and
+    organizations they have, in SHADES steps of the largest drawn; every country with a
+    record is linked, and listed in the text equivalent, drawn or not (Europe's)."""
     geometry = map_geometry()
-    known = {country.code: country for country in countries}
-    most = max(
-        (c.programme_count + c.organization_count + c.sme_count for c in countries), default=0
-    )
+
+    def weight(country):
+        return country.programme_count + country.organization_count + country.sme_count
+
+    known = {country.code: country for country in countries if country.record_count}
+    most = max((weight(known[code]) for code in geometry["countries"] if code in known), default=0)
     shapes = []
     for code, path in geometry["countries"].items():
         shape = MapCountry(code, path)
         country = known.get(code)
-        total = country and country.programme_count + country.organization_count + country.sme_count
-        if total:  # linked only where there is something to see
-            shape.name = country.name
-            shape.url = country.get_absolute_url()
-            shape.programmes = country.programme_count
-            shape.organizations = country.organization_count + country.sme_count
-            shape.shade = math.ceil(total / most * (SHADES - 1))
+        if country is not None:
+            describe(shape, country)
+            shape.shade = math.ceil(weight(country) / most * (SHADES - 1)) if most else 0
         shapes.append(shape)
+    elsewhere = [
+        describe(MapCountry(code, ""), country)
+        for code, country in known.items()
+        if code not in geometry["countries"]
+    ]
     unique = {}
     for site in sorted(sites, key=lambda site: (site.longitude, site.latitude)):
         unique.setdefault((site.name, site.latitude, site.longitude), site)
@@ -82,6 +92,9 @@ def africa_map(countries, sites):
         "width": geometry["width"],
         "height": geometry["height"],
         "countries": shapes,
+        "listed": sorted(
+            [shape for shape in shapes if shape.url] + elsewhere, key=lambda shape: fold(shape.name)
+        ),
         "sites": points,
         "legend": legend(most),
     }
@@ -89,6 +102,28 @@ def africa_map(countries, sites):
 
 LABEL_CHAR_WIDTH = 6.2  # SVG units per character at the map's label size
 LABEL_HEIGHT = 12
+
+
+def describe(shape, country):
+    shape.name = country.name
+    shape.url = country.get_absolute_url()
+    shape.programmes = country.programme_count
+    shape.organizations = country.organization_count + country.sme_count
+    shape.events = country.event_count
+    shape.description = labelled(
+        country.name,
+        ", ".join(
+            [
+                ngettext("%(count)d programme", "%(count)d programmes", shape.programmes)
+                % {"count": shape.programmes},
+                ngettext("%(count)d organization", "%(count)d organizations", shape.organizations)
+                % {"count": shape.organizations},
+                ngettext("%(count)d event", "%(count)d events", shape.events)
+                % {"count": shape.events},
+            ]
+        ),
+    )
+    return shape
 
 
 def place_label(label, x, y, placed):
@@ -168,9 +203,8 @@ class TimelineRow:
 
 @dataclass
 class TimelinePoint:
-    label: str
+    description: str
     url: str
-    period: str
     x: float
     y: float
 
@@ -209,9 +243,9 @@ def timeline(programmes, events=(), today=None):
         y = AXIS_HEIGHT + len(rows) * ROW_HEIGHT
         end = programme.end or today
         row = TimelineRow(
-            label=programme.acronym or programme.name,
+            label=programme.short_name,
             url=programme.get_absolute_url(),
-            period=programme.period,
+            period=labelled(programme.short_name, programme.period),
             depth=1 if programme.parent_id in by_pk else 0,
             y=y,
             x=x_of(programme.start),
@@ -224,8 +258,10 @@ def timeline(programmes, events=(), today=None):
     loose = []
     for event in events:
         row = row_of.get(event.programme_id)
+        # A dot stands in the middle of what is known: "2019" is not 1 January.
+        middle = event.start + ((event.end or event.start) - event.start) / 2
         point = TimelinePoint(
-            event.name, event.get_absolute_url(), event.period, x_of(event.start), 0
+            labelled(event.name, event.period), event.get_absolute_url(), x_of(middle), 0
         )
         if row:
             point.y = row.y + ROW_HEIGHT / 2
@@ -258,6 +294,7 @@ def timeline(programmes, events=(), today=None):
 
 # Relationship graph ---------------------------------------------------------------------
 
+MAX_NODES = 10
 GRAPH_WIDTH = 640
 GRAPH_HEIGHT = 380
 NODE_WIDTH = 150
@@ -274,6 +311,10 @@ class GraphNode:
     role_label: str = ""
     kind: str = ""
     half_width: float = NODE_WIDTH / 2
+
+    @property
+    def description(self):
+        return labelled(str(self.role_label).capitalize(), self.label)
 
     @property
     def box_x(self):
@@ -300,6 +341,18 @@ def relationship_graph(centre_label, links):
     cx, cy = GRAPH_WIDTH / 2, GRAPH_HEIGHT / 2
     rx, ry = GRAPH_WIDTH / 2 - NODE_WIDTH / 2 - 6, GRAPH_HEIGHT / 2 - NODE_HEIGHT / 2 - 6
     links = sorted(links, key=lambda link: (link[2], link[0]))
+    if len(links) > MAX_NODES:
+        # More would overlap; the page lists them all in words.
+        hidden = len(links) - MAX_NODES + 1
+        links = links[: MAX_NODES - 1] + [
+            (
+                ngettext("%(count)d more", "%(count)d more", hidden) % {"count": hidden},
+                "",
+                "more",
+                _("and"),
+                "",
+            )
+        ]
     nodes = []
     for index, (label, url, role, role_label, kind) in enumerate(links):
         angle = -math.pi / 2 + 2 * math.pi * index / len(links)

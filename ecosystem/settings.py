@@ -48,6 +48,8 @@ INSECURE_KEY_PREFIX = "django-insecure-"
 SECRET_KEY = env_str("SECRET_KEY", INSECURE_KEY_PREFIX + "local-development-only")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The public address, for links written outside a request (the open dataset).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 
 def production_problems(debug: bool, secret_key: str, allowed_hosts: list[str]) -> list[str]:

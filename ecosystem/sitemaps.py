@@ -27,7 +27,6 @@ class PageSitemap(DirectorySitemap):
             "events:event-list",
             "country-list",
             "sector-list",
-            "search",
         ]
 
     def location(self, item):

@@ -1,8 +1,7 @@
 """schema.org JSON-LD for detail pages, so that search engines and link previews read
 what a page is about."""
 
-from django.utils.translation import get_language
-
+from ecosystem.dates import iso_partial
 from events.models import EventStatus
 
 EVENT_STATUS = {
@@ -26,8 +25,6 @@ def common(record, absolute_url, schema_type):
         "@type": schema_type,
         "name": record.name,
         "url": absolute_url(record.get_absolute_url()),
-        "inLanguage": get_language(),
-        "dateModified": record.updated.isoformat(),
     }
     if record.acronym:
         data["alternateName"] = record.acronym
@@ -35,14 +32,17 @@ def common(record, absolute_url, schema_type):
         data["description"] = record.summary
     if record.website:
         data["sameAs"] = record.website
-    countries = [country.name for country in record.countries.all()]
-    if countries:
-        data["areaServed"] = [{"@type": "Country", "name": name} for name in countries]
     return data
 
 
+def area_served(record):
+    """Organizations and projects serve areas (events do not, in schema.org)."""
+    countries = [country.name for country in record.countries.all()]
+    return {"areaServed": [{"@type": "Country", "name": n} for n in countries]} if countries else {}
+
+
 def for_organization(organization, absolute_url):
-    data = common(organization, absolute_url, "Organization")
+    data = {**common(organization, absolute_url, "Organization"), **area_served(organization)}
     if organization.founded:
         data["foundingDate"] = str(organization.founded)
     if organization.hq_city or organization.hq_country:
@@ -56,25 +56,25 @@ def for_organization(organization, absolute_url):
 
 def for_programme(programme, absolute_url):
     # schema.org has no programme type; a Project is an organization's planned endeavour.
-    data = common(programme, absolute_url, "Project")
+    data = {**common(programme, absolute_url, "Project"), **area_served(programme)}
     roles = list(programme.roles.all())
-    funders = [r.organization for r in roles if r.role == "funding"]
-    if funders:
-        data["funder"] = [organization_reference(o, absolute_url) for o in funders]
-    members = [r.organization for r in roles if r.role != "funding"]
-    if members:
-        data["member"] = [organization_reference(o, absolute_url) for o in members]
+    for prop, kinds in (("funder", {"funding"}), ("member", {"implementing", "partner"})):
+        organizations = list(
+            {r.organization.pk: r.organization for r in roles if r.role in kinds}.values()
+        )
+        if organizations:
+            data[prop] = [organization_reference(o, absolute_url) for o in organizations]
     if programme.start:
-        data["foundingDate"] = programme.start.isoformat()
+        data["foundingDate"] = iso_partial(programme.start, programme.start_precision)
     if programme.end:
-        data["dissolutionDate"] = programme.end.isoformat()
+        data["dissolutionDate"] = iso_partial(programme.end, programme.end_precision)
     return data
 
 
 def for_event(event, absolute_url):
     data = common(event, absolute_url, "Event")
-    data["startDate"] = event.start.isoformat()
-    data["endDate"] = (event.end or event.start).isoformat()
+    data["startDate"] = iso_partial(event.start, event.start_precision)
+    data["endDate"] = iso_partial(event.end or event.start, event.end_precision)
     data["eventStatus"] = EVENT_STATUS[event.status]
     data["eventAttendanceMode"] = (
         "https://schema.org/OnlineEventAttendanceMode"

@@ -1,6 +1,6 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,11 @@ def directory_list(
     pictures=None,
 ):
     """Every list page: filters, facets, chips, results and pagination, one template."""
+    shareable = shareable_query(request.GET, filterset_class.default_sort)
+    if shareable != request.GET.urlencode():
+        # The filter form sends every field, empty or not: answer with the short URL
+        # worth sharing (?country=ML rather than ?q=&country=ML&year=&...).
+        return redirect(request.path + (f"?{shareable}" if shareable else ""))
     listing = build_listing(request, filterset_class, queryset)
     return render(
         request,
@@ -47,6 +52,18 @@ def directory_list(
             "subscribe_url": subscribe_url,
         },
     )
+
+
+def shareable_query(data, default_sort):
+    """The query string without empty values or the default sort."""
+    query = QueryDict(mutable=True)
+    for key, values in data.lists():
+        kept = [
+            value for value in values if value and not (key == "sort" and value == default_sort)
+        ]
+        if kept:
+            query.setlist(key, kept)
+    return query.urlencode()
 
 
 def published_sites():

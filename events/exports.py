@@ -1,13 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem import exports
+from ecosystem.dates import iso_partial
 
 COLUMNS = [
     exports.NAME,
     (_("Kind"), lambda event: event.get_kind_display()),
     (_("Dates"), lambda event: event.period),
-    (_("Start"), lambda event: event.start),
-    (_("End"), lambda event: event.end or ""),
+    (_("Start"), lambda event: iso_partial(event.start, event.start_precision)),
+    (_("End"), lambda event: iso_partial(event.end, event.end_precision)),
     (_("City"), lambda event: event.city),
     (_("Country where held"), lambda event: event.country.name if event.country else ""),
     (_("Venue"), lambda event: event.venue),

@@ -1,14 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem import exports
+from ecosystem.dates import iso_partial
 
 COLUMNS = [
     exports.NAME,
     exports.ACRONYM,
     (_("Status"), lambda programme: programme.get_status_display()),
     (_("Dates"), lambda programme: programme.period),
-    (_("Start"), lambda programme: programme.start or ""),
-    (_("End"), lambda programme: programme.end or ""),
+    (_("Start"), lambda programme: iso_partial(programme.start, programme.start_precision)),
+    (_("End"), lambda programme: iso_partial(programme.end, programme.end_precision)),
     (_("Part of"), lambda programme: getattr(programme.public_parent, "name", "")),
     exports.COUNTRIES,
     exports.COUNTRY_CODES,

@@ -64,7 +64,8 @@ PAGES = {
 
 
 def from_page(client, kind, query):
-    return shown(client.get(url(f"{PAGES[kind]}-list") + query))
+    # follow: the page redirects ?sort=<default> to its shorter URL.
+    return shown(client.get(url(f"{PAGES[kind]}-list") + query, follow=True))
 
 
 def from_csv(client, kind, query):

@@ -25,8 +25,8 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     svg = page[page.index('<svg viewBox="0 0') : page.index("</svg>")]
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
-        r'<a href="/fr/countries/sn/" aria-label="Sénégal"><path class="country '
-        r'shade-4"',
+        r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 3 organisations, '
+        r'2 événements"><path class="country shade-4"',
         svg,
     )
     assert '<path class="country other"' in svg  # a country not in the directory
@@ -34,6 +34,8 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     # Decimal commas would break SVG coordinates on French pages.
     assert not re.search(r'c[xy]="\d+,\d', svg)
     assert "La carte en texte" in page
+    # Burkina Faso has nothing yet: drawn, neither linked nor listed.
+    assert "/fr/countries/bf/" not in page
 
 
 def test_the_timeline_respects_precision(client, world):
@@ -72,3 +74,19 @@ def test_relationship_graphs(client, world):
 def test_no_picture_without_data(client, db):
     page = html(client.get(url("programmes:programme-list", "en")))
     assert "timeline-svg" not in page
+
+
+def test_a_crowded_graph_keeps_its_boxes_apart(client, world):
+    for number in range(12):
+        factories.ProgrammeRoleFactory(
+            programme=world["active"],
+            role="beneficiary",
+            organization=factories.OrganizationFactory(slug=f"sme-{number}", kind="sme"),
+        )
+    page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
+    graph = page[page.index('class="graph-svg"') :]
+    graph = graph[: graph.index("</svg>")]
+    assert graph.count('<g class="node role-') == 10
+    assert "7 more" in graph  # 3 roles, a phase and 12 beneficiaries: 9 shown
+    # Every beneficiary is still listed in words.
+    assert page.count('href="/en/organizations/sme-') >= 12

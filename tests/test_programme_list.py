@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 LIST = url("programmes:programme-list")
 
 
-def get(client, query="", language="en"):
-    return client.get(url("programmes:programme-list", language) + query)
+def get(client, query="", language="en", **kwargs):
+    return client.get(url("programmes:programme-list", language) + query, **kwargs)
 
 
 def test_all_published_programmes_by_name(client, world):
@@ -74,7 +74,10 @@ def test_sorting(client, world):
     ]
     assert shown(get(client, "?sort=start"))[0] == "digital-mali"
     # Names sort in the page's language: "Mali numérique" comes after "Agri Sénégal…".
-    assert shown(get(client, "?sort=name", "fr"))[-2:] == ["digital-mali", "digital-sahel"]
+    assert shown(get(client, "?sort=name", "fr", follow=True))[-2:] == [
+        "digital-mali",
+        "digital-sahel",
+    ]
 
 
 def test_the_count_facets_and_chips(client, world):
@@ -145,3 +148,11 @@ def test_content_falls_back_to_the_other_language(client, world):
         slug="english-only", name_en="Only in English", name_fr="", countries=[world["BF"]]
     )
     assert "Only in English" in html(get(client, "?country=BF", "fr"))
+
+
+def test_the_submitted_form_redirects_to_a_short_shareable_url(client, world):
+    response = get(client, "?q=&country=ML&sector=&funder=&year=&sort=name")
+    assert response.status_code == 302
+    assert response.url == "/en/programmes/?country=ML"
+    assert get(client, "?q=&sort=name").url == "/en/programmes/"
+    assert get(client, "?country=ML&sort=-start").status_code == 200

@@ -102,7 +102,7 @@ def test_bulk_publishing_counts_as_an_update(staff_client, db):
     assert draft.updated > before
 
 
-@pytest.mark.parametrize("size", ["abc", "0", "-1", "501"])
+@pytest.mark.parametrize("size", ["abc", "0", "-1", "501", "²", "①", "1e3"])
 def test_a_bad_page_size_is_a_400(client, world, size):
     response = client.get("/api/v1/programmes/", {"page_size": size})
     assert response.status_code == 400

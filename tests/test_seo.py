@@ -90,3 +90,18 @@ def test_the_atom_feed(client, world):
     titles = [entry.find("a:title", atom).text for entry in root.findall("a:entry", atom)]
     assert "Agri Sénégal" in titles
     assert not any("draft" in (title or "").lower() for title in titles)
+
+
+def test_structured_dates_keep_their_precision(client, world):
+    data = json_ld(html(client.get(url("events:event-detail", "en", slug="sipen-next"))))
+    year = int(data["startDate"][:4])
+    assert data["startDate"] == data["endDate"] == f"{year}-05"  # known to the month
+    programme = json_ld(
+        html(client.get(url("programmes:programme-detail", "en", slug="digital-mali")))
+    )
+    assert len(programme["foundingDate"]) == 4  # a year
+    assert "dateModified" not in programme and "inLanguage" not in programme
+
+
+def test_the_sitemap_leaves_out_what_robots_disallow(client, db):
+    assert "/search/" not in client.get("/sitemap.xml").content.decode()

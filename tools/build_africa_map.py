@@ -78,7 +78,7 @@ AFRICA = [
 # the latitude of West Africa so that shapes are not stretched there.
 # West and Central Africa in full, with the Maghreb and the East African countries that
 # programmes here also cover (Ethiopia, Uganda).
-WEST, EAST, SOUTH, NORTH = -26.0, 48.0, -13.0, 38.0
+WEST, EAST, SOUTH, NORTH = -26.0, 52.0, -13.0, 38.0
 SCALE = 10.0  # SVG units per degree of latitude
 X_SCALE = SCALE * math.cos(math.radians(12))
 TOLERANCE = 0.08  # degrees; Douglas-Peucker simplification

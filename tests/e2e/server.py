@@ -89,7 +89,8 @@ def first_load(browser, url, viewport):
     page = context.new_page()
     finished = []
     page.on("requestfinished", lambda request: finished.append(request))
-    page.goto(url, wait_until="load")
+    response = page.goto(url, wait_until="load")
+    assert response.status == 200, f"{url}: {response.status}"
     transfers = []
     for request in sorted(finished, key=lambda request: request.resource_type != "document"):
         sizes = request.sizes()

@@ -31,7 +31,7 @@ MAX_REQUESTS = 10
 
 @pytest.mark.parametrize("name", KEY_PAGES)
 def test_no_serious_accessibility_violation(page, site, name):
-    page.goto(site + KEY_PAGES[name])
+    assert page.goto(site + KEY_PAGES[name]).status == 200
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
@@ -74,7 +74,7 @@ def test_screenshots(browser, site, artifacts, viewport):
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     for name, path in KEY_PAGES.items():
-        page.goto(site + path)
+        assert page.goto(site + path).status == 200
         target = artifacts / f"{name}-{viewport}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 5000

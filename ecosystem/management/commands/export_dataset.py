@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ecosystem import dataset
@@ -13,8 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path)
         parser.add_argument(
             "--base-url",
-            default="http://127.0.0.1:8000",
-            help="The site's address, for the records' page links.",
+            default=settings.SITE_URL,
+            help="The site's public address, for the records' page links (default: SITE_URL).",
         )
 
     def handle(self, *args, directory, base_url, verbosity, **options):
