@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ecosystem.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages travel compressed (Django's GZip adds random bytes against BREACH); static
     # files are precompressed by whitenoise.

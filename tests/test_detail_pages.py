@@ -83,3 +83,10 @@ def test_the_language_switcher_keeps_the_page(client, seeded):
 def test_health_check(client, db):
     response = client.get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+def test_every_response_carries_a_strict_content_security_policy(client, db):
+    for path in ("/fr/", "/api/v1/", "/admin/login/", "/sitemap.xml"):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy
+        assert "unsafe-inline" not in policy
