@@ -29,8 +29,9 @@ class CountryFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CountryCodeField
 
 
-def name_column():
-    return "name_en" if (translation.get_language() or "fr").startswith("en") else "name_fr"
+def sort_column():
+    """The folded name in the page's language (Publishable.sort_en / sort_fr)."""
+    return "sort_en" if (translation.get_language() or "fr").startswith("en") else "sort_fr"
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -117,4 +118,4 @@ class DirectoryFilterSet(django_filters.FilterSet):
         )
         if sort is None:
             return queryset
-        return queryset.order_by(*self.sort_orders[sort], name_column(), "pk")
+        return queryset.order_by(*self.sort_orders[sort], sort_column(), "pk")

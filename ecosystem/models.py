@@ -17,7 +17,7 @@ from ecosystem.dates import (
     format_period,
     iso_partial,
 )
-from ecosystem.search import search_key
+from ecosystem.search import fold, search_key
 
 
 class Translated:
@@ -306,6 +306,10 @@ class Publishable(models.Model):
     # record's countries or sectors change (ecosystem.signals).
     search_names = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    # Names folded for sorting, so that "Événement" sorts with the E's whatever the
+    # database's collation; each falls back to the other language like the page does.
+    sort_en = models.CharField(max_length=250, editable=False, blank=True)
+    sort_fr = models.CharField(max_length=250, editable=False, blank=True)
 
     name = Translated(_("name"))
     summary = Translated(_("summary"))
@@ -327,6 +331,8 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_names, self.search_text = self.folded_search_fields()
+        self.sort_en = fold(self.name_en or self.name_fr)
+        self.sort_fr = fold(self.name_fr or self.name_en)
         super().save(*args, **kwargs)
 
     @property

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from ecosystem.filters import name_column
 from ecosystem.listing import build_listing
 from ecosystem.models import Country, PublicationStatus, Sector
 from ecosystem.pictures import africa_map, timeline
@@ -66,6 +65,12 @@ def shareable_query(data, default_sort):
     return query.urlencode()
 
 
+def by_name(hubs):
+    """Countries or sectors in the alphabetical order of the page's language, accents
+    folded ("Éthiopie" between "Côte d’Ivoire" and "Ghana")."""
+    return sorted(hubs, key=lambda hub: fold(hub.name))
+
+
 def published_sites():
     """Programme sites that can go on a map."""
     return Site.objects.filter(
@@ -76,7 +81,7 @@ def published_sites():
 def home(request):
     organizations = Organization.objects.published()
     events = Event.objects.published().for_list()
-    countries = list(Country.objects.with_record_counts().order_by(name_column()))
+    countries = by_name(Country.objects.with_record_counts())
     return render(
         request,
         "ecosystem/home.html",
@@ -95,9 +100,7 @@ def home(request):
             "countries": [country for country in countries if country.programme_count],
             "map": africa_map(countries, published_sites()),
             "timeline": timeline(Programme.objects.published(), Event.objects.published()),
-            "sectors": Sector.objects.with_record_counts()
-            .filter(parent=None)
-            .order_by(name_column()),
+            "sectors": by_name(Sector.objects.with_record_counts().filter(parent=None)),
         },
     )
 
@@ -145,7 +148,7 @@ def search_page(request):
 
 
 def country_list(request):
-    countries = list(Country.objects.with_record_counts().order_by("region", name_column()))
+    countries = sorted(by_name(Country.objects.with_record_counts()), key=lambda c: c.region)
     return render(
         request,
         "ecosystem/hub_list.html",
