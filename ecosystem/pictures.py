@@ -309,7 +309,6 @@ class GraphNode:
     y: float
     role: str = ""
     role_label: str = ""
-    kind: str = ""
     half_width: float = NODE_WIDTH / 2
 
     @property
@@ -333,48 +332,37 @@ class GraphNode:
         return self.y + 10
 
 
-def relationship_graph(centre_label, links):
-    """`links`: [(label, url, role, role label, kind)] around the record at the centre,
-    placed on an ellipse, grouped by role so that a funder's neighbours are funders."""
+def relationship_graph(centre, links):
+    """`links`: [(record, role, role label)] around `centre`, placed on an ellipse and
+    grouped by role, so that a funder's neighbours are funders. Past MAX_NODES the rest
+    become one "N more" box: the page lists them all in words."""
     if not links:
         return None
     cx, cy = GRAPH_WIDTH / 2, GRAPH_HEIGHT / 2
     rx, ry = GRAPH_WIDTH / 2 - NODE_WIDTH / 2 - 6, GRAPH_HEIGHT / 2 - NODE_HEIGHT / 2 - 6
-    links = sorted(links, key=lambda link: (link[2], link[0]))
-    if len(links) > MAX_NODES:
-        # More would overlap; the page lists them all in words.
-        hidden = len(links) - MAX_NODES + 1
-        links = links[: MAX_NODES - 1] + [
-            (
-                ngettext("%(count)d more", "%(count)d more", hidden) % {"count": hidden},
-                "",
-                "more",
-                _("and"),
-                "",
-            )
-        ]
+    boxes = sorted(
+        (
+            (record.short_name, record.get_absolute_url(), role, label)
+            for record, role, label in links
+        ),
+        key=lambda box: (box[2], box[0]),
+    )
+    if len(boxes) > MAX_NODES:
+        hidden = len(boxes) - MAX_NODES + 1
+        more = ngettext("%(count)d more", "%(count)d more", hidden) % {"count": hidden}
+        boxes = boxes[: MAX_NODES - 1] + [(more, "", "more", _("and"))]
     nodes = []
-    for index, (label, url, role, role_label, kind) in enumerate(links):
-        angle = -math.pi / 2 + 2 * math.pi * index / len(links)
-        nodes.append(
-            GraphNode(
-                shorten(label),
-                url,
-                round(cx + rx * math.cos(angle), 1),
-                round(cy + ry * math.sin(angle), 1),
-                role,
-                role_label,
-                kind,
-            )
-        )
+    for index, (name, url, role, role_label) in enumerate(boxes):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(boxes)
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        nodes.append(GraphNode(shorten(name), url, round(x, 1), round(y, 1), role, role_label))
     return {
         "width": GRAPH_WIDTH,
         "height": GRAPH_HEIGHT,
-        "centre": GraphNode(shorten(centre_label, 24), "", cx, cy, half_width=85),
+        "centre": GraphNode(shorten(centre.short_name, 24), "", cx, cy, half_width=85),
         "nodes": nodes,
         "node_width": NODE_WIDTH,
         "node_height": NODE_HEIGHT,
-        "roles": sorted({(node.role, node.role_label) for node in nodes}),
     }
 
 

@@ -48,7 +48,7 @@ def sme_export(request):
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.published().for_detail(), slug=slug)
-    graph = relationship_graph(organization.short_name, links(organization))
+    graph = relationship_graph(organization, links(organization))
     return render(
         request,
         "members/organization_detail.html",
@@ -58,38 +58,9 @@ def organization_detail(request, slug):
 
 def links(organization):
     """The organization's neighbours for its relationship graph."""
-    neighbours = [
-        (
-            role.programme.short_name,
-            role.programme.get_absolute_url(),
-            role.role,
-            role.get_role_display(),
-            "programme",
-        )
-        for role in organization.programme_roles.all()
+    return [
+        *((r.programme, r.role, r.get_role_display()) for r in organization.programme_roles.all()),
+        *((r.event, r.role, r.get_role_display()) for r in organization.event_roles.all()),
+        *((m.organization, "member", _("member of")) for m in organization.memberships.all()),
+        *((m.member, "member", _("member")) for m in organization.members.all()),
     ]
-    neighbours += [
-        (
-            role.event.short_name,
-            role.event.get_absolute_url(),
-            role.role,
-            role.get_role_display(),
-            "event",
-        )
-        for role in organization.event_roles.all()
-    ]
-    neighbours += [
-        (
-            m.organization.short_name,
-            m.organization.get_absolute_url(),
-            "member",
-            _("member of"),
-            "organization",
-        )
-        for m in organization.memberships.all()
-    ]
-    neighbours += [
-        (m.member.short_name, m.member.get_absolute_url(), "member", _("member"), "organization")
-        for m in organization.members.all()
-    ]
-    return neighbours

@@ -49,30 +49,19 @@ def programme_detail(request, slug):
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "graph": relationship_graph(programme.short_name, links(programme)),
+            "graph": relationship_graph(programme, links(programme)),
         },
     )
 
 
 def links(programme):
     """The programme's neighbours for its relationship graph."""
-    neighbours = [
-        (
-            role.organization.short_name,
-            role.organization.get_absolute_url(),
-            role.role,
-            role.get_role_display(),
-            "organization",
-        )
-        for role in programme.roles.all()
+    parent = programme.public_parent
+    return [
+        *(
+            (role.organization, role.role, role.get_role_display())
+            for role in programme.roles.all()
+        ),
+        *([(parent, "parent", _("part of"))] if parent else []),
+        *((child, "phase", _("phase")) for child in programme.children.all()),
     ]
-    if programme.public_parent:
-        parent = programme.public_parent
-        neighbours.append(
-            (parent.short_name, parent.get_absolute_url(), "parent", _("part of"), "programme")
-        )
-    neighbours += [
-        (child.short_name, child.get_absolute_url(), "phase", _("phase"), "programme")
-        for child in programme.children.all()
-    ]
-    return neighbours

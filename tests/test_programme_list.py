@@ -159,10 +159,13 @@ def test_the_submitted_form_redirects_to_a_short_shareable_url(client, world):
 
 
 def test_names_sort_with_accents_folded(client, world):
-    factories.ProgrammeFactory(slug="etude", name_en="Study", name_fr="Étude régionale",
-                               countries=[world["CI"]])
-    factories.ProgrammeFactory(slug="zone", name_en="Zone", name_fr="Zone franche",
-                               countries=[world["CI"]])
-    factories.ProgrammeFactory(slug="export", name_en="Export", name_fr="Export digital",
-                               countries=[world["CI"]])
+    factories.ProgrammeFactory(
+        slug="etude", name_en="Study", name_fr="Étude régionale", countries=[world["CI"]]
+    )
+    factories.ProgrammeFactory(
+        slug="zone", name_en="Zone", name_fr="Zone franche", countries=[world["CI"]]
+    )
+    factories.ProgrammeFactory(
+        slug="export", name_en="Export", name_fr="Export digital", countries=[world["CI"]]
+    )
     assert shown(get(client, "?country=CI", "fr")) == ["etude", "export", "zone"]
