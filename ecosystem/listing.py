@@ -175,7 +175,8 @@ def build_listing(request, filterset_class, queryset):
     paginator = Paginator(filterset.qs, PER_PAGE)
     number = data.get("page", "1")
     page = paginator.get_page(number)
-    if str(page.number) != number and "page" in data:
+    # "page=02" is page 2; "page=abc" or a page past the last one is named as ignored.
+    if not (number.isascii() and number.isdecimal() and int(number) == page.number):
         ignored.append(Ignored(_("Page"), [shorten(number)]))
     return Listing(
         filterset=filterset,

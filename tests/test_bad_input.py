@@ -86,3 +86,8 @@ def test_unknown_pages_are_a_helpful_404(client, world, path):
     assert "Page not found" in response.content.decode() or "Page introuvable" in (
         response.content.decode()
     )
+
+
+def test_a_page_number_with_a_leading_zero_is_not_called_ignored(client, world):
+    page = html(client.get(url("programmes:programme-list") + "?page=01"))
+    assert "could not be used" not in page
