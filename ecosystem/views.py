@@ -110,35 +110,24 @@ def search_page(request):
     ignored = len(query) > MAX_QUERY_LENGTH
     groups = []
     if words(query) and not ignored:
-        published = {
-            "organizations": Organization.objects.published().support_organizations(),
-            "smes": Organization.objects.published().smes(),
-            "programmes": Programme.objects.published(),
-            "events": Event.objects.published(),
-        }
-        titles = {
-            "organizations": _("Organizations"),
-            "smes": _("SMEs and start-ups"),
-            "programmes": _("Programmes"),
-            "events": _("Events"),
-        }
-        list_urls = {
-            "organizations": "members:organization-list",
-            "smes": "members:sme-list",
-            "programmes": "programmes:programme-list",
-            "events": "events:event-list",
-        }
-        for key, queryset in published.items():
+        organizations = Organization.objects.published()
+        kinds = [
+            (
+                _("Organizations"),
+                organizations.support_organizations(),
+                "members:organization-list",
+            ),
+            (_("SMEs and start-ups"), organizations.smes(), "members:sme-list"),
+            (_("Programmes"), Programme.objects.published(), "programmes:programme-list"),
+            (_("Events"), Event.objects.published(), "events:event-list"),
+        ]
+        for title, queryset, list_url in kinds:
             found = search(queryset, query)
             count = found.count()
             if count:
+                records = found.for_list()[:SEARCH_RESULTS_PER_TYPE]
                 groups.append(
-                    {
-                        "title": titles[key],
-                        "count": count,
-                        "records": found.for_list()[:SEARCH_RESULTS_PER_TYPE],
-                        "list_url": list_urls[key],
-                    }
+                    {"title": title, "count": count, "records": records, "list_url": list_url}
                 )
     return render(
         request,
