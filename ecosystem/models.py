@@ -17,6 +17,7 @@ from ecosystem.dates import (
     format_period,
     iso_partial,
 )
+from ecosystem.history import DERIVED_FIELDS, History
 from ecosystem.search import fold, search_key
 
 
@@ -125,6 +126,7 @@ class Country(models.Model):
     name = Translated(_("name"))
 
     objects = CountryQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["name_en"]
@@ -161,6 +163,7 @@ class Sector(models.Model):
     name = Translated(_("name"))
 
     objects = SectorQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["slug"]
@@ -211,6 +214,8 @@ class Source(models.Model):
         blank=True,
         help_text=_("The file or print reference when there is no URL."),
     )
+
+    history = History()
 
     class Meta:
         ordering = ["title"]
@@ -316,6 +321,12 @@ class Publishable(models.Model):
     description = Translated(_("description"))
 
     objects = PublishableQuerySet.as_manager()
+    # One version per change, with the countries, sectors and sources at that time.
+    history = History(
+        inherit=True,
+        m2m_fields=["countries", "sectors", "sources"],
+        excluded_fields=DERIVED_FIELDS,
+    )
 
     class Meta:
         abstract = True

@@ -1,9 +1,13 @@
 """Load the seed data file (ecosystem/seed/ecosystem.yaml) into the database.
 
-The file is the truth for the fields it states: running the load again updates those
-fields and adds what is missing, and never deletes anything staff added. Every record is
-validated like an admin form would validate it, and an error names the record and the
-field. Seeded records are published.
+The file is first data, not the master. A load creates what is missing and leaves every
+existing record exactly as it is: its values, its relations, its publication status and
+its "updated" time. With ``update=True`` it changes the fields and relations the file
+states whose values differ, and nothing else: it never blanks a field the file does not
+state, never removes a relation staff added, never changes whether a record is
+published. A record staff deleted is not brought back. Every record is validated like
+an admin form would validate it, an error names the record and the field, and every
+change is kept in the records' history with the reason "seed".
 """
 
 from collections import Counter
@@ -14,8 +18,9 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ecosystem import history
 from ecosystem.dates import parse_partial
-from ecosystem.models import Country, PublicationStatus, Sector, Source
+from ecosystem.models import Country, PublicationStatus, Publishable, Sector, Source
 from events.models import Event, EventRole, EventSeries
 from members.models import Membership, Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
@@ -37,11 +42,17 @@ CHILDREN = {
     "programmes": ["roles", "sites", "indicators"],
     "events": ["roles"],
 }
+CREATED, UNCHANGED, UPDATED, SKIPPED = OUTCOMES = ("created", "unchanged", "updated", "skipped")
 
 
 def decimal(value):
     """YAML reads 12.6392 as a float; the database wants the decimal that was written."""
     return None if value is None else Decimal(str(value))
+
+
+def stated(value):
+    """Whether the file states a value: an absent or empty one never blanks a field."""
+    return value is not None and value != "" and value != []
 
 
 class SeedError(Exception):
@@ -74,14 +85,21 @@ def count_records(data):
 
 
 class Loader:
-    def __init__(self, data, tick=lambda: None):
+    """One load of the file. ``counts`` has (kind, outcome) -> number and ``changes`` a
+    line per record that was updated or skipped, naming the fields."""
+
+    def __init__(self, data, tick=lambda: None, *, update=False, name=""):
         self.data = data
         self.tick = tick
+        self.update = update
+        self.name = name
         self.counts = Counter()
+        self.changes = []
         self.where = ""
+        self.created = set()
 
     def run(self):
-        with transaction.atomic():
+        with transaction.atomic(), history.reason("seed", self.name):
             for section in SECTIONS:
                 for item in self.data.get(section) or []:
                     key = item.get("slug") or item.get("key") or item.get("code")
@@ -91,7 +109,7 @@ class Loader:
                     except KeyError as error:
                         self.fail(error.args[0], "is required")
                     self.tick()
-            # Parents and memberships point at records that may come later in the file.
+            # Parents and memberships may point at records that come later in the file.
             for item in self.data.get("sectors") or []:
                 self.where = f"sectors {item['slug']!r}"
                 self.link_parent(Sector, item)
@@ -99,10 +117,7 @@ class Loader:
                 self.where = f"programmes {item['slug']!r}"
                 self.link_parent(Programme, item)
             for item in self.data.get("organizations") or []:
-                for membership in item.get("memberships") or []:
-                    self.where = f"organizations {item['slug']!r} memberships"
-                    self.load_membership(item["slug"], membership)
-                    self.tick()
+                self.load_memberships(item)
         return self.counts
 
     # Helpers -----------------------------------------------------------------------
@@ -114,7 +129,7 @@ class Loader:
         try:
             return model.objects.get(**{key: value})
         except model.DoesNotExist:
-            self.fail(field, f"no {model._meta.verbose_name} {value!r} in the seed file")
+            self.fail(field, f"no {model._meta.verbose_name} {value!r} in the database")
 
     def optional(self, model, item, field, key="slug"):
         """The record `item[field]` names, or None when the field is absent."""
@@ -131,7 +146,7 @@ class Loader:
     def dates(self, item, field, *, end=False):
         """{field: date, field_precision: precision} from a "2021-07" style string."""
         if item.get(field) in (None, ""):
-            return {field: None}
+            return {}
         try:
             value, precision = parse_partial(item[field], end=end)
         except ValueError as error:
@@ -139,25 +154,90 @@ class Loader:
         return {field: value, f"{field}_precision": precision}
 
     def text(self, item, *fields):
-        return {field: item.get(field) or "" for field in fields}
+        return {field: item.get(field) for field in fields}
 
-    def save(self, model, lookup, values, many=None):
-        """Create or update one record, validated as an admin form would."""
-        obj = model.objects.filter(**lookup).first()
-        created = obj is None
-        obj = obj or model(**lookup)
-        for name, value in values.items():
-            setattr(obj, name, value)
+    def report(self, model, outcome, label, detail=""):
+        self.counts[(str(model._meta.verbose_name_plural), outcome)] += 1
+        if detail:
+            self.changes.append(f"{outcome} {model._meta.verbose_name} {label}: {detail}")
+
+    def validate(self, obj):
         try:
             obj.full_clean()
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             self.fail(field, " ".join(messages))
-        obj.save()
-        for name, related in (many or {}).items():
-            getattr(obj, name).set(related)
-        self.counts[(model._meta.verbose_name_plural, "created" if created else "updated")] += 1
-        return obj
+
+    def save(self, model, lookup, values, many=None, *, children=None, may_create=True):
+        """Create the record `lookup` names, or (with update) bring the fields and
+        relations the file states up to date. `children(obj, created)` loads the rows
+        the record owns, inside the same version of its history, and says whether it
+        changed any. Returns the record (None when left out) and the outcome."""
+        keys = list(lookup.values())
+        label = repr(keys[0] if len(keys) == 1 else " / ".join(map(str, keys)))
+        fields = {
+            model._meta.get_field(name).attname: getattr(value, "pk", value)
+            for name, value in values.items()
+            if stated(value)
+        }
+        many = {name: related for name, related in (many or {}).items() if related}
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        if created:
+            if not may_create:
+                self.report(model, SKIPPED, label, "not created: its record exists (--update)")
+                return None, SKIPPED
+            if history.deleted_before(model, **lookup):
+                self.report(model, SKIPPED, label, "deleted by staff, not brought back")
+                return None, SKIPPED
+            obj = model(**lookup, **fields)
+            if isinstance(obj, Publishable):
+                obj.publication_status = PublicationStatus.PUBLISHED
+            differing, missing = list(fields), many
+        else:
+            differing = [name for name, value in fields.items() if getattr(obj, name) != value]
+            missing = {
+                name: [record for record in related if record.pk not in self.related_pks(obj, name)]
+                for name, related in many.items()
+            }
+            missing = {name: related for name, related in missing.items() if related}
+        changed = [name.removesuffix("_id") for name in differing] + list(missing)
+        if not created and not self.update:
+            outcome = SKIPPED if changed else UNCHANGED
+            self.report(
+                model, outcome, label, changed and f"kept; the file differs in {', '.join(changed)}"
+            )
+            if children:
+                children(obj, False)
+            return obj, outcome
+        for name in differing:
+            setattr(obj, name, fields[name])
+        if differing:
+            self.validate(obj)
+        with history.one_version(obj, "+" if created else "~") as version:
+            if differing or created:
+                obj.save()
+            for name, related in missing.items():
+                getattr(obj, name).add(*related)
+            changed_children = children(obj, created) if children else False
+            version.changed = bool(created or changed or changed_children)
+        if created:
+            self.created.add((model, obj.pk))
+            outcome = CREATED
+        else:
+            outcome = UPDATED if changed else UNCHANGED
+        self.report(model, outcome, label, outcome == UPDATED and ", ".join(changed))
+        return obj, outcome
+
+    def related_pks(self, obj, name):
+        return set(getattr(obj, name).values_list("pk", flat=True))
+
+    def child(self, owner_created, model, lookup, values):
+        """A row a record owns (a role, a site, a figure, a membership): created with its
+        record, or with --update. Says whether it was created or changed."""
+        _obj, outcome = self.save(model, lookup, values, may_create=owner_created or self.update)
+        self.tick()
+        return outcome in (CREATED, UPDATED)
 
     def publishable(self, item):
         """The fields every organization, programme and event shares."""
@@ -172,7 +252,6 @@ class Loader:
             "description_fr",
             "website",
         )
-        values["publication_status"] = PublicationStatus.PUBLISHED
         many = {
             "countries": self.lookups(Country, "countries", item.get("countries"), key="code"),
             "sectors": self.lookups(Sector, "sectors", item.get("sectors")),
@@ -183,8 +262,23 @@ class Loader:
         return values, many
 
     def link_parent(self, model, item):
-        parent = self.optional(model, item, "parent")
-        model.objects.filter(slug=item["slug"]).update(parent=parent)
+        """A parent named later in the file than its child is linked once both exist."""
+        if not item.get("parent"):
+            return
+        obj = model.objects.filter(slug=item["slug"]).first()
+        if (
+            obj is None
+            or obj.parent_id
+            or ((model, obj.pk) not in self.created and not self.update)
+        ):
+            return
+        obj.parent = self.optional(model, item, "parent")
+        self.validate(obj)
+        obj.save()
+
+    def parent_if_loaded(self, model, item):
+        """The parent when it is already in the database, else None (linked later)."""
+        return model.objects.filter(slug=item["parent"]).first() if item.get("parent") else None
 
     # Sections ----------------------------------------------------------------------
 
@@ -197,26 +291,40 @@ class Loader:
         self.save(Country, {"code": item["code"]}, {"region": item["region"]})
 
     def load_sectors(self, item):
-        self.save(Sector, {"slug": item["slug"]}, self.text(item, "name_en", "name_fr"))
+        values = self.text(item, "name_en", "name_fr")
+        values["parent"] = self.parent_if_loaded(Sector, item)
+        self.save(Sector, {"slug": item["slug"]}, values)
 
     def load_organizations(self, item):
         values, many = self.publishable(item)
         values.update(
-            kind=item.get("kind", ""),
-            hq_city=item.get("hq_city") or "",
-            founded=item.get("founded"),
+            kind=item.get("kind"), hq_city=item.get("hq_city"), founded=item.get("founded")
         )
         values["hq_country"] = self.optional(Country, item, "hq_country", key="code")
         self.save(Organization, {"slug": item["slug"]}, values, many)
 
-    def load_membership(self, member_slug, item):
-        member = self.lookup(Organization, "memberships", member_slug)
-        organization = self.lookup(Organization, "memberships.of", item.get("of"))
-        values = {
-            **self.dates({"start": item.get("since")}, "start"),
-            **self.dates({"end": item.get("until")}, "end", end=True),
-        }
-        self.save(Membership, {"member": member, "organization": organization}, values)
+    def load_memberships(self, item):
+        memberships = item.get("memberships") or []
+        member = Organization.objects.filter(slug=item["slug"]).first()
+        if not memberships or member is None:
+            for _membership in memberships:
+                self.tick()
+            return
+        created = (Organization, member.pk) in self.created
+        # The memberships join the member's history as one more version, when any is new.
+        with history.one_version(member) as version:
+            changed = False
+            for membership in memberships:
+                self.where = f"organizations {item['slug']!r} memberships"
+                organization = self.lookup(Organization, "memberships.of", membership.get("of"))
+                values = {
+                    **self.dates({"start": membership.get("since")}, "start"),
+                    **self.dates({"end": membership.get("until")}, "end", end=True),
+                }
+                changed |= self.child(
+                    created, Membership, {"member": member, "organization": organization}, values
+                )
+            version.changed = changed
 
     def load_programmes(self, item):
         values, many = self.publishable(item)
@@ -226,44 +334,49 @@ class Loader:
         budget = item.get("budget") or {}
         values.update(
             budget_amount=budget.get("amount"),
-            budget_currency=budget.get("currency", ""),
-            budget_qualifier=budget.get("qualifier", "exact"),
+            budget_currency=budget.get("currency"),
+            budget_qualifier=budget.get("qualifier"),
         )
-        programme = self.save(Programme, {"slug": item["slug"]}, values, many)
+        values["parent"] = self.parent_if_loaded(Programme, item)
+        self.save(
+            Programme,
+            {"slug": item["slug"]},
+            values,
+            many,
+            children=lambda programme, created: self.load_programme_rows(programme, created, item),
+        )
+
+    def load_programme_rows(self, programme, created, item):
+        changed = False
         for role in item.get("roles") or []:
             self.where = f"programmes {item['slug']!r} roles"
             organization = self.lookup(Organization, "organization", role.get("organization"))
-            self.save(
-                ProgrammeRole,
-                {"programme": programme, "organization": organization, "role": role.get("role")},
-                {},
-            )
-            self.tick()
+            lookup = {
+                "programme": programme,
+                "organization": organization,
+                "role": role.get("role"),
+            }
+            changed |= self.child(created, ProgrammeRole, lookup, {})
         for site in item.get("sites") or []:
             self.where = f"programmes {item['slug']!r} sites {site.get('name')!r}"
-            values = self.text(site, "city", "note_en", "note_fr")
+            values = self.text(site, "city", "note_en", "note_fr", "status")
             values.update(self.dates(site, "opened"))
             values.update(
-                latitude=decimal(site.get("latitude")),
-                longitude=decimal(site.get("longitude")),
-                status=site.get("status", "open"),
+                latitude=decimal(site.get("latitude")), longitude=decimal(site.get("longitude"))
             )
             values["host"] = self.optional(Organization, site, "host")
             values["country"] = self.lookup(Country, "country", site.get("country"), key="code")
-            self.save(Site, {"programme": programme, "name": site["name"]}, values)
-            self.tick()
+            lookup = {"programme": programme, "name": site["name"]}
+            changed |= self.child(created, Site, lookup, values)
         for indicator in item.get("indicators") or []:
             self.where = f"programmes {item['slug']!r} indicators {indicator.get('label_en')!r}"
-            values = self.text(indicator, "label_fr", "unit_en", "unit_fr")
+            values = self.text(indicator, "label_fr", "unit_en", "unit_fr", "qualifier")
             values.update(self.dates(indicator, "as_of"))
-            values.update(
-                value=decimal(indicator.get("value")), qualifier=indicator.get("qualifier", "exact")
-            )
+            values["value"] = decimal(indicator.get("value"))
             values["source"] = self.optional(Source, indicator, "source")
-            self.save(
-                Indicator, {"programme": programme, "label_en": indicator["label_en"]}, values
-            )
-            self.tick()
+            lookup = {"programme": programme, "label_en": indicator["label_en"]}
+            changed |= self.child(created, Indicator, lookup, values)
+        return changed
 
     def load_event_series(self, item):
         values = self.text(
@@ -279,23 +392,25 @@ class Loader:
         values, many = self.publishable(item)
         values.update(self.dates(item, "start"))
         values.update(self.dates(item, "end", end=True))
-        values.update(
-            kind=item.get("kind", ""),
-            city=item.get("city") or "",
-            venue=item.get("venue") or "",
-            online=bool(item.get("online")),
-            status=item.get("status", "announced"),
-        )
+        values.update(self.text(item, "kind", "city", "venue", "status"))
+        if "online" in item:
+            values["online"] = bool(item["online"])
         values["series"] = self.optional(EventSeries, item, "series")
         values["programme"] = self.optional(Programme, item, "programme")
         values["country"] = self.optional(Country, item, "country", key="code")
-        event = self.save(Event, {"slug": item["slug"]}, values, many)
+        self.save(
+            Event,
+            {"slug": item["slug"]},
+            values,
+            many,
+            children=lambda event, created: self.load_event_roles(event, created, item),
+        )
+
+    def load_event_roles(self, event, created, item):
+        changed = False
         for role in item.get("roles") or []:
             self.where = f"events {item['slug']!r} roles"
             organization = self.lookup(Organization, "organization", role.get("organization"))
-            self.save(
-                EventRole,
-                {"event": event, "organization": organization, "role": role.get("role")},
-                {},
-            )
-            self.tick()
+            lookup = {"event": event, "organization": organization, "role": role.get("role")}
+            changed |= self.child(created, EventRole, lookup, {})
+        return changed

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.dates import PartialDateField
+from ecosystem.history import History
 from ecosystem.models import (
     Country,
     Period,
@@ -40,6 +41,8 @@ class EventSeries(models.Model):
 
     name = Translated(_("name"))
     summary = Translated(_("summary"))
+
+    history = History(m2m_fields=["countries", "sources"])
 
     class Meta:
         ordering = ["slug"]
@@ -185,6 +188,8 @@ class EventRole(models.Model):
         related_name="event_roles",
     )
     role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
+
+    history = History()
 
     class Meta:
         ordering = ["event__slug", "role", "organization__slug"]

@@ -4,6 +4,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.history import History
 from ecosystem.models import (
     Country,
     Period,
@@ -123,6 +124,8 @@ class Membership(Period):
         on_delete=models.CASCADE,
         related_name="members",
     )
+
+    history = History()
 
     class Meta:
         ordering = ["organization__slug", "member__slug"]

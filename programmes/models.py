@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.dates import PartialDateField, PrecisionField, format_partial
+from ecosystem.history import History
 from ecosystem.models import (
     Country,
     Period,
@@ -207,6 +208,8 @@ class ProgrammeRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=ProgrammeRoleKind.choices)
 
+    history = History()
+
     class Meta:
         ordering = ["programme__slug", "role", "organization__slug"]
         verbose_name = _("programme role")
@@ -263,6 +266,8 @@ class Site(models.Model):
     note_fr = models.CharField(_("note (French)"), max_length=300, blank=True)
 
     note = Translated(_("note"))
+
+    history = History()
 
     class Meta:
         ordering = ["programme__slug", "country__code", "name"]
@@ -329,6 +334,8 @@ class Indicator(models.Model):
 
     label = Translated(_("label"))
     unit = Translated(_("unit"))
+
+    history = History()
 
     class Meta:
         ordering = ["programme__slug", "pk"]

@@ -20,3 +20,16 @@ def shown(response):
 def html(response):
     assert response.status_code == 200
     return response.content.decode()
+
+
+def database_rows():
+    """Every row of every table, sorted: two equal results mean nothing changed, the
+    history, the timestamps and the many-to-many links included."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        rows = {}
+        for table in sorted(connection.introspection.table_names()):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows[table] = sorted(map(repr, cursor.fetchall()))
+    return rows

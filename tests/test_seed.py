@@ -1,5 +1,5 @@
-"""The seed command loads the real ecosystem from the four documents, completely and
-idempotently, and says exactly which record is wrong when the file is."""
+"""The seed command loads the real ecosystem from the four documents, completely, says
+exactly which record is wrong when the file is, and never undoes what staff did."""
 
 import datetime
 from decimal import Decimal
@@ -9,27 +9,14 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from ecosystem.models import Country, Sector, Source
-from events.models import Event, EventRole, EventSeries
-from members.models import Membership, Organization
-from programmes.models import Indicator, Programme, ProgrammeRole, Site
+from ecosystem import seeding
+from ecosystem.models import Country, Source
+from events.models import Event, EventSeries
+from members.models import Organization
+from programmes.models import Programme, ProgrammeRole
+from tests.helpers import database_rows
 
 pytestmark = pytest.mark.django_db
-
-MODELS = [
-    Source,
-    Country,
-    Sector,
-    Organization,
-    Membership,
-    Programme,
-    ProgrammeRole,
-    Site,
-    Indicator,
-    EventSeries,
-    Event,
-    EventRole,
-]
 
 # What each document names, by the document's file name.
 DOCUMENTS = {
@@ -76,23 +63,10 @@ DOCUMENTS = {
 }
 
 
-def snapshot():
-    """Every row of every model, without the timestamps a save refreshes."""
-    return {
-        model.__name__: sorted(
-            (
-                tuple(sorted((k, str(v)) for k, v in row.items() if k not in {"updated"}))
-                for row in model.objects.values()
-            ),
-        )
-        for model in MODELS
-    }
-
-
-def test_seeding_twice_gives_the_same_database(seeded):
-    first = snapshot()
+def test_seeding_again_changes_nothing(seeded):
+    before = database_rows()
     call_command("seed_ecosystem", verbosity=0)
-    assert snapshot() == first
+    assert database_rows() == before  # history and "updated" included
     assert Organization.objects.count() >= 18
 
 
@@ -282,3 +256,106 @@ def test_an_unreadable_file_is_a_message(tmp_path, content):
 def test_it_reports_what_it_did(tmp_path, capsys):
     call_command("seed_ecosystem", file=write(tmp_path, {"sources": [SOURCE]}))
     assert "sources: 1 created" in capsys.readouterr().out
+
+
+# Staff work survives a re-seed ----------------------------------------------------------
+
+
+def staff_work():
+    """What a staff member does after the first seed, as the issue found it undone."""
+    itc = Organization.objects.get(slug="itc")
+    itc.acronym = "CCI"
+    itc.description_en = "Edited by staff."
+    itc.save()
+    optic = Organization.objects.get(slug="optic")  # the file states no website, city, year
+    optic.website, optic.hq_city, optic.founded = "https://optic.sn", "Dakar", 2003
+    optic.save()
+    ntf_v = Programme.objects.get(slug="ntf-v")
+    ntf_v.countries.add(Country.objects.create(code="NE", region="west_africa"))
+    Programme.objects.get(slug="fisong").roles.get(organization__slug="afd").delete()
+    for slug, status in [("asepex", "draft"), ("apep", "archived")]:
+        organization = Organization.objects.get(slug=slug)
+        organization.publication_status = status
+        organization.save()
+    return {
+        slug: Organization.objects.get(slug=slug).updated
+        for slug in ("itc", "optic", "asepex", "apep", "afd")
+    }
+
+
+def test_a_reseed_leaves_staff_work_exactly_as_it_is(seeded):
+    staff_work()
+    before = database_rows()
+    call_command("seed_ecosystem", verbosity=0)
+    assert database_rows() == before
+    assert not ProgrammeRole.objects.filter(programme__slug="fisong", organization__slug="afd")
+
+
+def test_update_changes_only_what_the_file_states(seeded, capsys):
+    updated = staff_work()
+    call_command("seed_ecosystem", update=True, verbosity=2)
+    itc = Organization.objects.get(slug="itc")
+    assert itc.acronym == "ITC"  # the file states these: its values come back
+    assert itc.description_en.startswith("The International Trade Centre")
+    assert itc.updated > updated["itc"]
+    optic = Organization.objects.get(slug="optic")  # the file is silent: staff's values stay
+    assert (optic.website, optic.hq_city, optic.founded) == ("https://optic.sn", "Dakar", 2003)
+    assert optic.updated == updated["optic"]
+    assert "NE" in Programme.objects.get(slug="ntf-v").countries.values_list("code", flat=True)
+    assert Organization.objects.get(slug="asepex").publication_status == "draft"
+    assert Organization.objects.get(slug="apep").publication_status == "archived"
+    # A role staff deleted is not brought back, and nothing else was touched.
+    assert not ProgrammeRole.objects.filter(programme__slug="fisong", organization__slug="afd")
+    for slug in ("asepex", "apep", "afd"):
+        assert Organization.objects.get(slug=slug).updated == updated[slug]
+    out = capsys.readouterr().out
+    assert "updated organization 'itc': acronym, description_en" in out
+    assert "skipped programme role 'FISONG / AFD / funding'" not in out
+    assert "deleted by staff, not brought back" in out
+    assert "organizations: 1 updated" in out
+
+
+def test_the_seed_and_its_reason_are_in_the_history(seeded):
+    staff_work()
+    call_command("seed_ecosystem", update=True, verbosity=0)
+    latest, staff_edit = Organization.objects.get(slug="itc").history.all()[:2]
+    assert latest.history_change_reason == "seed ecosystem.yaml"
+    assert (staff_edit.acronym, latest.acronym) == ("CCI", "ITC")
+    assert [change.field for change in latest.diff_against(staff_edit).changes] == [
+        "acronym",
+        "description_en",
+    ]
+
+
+def test_without_update_differences_are_reported_not_applied(seeded, capsys):
+    staff_work()
+    call_command("seed_ecosystem", verbosity=2)
+    out = capsys.readouterr().out
+    assert "skipped organization 'itc': kept; the file differs in acronym, description_en" in out
+    assert "organizations: 1 skipped" in out
+    assert "--update applies the file's values" in out
+    assert Organization.objects.get(slug="itc").acronym == "CCI"
+
+
+def test_a_record_new_in_the_file_is_added_to_a_seeded_database(seeded, tmp_path):
+    data = seeding.read()
+    data["organizations"].append(
+        {
+            "slug": "new-hub",
+            "name_en": "New hub",
+            "name_fr": "Nouveau hub",
+            "kind": "technopark",
+            "countries": ["SN"],
+            "sources": ["optic-ntf-v"],
+        }
+    )
+    data["programmes"][0]["roles"].append({"organization": "new-hub", "role": "partner"})
+    before = Programme.objects.get(slug=data["programmes"][0]["slug"]).updated
+    call_command("seed_ecosystem", file=write(tmp_path, data), verbosity=0)
+    assert Organization.objects.get(slug="new-hub").is_published
+    # The new role belongs to an existing programme: only --update adds it.
+    programme = Programme.objects.get(slug=data["programmes"][0]["slug"])
+    assert not programme.roles.filter(organization__slug="new-hub")
+    assert programme.updated == before
+    call_command("seed_ecosystem", file=write(tmp_path, data), update=True, verbosity=0)
+    assert programme.roles.filter(organization__slug="new-hub", role="partner")

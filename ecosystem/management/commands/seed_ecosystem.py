@@ -8,29 +8,56 @@ from ecosystem.management.progress import progress_bar
 
 
 class Command(BaseCommand):
-    help = "Load the ecosystem's seed data (organizations, programmes, sites, events...)."
+    help = (
+        "Load the ecosystem's seed data (organizations, programmes, sites, events...). "
+        "Creates what is missing and leaves existing records as they are; with --update, "
+        "brings the fields the file states up to date, never blanking, unlinking or "
+        "republishing anything."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--file", type=Path, default=seeding.SEED_FILE, help="YAML seed file to load."
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Also change existing records where the file states a different value.",
+        )
 
-    def handle(self, *args, file, verbosity, **options):
+    def handle(self, *args, file, update, verbosity, **options):
         # An operator's tool: one language for its progress, errors and summary.
         with translation.override("en"):
-            self.load(file, verbosity)
+            self.load(file, update, verbosity)
 
-    def load(self, file, verbosity):
+    def load(self, file, update, verbosity):
         try:
             data = seeding.read(file)
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         with progress_bar(self, seeding.count_records(data), "Seeding", verbosity) as bar:
+            loader = seeding.Loader(data, tick=bar.update, update=update, name=file.name)
             try:
-                counts = seeding.Loader(data, tick=bar.update).run()
+                counts = loader.run()
             except seeding.SeedError as error:
                 raise CommandError(str(error)) from error
+        if verbosity >= 2:
+            for line in loader.changes:
+                self.stdout.write(f"  {line}")
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}:"))
-            for (kind, action), count in sorted(counts.items()):
-                self.stdout.write(f"  {kind}: {count} {action}")
+            self.summarise(file, counts, update)
+
+    def summarise(self, file, counts, update):
+        self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}:"))
+        for (kind, action), count in sorted(counts.items()):
+            self.stdout.write(f"  {kind}: {count} {action}")
+        totals = {
+            outcome: sum(n for (_kind, action), n in counts.items() if action == outcome)
+            for outcome in seeding.OUTCOMES
+        }
+        self.stdout.write(", ".join(f"{n} {outcome}" for outcome, n in totals.items()) + ".")
+        if totals[seeding.SKIPPED] and not update:
+            self.stdout.write(
+                "Skipped records were kept as staff left them; -v 2 names the fields where "
+                "the file differs, and --update applies the file's values."
+            )

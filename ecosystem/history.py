@@ -1,0 +1,426 @@
+"""The history of every record: who changed what, when, why, and the values before and
+after, with revert and restore.
+
+django-simple-history keeps a historical row per version of each model (see the
+README's architecture section for why this library). This module adds what the
+directory needs on top of it:
+
+- **Why**: every version carries a reason (admin form, inline, bulk action, seed,
+  import, revert, restore, shell), set for a block of work with ``reason()``.
+- **One version per change**: a record and its relations (countries, sectors, sources,
+  and its inline rows such as roles) changed together make one version, written after
+  them (``one_version()``). So "the record as of version N" is the record's row as of N
+  together with its relations as of N's date.
+- **Revert** a record to any version, relations included (``revert()``), and **restore**
+  a deleted record with the relations deleted along with it (``restore()``).
+
+It imports no feature app: relations are found from the models' own metadata.
+"""
+
+import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_history_manager_for_model
+
+# What a stored reason's first word means; the rest of the reason names the detail
+# ("bulk-action publish", "seed ecosystem.yaml", "revert 12").
+REASONS = {
+    "admin-form": _("admin form"),
+    "admin-inline": _("admin inline"),
+    "admin-delete": _("deleted in the admin"),
+    "bulk-action": _("bulk action"),
+    "seed": _("seed"),
+    "import": _("import"),
+    "revert": _("revert to version"),
+    "restore": _("restore"),
+    "shell": _("shell or script"),
+}
+# Fields copied from others on every save: not part of what a version records.
+DERIVED_FIELDS = ["search_names", "search_text", "sort_en", "sort_fr"]
+# How far apart a record's deletion and the deletion of its relations can be and still
+# be the same delete (Django deletes the relations first, in the same transaction).
+CASCADE_WINDOW = datetime.timedelta(seconds=30)
+
+_reason = ContextVar("history_reason", default="")
+
+
+@contextmanager
+def reason(code, detail=""):
+    """Every version written inside the block gives this reason (an inner block wins)."""
+    assert code in REASONS, code
+    token = _reason.set(f"{code} {detail}".strip())
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def reason_label(stored):
+    """The stored reason in the reader's language: "bulk action: publish"."""
+    code, _space, detail = (stored or "").partition(" ")
+    label = REASONS.get(code)
+    if label is None:
+        return stored or ""
+    return f"{label}: {detail}" if detail else str(label)
+
+
+class History(HistoricalRecords):
+    """HistoricalRecords that fills the reason from ``reason()`` and keeps a handle on
+    itself per model, so that ``one_version()`` can write a version on demand."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if getattr(sender._meta, "simple_history_manager_attribute", None) and not hasattr(
+            sender, "_history_records"
+        ):
+            sender._history_records = self
+
+    def pre_delete(self, instance, **kwargs):
+        # Django removes many-to-many rows before the record itself: note them now, so
+        # that the deletion's version holds them and a restore brings them back.
+        super().pre_delete(instance, **kwargs)
+        instance._many_before_delete = {
+            field.name: list(
+                getattr(instance, field.name).through.objects.filter(
+                    **{field.m2m_field_name(): instance}
+                )
+            )
+            for field in self.get_m2m_fields_from_model(type(instance))
+        }
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        rows_before = getattr(instance, "_many_before_delete", None)
+        if history_instance.history_type != "-" or rows_before is None:
+            return super().create_historical_record_m2ms(history_instance, instance)
+        for field in history_instance._history_m2m_fields:
+            version_model = self.m2m_models[field]
+            names = [f.name for f in field.remote_field.through._meta.fields]
+            version_model.objects.bulk_create(
+                version_model(history=history_instance, **{n: getattr(row, n) for n in names})
+                for row in rows_before[field.name]
+            )
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        return super().get_change_reason_for_object(instance, history_type, using) or (
+            _reason.get() or "shell"
+        )
+
+
+def has_history(model):
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def write_version(instance, history_type="~"):
+    type(instance)._history_records.create_historical_record(instance, history_type)
+
+
+class _Block:
+    changed = True
+
+
+@contextmanager
+def one_version(instance, history_type="~"):
+    """Saves of ``instance`` and changes to its many-to-many relations inside the block
+    write no version of their own; one version is written at the end, with them all
+    (unless the block says ``block.changed = False``)."""
+    block = _Block()
+    instance.skip_history_when_saving = True
+    try:
+        yield block
+    finally:
+        del instance.skip_history_when_saving
+    if block.changed:
+        write_version(instance, history_type)
+
+
+def deleted_before(model, **lookup):
+    """Whether a ``model`` record matching ``lookup`` existed and was deleted (and not
+    brought back): a seed or an import must not bring back what staff deleted."""
+    history = get_history_manager_for_model(model)
+    return (
+        not model._default_manager.filter(**lookup).exists()
+        and history.filter(**lookup).latest_of_each().filter(history_type="-").exists()
+    )
+
+
+# Relations ---------------------------------------------------------------------------
+
+
+def tracked_many(model):
+    """The many-to-many fields whose state each version records."""
+    return list(getattr(get_history_manager_for_model(model).model, "_history_m2m_fields", []))
+
+
+def owned_relations(model):
+    """(child model, foreign key) of the rows that belong to a record of ``model``: those
+    deleted with it (programme roles, sites, figures, memberships, event roles)."""
+    return [
+        (relation.related_model, relation.field)
+        for relation in model._meta.related_objects
+        if relation.one_to_many
+        and relation.on_delete is models.CASCADE
+        and not relation.related_model._meta.auto_created
+        and has_history(relation.related_model)
+    ]
+
+
+def pointing_relations(model):
+    """(model, foreign key) of records that point at a ``model`` record and lose the link
+    when it is deleted (an event's programme, a site's host)."""
+    return [
+        (relation.related_model, relation.field)
+        for relation in model._meta.related_objects
+        if relation.one_to_many
+        and relation.on_delete is models.SET_NULL
+        and has_history(relation.related_model)
+    ]
+
+
+def version_values(version):
+    """{attname: value} of a version's own fields, without the timestamps and copies."""
+    model = version.instance_type
+    skip = {"created", "updated", model._meta.pk.attname}
+    return {
+        field.attname: getattr(version, field.attname)
+        for field in model._meta.concrete_fields
+        if field.attname not in skip and field.name not in DERIVED_FIELDS
+    }
+
+
+def many_values(version):
+    """{field name: [related pk]} recorded by a version."""
+    values = {}
+    for field in tracked_many(version.instance_type):
+        through = getattr(version, field.name).model
+        target = field.m2m_reverse_field_name()
+        values[field.name] = sorted(
+            getattr(row, f"{target}_id") for row in through.objects.filter(history=version)
+        )
+    return values
+
+
+def missing_targets(instance):
+    """Foreign keys of ``instance`` pointing at records that no longer exist."""
+    missing = []
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey):
+            value = getattr(instance, field.attname)
+            if (
+                value is not None
+                and not field.related_model._default_manager.filter(pk=value).exists()
+            ):
+                missing.append(field.verbose_name)
+    return missing
+
+
+class HistoryError(Exception):
+    """A revert or restore that cannot be done; the message says why."""
+
+
+def _validate(instance):
+    try:
+        instance.full_clean(validate_unique=True)
+    except ValidationError as error:
+        messages = [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
+        raise HistoryError("; ".join(messages)) from error
+
+
+# Revert ------------------------------------------------------------------------------
+
+
+def revert_plan(instance, version):
+    """What reverting ``instance`` to ``version`` would change, as a list of
+    (what, before, after) for the staff to confirm."""
+    plan = []
+    current = instance
+    for attname, value in version_values(version).items():
+        if getattr(current, attname) != value:
+            field = next(f for f in type(instance)._meta.concrete_fields if f.attname == attname)
+            plan.append(
+                (field.verbose_name, _show(field, getattr(current, attname)), _show(field, value))
+            )
+    then = many_values(version)
+    for field in tracked_many(type(instance)):
+        now = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+        if now != then[field.name]:
+            related = field.related_model._default_manager
+            plan.append(
+                (
+                    field.verbose_name,
+                    ", ".join(map(str, related.filter(pk__in=now))),
+                    ", ".join(map(str, related.filter(pk__in=then[field.name]))),
+                )
+            )
+    for child, foreign_key in owned_relations(type(instance)):
+        before, after = _children_now_and_then(instance, child, foreign_key, version.history_date)
+        removed = [str(before[pk]) for pk in before.keys() - after.keys()]
+        added = [str(after[pk]) for pk in after.keys() - before.keys()]
+        changed = [
+            str(after[pk])
+            for pk in before.keys() & after.keys()
+            if _own_values(before[pk]) != _own_values(after[pk])
+        ]
+        if removed or added or changed:
+            plan.append(
+                (
+                    child._meta.verbose_name_plural,
+                    "; ".join(sorted(removed + changed)),
+                    "; ".join(sorted(added + changed)),
+                )
+            )
+    return plan
+
+
+def _show(field, value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(field, models.ForeignKey):
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _own_values(instance):
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name not in DERIVED_FIELDS and field.name not in {"created", "updated"}
+    }
+
+
+def _children_now_and_then(instance, child, foreign_key, when):
+    now = {row.pk: row for row in child._default_manager.filter(**{foreign_key.name: instance})}
+    then = {
+        row.pk: row
+        for row in get_history_manager_for_model(child)
+        .as_of(when)
+        .filter(**{foreign_key.attname: instance.pk})
+    }
+    return now, then
+
+
+@transaction.atomic
+def revert(instance, version, user=None):
+    """Put ``instance`` back as it was at ``version``: its fields, its many-to-many
+    relations and the rows it owns (recreated, changed back or deleted). Writes new
+    versions with the reason "revert <version id>", so a revert can itself be reverted.
+    HistoryError when the old state cannot stand today (a related record is gone)."""
+    with reason("revert", str(version.history_id)):
+        for attname, value in version_values(version).items():
+            setattr(instance, attname, value)
+        missing = missing_targets(instance)
+        if missing:
+            raise HistoryError(
+                _("These related records no longer exist: %(fields)s.")
+                % {"fields": ", ".join(map(str, missing))}
+            )
+        _validate(instance)
+        instance._history_user = user
+        with one_version(instance):
+            instance.save()
+            for name, pks in many_values(version).items():
+                getattr(instance, name).set(pks)
+            for child, foreign_key in owned_relations(type(instance)):
+                _revert_children(instance, child, foreign_key, version.history_date, user)
+    return instance
+
+
+def _revert_children(instance, child, foreign_key, when, user):
+    now, then = _children_now_and_then(instance, child, foreign_key, when)
+    for pk in now.keys() - then.keys():
+        row = now[pk]
+        row._history_user = user
+        row.delete()
+    for pk, old in then.items():
+        if pk in now and _own_values(now[pk]) == _own_values(old):
+            continue
+        missing = missing_targets(old)
+        if missing:
+            continue  # its other end is gone: nothing to link back to
+        old._history_user = user
+        old.save()
+
+
+# Deleted records ---------------------------------------------------------------------
+
+
+def deleted(model):
+    """The last version of each deleted ``model`` record, newest deletion first."""
+    history = get_history_manager_for_model(model)
+    return (
+        history.latest_of_each()
+        .filter(history_type="-")
+        .exclude(**{f"{model._meta.pk.attname}__in": model._default_manager.values("pk")})
+        .order_by("-history_date")
+    )
+
+
+@transaction.atomic
+def restore(model, pk, user=None):
+    """Bring back a deleted record as it was, with its many-to-many relations, the rows
+    deleted along with it (roles, sites, figures...) and the links other records lost
+    (an event's programme). Returns the record. HistoryError when it cannot be."""
+    deletion = deleted(model).filter(**{model._meta.pk.attname: pk}).first()
+    if deletion is None:
+        raise HistoryError(_("This record is not deleted."))
+    instance = deletion.instance
+    missing = missing_targets(instance)
+    if missing:
+        raise HistoryError(
+            _("These related records no longer exist: %(fields)s.")
+            % {"fields": ", ".join(map(str, missing))}
+        )
+    _validate(instance)
+    with reason("restore", str(deletion.history_id)):
+        _restore(instance, deletion, user)
+        for dependent, foreign_key in pointing_relations(model):
+            _relink(dependent, foreign_key, pk, user)
+    return instance
+
+
+def _restore(instance, deletion, user):
+    model = type(instance)
+    instance._history_user = user
+    with one_version(instance, "+"):
+        instance.save(force_insert=True)
+        if hasattr(deletion, "created"):
+            # "created" is stamped on insert: put the original back.
+            model._default_manager.filter(pk=instance.pk).update(created=deletion.created)
+            instance.created = deletion.created
+        for name, pks in many_values(deletion).items():
+            getattr(instance, name).set(pks)
+        for child, foreign_key in owned_relations(model):
+            for row in _deleted_with_parent(child, foreign_key, instance.pk, deletion):
+                child_instance = row.instance
+                if not missing_targets(child_instance):
+                    _restore(child_instance, row, user)
+
+
+def _deleted_with_parent(child, foreign_key, parent_pk, deletion):
+    return deleted(child).filter(
+        **{foreign_key.attname: parent_pk},
+        history_date__gte=deletion.history_date - CASCADE_WINDOW,
+        history_date__lte=deletion.history_date,
+    )
+
+
+def _relink(dependent, foreign_key, pk, user):
+    """Records whose link to ``pk`` was cleared when it was deleted (a SET_NULL delete
+    writes no version) get it back."""
+    history = get_history_manager_for_model(dependent)
+    pk_name = dependent._meta.pk.attname
+    lost = history.latest_of_each().filter(**{foreign_key.attname: pk}).exclude(history_type="-")
+    for version in lost:
+        record = dependent._default_manager.filter(
+            **{pk_name: getattr(version, pk_name), f"{foreign_key.attname}__isnull": True}
+        ).first()
+        if record is not None:
+            setattr(record, foreign_key.attname, pk)
+            record._history_user = user
+            record.save()
