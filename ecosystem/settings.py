@@ -2,6 +2,7 @@
 are safe for a developer's machine; production must say what it wants."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -209,6 +210,57 @@ if not DEBUG:
     # Off only to try the production configuration over plain http (the browser tests).
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+
+# --- The guarded admin: its address, lock-out after failed logins, staff sessions ---
+
+
+def admin_url(value: str) -> str:
+    """The admin's path as urls.py wants it: "backstage/", never "/backstage" or ""."""
+    if not value or value.startswith("/") or not value.endswith("/") or value.strip() != value:
+        raise ImproperlyConfigured(
+            f"ADMIN_URL must be a path that ends with '/' and does not start with '/' "
+            f"(like 'admin/' or 'backstage/'), not {value!r}."
+        )
+    return value
+
+
+# Where staff log in (ADMIN_URL, "admin/" by default). Moving it off the well-known
+# /admin/ keeps most password-guessing bots away from the login form.
+ADMIN_URL = admin_url(env_str("ADMIN_URL", "admin/"))
+
+# django-axes: after 5 failed logins for one username from one address, that username
+# is refused from that address (even with the right password) for 15 minutes; other
+# usernames and other addresses are not affected. A success clears the count. Attempts
+# are rows in the database (AccessAttempt), so every process sees the same count.
+# Unlock at once: `manage.py axes_reset_username <username>` (or axes_reset_ip <ip>,
+# axes_reset_ip_username <ip> <username>, axes_reset for everything).
+# The client address is axes' default, REMOTE_ADDR. Behind a proxy that is the proxy's
+# address, so every client would share one lock per username: trusting X-Forwarded-For
+# from known proxies (AXES_IPWARE_*) is left to a later issue.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Axes' default, stated: an attempt refused during the lock-out starts the 15 minutes
+# again, so the page's "locked for 15 minutes" is true from the attempt it answers.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A translated page in the admin's look (status 429), naming the cool-off.
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Its start-up banner would open the output of every management command.
+AXES_VERBOSE = False
+
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (every request pushes
+# the expiry back) and when the browser closes (the cookie has no expiry date). Public
+# visitors get no session at all: an empty session is never saved, so no cookie is set.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 480)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_MINUTES must be a positive number of minutes, not {SESSION_IDLE_MINUTES}."
+    )
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,

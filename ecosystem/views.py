@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -195,9 +196,12 @@ def hub_context(hub, parameter):
 
 
 def robots(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
+    lines = ["User-agent: *"]
+    # The admin is named only at its well-known default address: a custom ADMIN_URL is
+    # not advertised here (the admin's pages ask robots not to index them anyway).
+    if settings.ADMIN_URL == "admin/":
+        lines.append("Disallow: /admin/")
+    lines += [
         "Disallow: /*/search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
