@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean
+.PHONY: run test install lint ci clean backup restore
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Backups of the database DATABASE_URL names (SQLite by default) into backups/, or
+# $BACKUP_DIR; the file's path is the last line printed.
+backup: install
+	$(RUN_ENV) $(BIN)/python manage.py backup
+
+# make restore FILE=backups/ecosystem-....dump [FORCE=1]: replaces the database's content;
+# a database holding data is refused unless FORCE=1.
+restore: install
+	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=backups/ecosystem-YYYYMMDD-HHMMSS.sqlite3 (or .dump) [FORCE=1]" >&2; exit 2; }
+	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

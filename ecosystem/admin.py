@@ -1,19 +1,169 @@
+"""The shared admin: what every model's admin does (history with reasons, revert with
+relations, deleted records, bulk publication), and the core models' admins."""
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import timezone
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_manager_for_model
 
+from ecosystem import history
 from ecosystem.models import Country, PublicationStatus, Sector, Source
 
 
-class DirectoryAdmin(admin.ModelAdmin):
+class DirectoryAdmin(SimpleHistoryAdmin):
+    """Every model's admin. Each save, inline edit, delete and bulk action writes one
+    version with its reason; the history lists versions with their changes and reverts
+    to any of them, relations included; deleted records are listed and restored."""
+
     # Staff type "intracen.org": that means https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/history/change_list.html"
+    object_history_list_template = "admin/history/versions.html"
+    history_list_per_page = 25
+
+    def page_name(self, page):
+        """The URL name of one of this model's admin pages: "members_organization_change"."""
+        return f"{self.opts.app_label}_{self.opts.model_name}_{page}"
+
+    def page_url(self, page, *args):
+        return reverse(f"{self.admin_site.name}:{self.page_name(page)}", args=args)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("deleted/", view(self.deleted_view), name=self.page_name("deleted")),
+            path(
+                "deleted/<path:object_id>/restore/",
+                view(require_POST(self.restore_view)),
+                name=self.page_name("restore"),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name=self.page_name("revert"),
+            ),
+            *super().get_urls(),
+        ]
+
+    # Every change is one version, with its reason ---------------------------------
+
+    def changeform_view(self, request, *args, **kwargs):
+        with history.reason("admin-form"):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The version is written once the relations are saved too (save_related).
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        del form.instance.skip_history_when_saving
+        history.write_version(form.instance, "~" if change else "+")
+
+    def save_formset(self, request, form, formset, change):
+        with history.reason("admin-inline"):
+            super().save_formset(request, form, formset, change)
+
+    def delete_view(self, request, *args, **kwargs):
+        with history.reason("admin-delete"):
+            return super().delete_view(request, *args, **kwargs)
+
+    def delete_queryset(self, request, queryset):
+        with history.reason("bulk-action", "delete"):
+            super().delete_queryset(request, queryset)
+
+    # History, revert, deleted records ----------------------------------------------
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.reason_label = history.reason_label(record.history_change_reason)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version is shown read-only: reverting goes through revert_view, which
+        # brings the relations back too.
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        extra_context = {**(extra_context or {}), "revert_disabled": True}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_view(self, request, object_id, version_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = (
+            get_history_manager_for_model(self.model)
+            .filter(**{self.opts.pk.attname: obj.pk}, history_id=version_id)
+            .exclude(history_type="-")
+            .first()
+        )
+        if version is None:
+            raise Http404
+        if request.method == "POST":
+            try:
+                history.revert(obj, version, user=request.user)
+            except history.HistoryError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(record)s” is back as it was on %(date)s.")
+                    % {"record": obj, "date": version.history_date.strftime("%Y-%m-%d %H:%M")},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self.page_url("change", obj.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revert %(record)s") % {"record": obj},
+            "opts": self.opts,
+            "object": obj,
+            "version": version,
+            "plan": history.revert_plan(obj, version),
+        }
+        return TemplateResponse(request, "admin/history/revert.html", context)
+
+    def deleted_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        records = list(history.deleted(self.model).select_related("history_user")[:200])
+        for record in records:
+            record.reason_label = history.reason_label(record.history_change_reason)
+            record.record_pk = getattr(record, self.opts.pk.attname)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(records)s") % {"records": self.opts.verbose_name_plural},
+            "opts": self.opts,
+            "records": records,
+        }
+        return TemplateResponse(request, "admin/history/deleted.html", context)
+
+    def restore_view(self, request, object_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            obj = history.restore(self.model, self.opts.pk.to_python(object_id), user=request.user)
+        except (history.HistoryError, ValueError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.page_url("deleted"))
+        self.message_user(
+            request, _("“%(record)s” is restored.") % {"record": obj}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(self.page_url("change", obj.pk))
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(DirectoryAdmin):
     list_display = ["code", "name_en", "name_fr", "region"]
     list_filter = ["region"]
     search_fields = ["code", "name_en", "name_fr"]
@@ -26,7 +176,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(DirectoryAdmin):
     list_display = ["name_en", "name_fr", "slug", "parent"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -49,21 +199,45 @@ class SourceAdmin(DirectoryAdmin):
 
 
 def set_publication_status(modeladmin, request, queryset, status):
-    # update() skips save(): set "updated" too, so feeds and sitemaps see the change.
-    count = queryset.update(publication_status=status, updated=timezone.now())
+    """Each record is saved on its own, so that it gets a version in its history (with
+    the action as its reason) and a new "updated" time for feeds and sitemaps. Records
+    already in that status are left alone; a record without a source is not published."""
+    changed, refused = 0, []
+    with history.reason("bulk-action", status):
+        for record in queryset.prefetch_related("sources"):
+            if record.publication_status == status:
+                continue
+            if status == PublicationStatus.PUBLISHED and not record.sources.all():
+                refused.append(record)
+                continue
+            record.publication_status = status
+            record._history_user = request.user
+            record.save()
+            changed += 1
     # One sentence per action: French agrees the participle with "fiches".
     message = {
         PublicationStatus.PUBLISHED: ngettext(
-            "%(count)d record published.", "%(count)d records published.", count
+            "%(count)d record published.", "%(count)d records published.", changed
         ),
         PublicationStatus.DRAFT: ngettext(
-            "%(count)d record set back to draft.", "%(count)d records set back to draft.", count
+            "%(count)d record set back to draft.", "%(count)d records set back to draft.", changed
         ),
         PublicationStatus.ARCHIVED: ngettext(
-            "%(count)d record archived.", "%(count)d records archived.", count
+            "%(count)d record archived.", "%(count)d records archived.", changed
         ),
     }[status]
-    modeladmin.message_user(request, message % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(request, message % {"count": changed}, messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Not published, as it cites no source: %(records)s.",
+                "Not published, as they cite no source: %(records)s.",
+                len(refused),
+            )
+            % {"records": "; ".join(map(str, refused))},
+            messages.WARNING,
+        )
 
 
 @admin.action(description=_("Publish the selected records"))
@@ -81,9 +255,23 @@ def archive(modeladmin, request, queryset):
     set_publication_status(modeladmin, request, queryset, PublicationStatus.ARCHIVED)
 
 
+class PublishableForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        published = cleaned_data.get("publication_status") == PublicationStatus.PUBLISHED
+        if published and "sources" in self.fields and not cleaned_data.get("sources"):
+            self.add_error(
+                "sources",
+                _("A published record cites at least one source: add the document it comes from."),
+            )
+        return cleaned_data
+
+
 class PublishableAdmin(DirectoryAdmin):
     """What staff need on every organization, programme and event: find by name in
     either language, filter by status, country and sector, publish in bulk."""
+
+    form = PublishableForm
 
     list_display = ["__str__", "publication_status", "country_codes", "updated"]
     list_filter = ["publication_status", "countries", "sectors"]

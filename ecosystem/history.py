@@ -21,8 +21,9 @@ import datetime
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
@@ -99,7 +100,7 @@ class History(HistoricalRecords):
             return super().create_historical_record_m2ms(history_instance, instance)
         for field in history_instance._history_m2m_fields:
             version_model = self.m2m_models[field]
-            names = [f.name for f in field.remote_field.through._meta.fields]
+            names = [f.attname for f in field.remote_field.through._meta.fields]
             version_model.objects.bulk_create(
                 version_model(history=history_instance, **{n: getattr(row, n) for n in names})
                 for row in rows_before[field.name]
@@ -226,7 +227,12 @@ def _validate(instance):
     try:
         instance.full_clean(validate_unique=True)
     except ValidationError as error:
-        messages = [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
+        messages = [
+            " ".join(texts)
+            if name == NON_FIELD_ERRORS
+            else f"{capfirst(instance._meta.get_field(name).verbose_name)}: {' '.join(texts)}"
+            for name, texts in error.message_dict.items()
+        ]
         raise HistoryError("; ".join(messages)) from error
 
 

@@ -60,7 +60,7 @@ class EventAdmin(PublishableAdmin):
 
 
 @admin.register(EventRole)
-class EventRoleAdmin(admin.ModelAdmin):
+class EventRoleAdmin(DirectoryAdmin):
     list_display = ["organization", "role", "event"]
     list_select_related = ["organization", "event"]
     list_filter = ["role", ("event", admin.RelatedOnlyFieldListFilter)]

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -158,6 +159,13 @@ class Event(Publishable, Period):
     @property
     def public_programme(self) -> Programme | None:
         return public(self.programme)
+
+    def clean(self):
+        super().clean()
+        if self.status == EventStatus.HELD and self.start and self.start > timezone.localdate():
+            raise ValidationError(
+                {"status": _("An event cannot be marked held before it has started.")}
+            )
 
     def save(self, *args, **kwargs):
         # An event without an end took place within its start: "September 2018" ends on

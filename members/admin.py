@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.admin import PublishableAdmin
+from ecosystem.admin import DirectoryAdmin, PublishableAdmin
 from members.models import Membership, Organization
 
 
@@ -38,7 +38,7 @@ class OrganizationAdmin(PublishableAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DirectoryAdmin):
     list_display = ["member", "organization", "period"]
     list_select_related = ["member", "organization"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]

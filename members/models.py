@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.history import History
@@ -107,6 +108,11 @@ class Organization(Publishable):
 
     def get_absolute_url(self):
         return reverse("members:organization-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.founded and self.founded > timezone.localdate().year:
+            raise ValidationError({"founded": _("The founding year cannot be in the future.")})
 
 
 class Membership(Period):

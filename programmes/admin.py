@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.admin import PublishableAdmin
+from ecosystem.admin import DirectoryAdmin, PublishableAdmin
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
 PERIOD_FIELDS = [("start", "start_precision"), ("end", "end_precision")]
@@ -87,7 +87,7 @@ class ProgrammeAdmin(PublishableAdmin):
 
 
 @admin.register(ProgrammeRole)
-class ProgrammeRoleAdmin(admin.ModelAdmin):
+class ProgrammeRoleAdmin(DirectoryAdmin):
     list_display = ["organization", "role", "programme"]
     list_select_related = ["organization", "programme"]
     list_filter = ["role", ("programme", admin.RelatedOnlyFieldListFilter)]
@@ -103,7 +103,7 @@ class ProgrammeRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(DirectoryAdmin):
     list_display = ["name", "programme", "host", "city", "country", "status", "opened_display"]
     list_select_related = ["programme", "host", "country"]
     list_filter = ["status", "country", ("programme", admin.RelatedOnlyFieldListFilter)]
@@ -117,7 +117,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(DirectoryAdmin):
     list_display = ["label_en", "qualifier", "value", "unit_en", "programme", "as_of_display"]
     list_select_related = ["programme"]
     list_filter = ["qualifier", ("programme", admin.RelatedOnlyFieldListFilter)]

@@ -53,6 +53,11 @@ class PublishableFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.sectors.set(extracted)
 
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
+
 
 class OrganizationFactory(PublishableFactory):
     slug = factory.Sequence(lambda n: f"organization-{n}")

@@ -175,14 +175,20 @@ def test_a_duplicate_slug_is_a_message_not_a_crash(staff_client):
 
 
 def test_publish_and_unpublish_in_bulk(staff_client):
-    drafts = factories.OrganizationFactory.create_batch(2, publication_status="draft")
+    drafts = factories.OrganizationFactory.create_batch(
+        2, publication_status="draft", sources=[factories.SourceFactory()]
+    )
+    unsourced = factories.OrganizationFactory(publication_status="draft", name_fr="Sans source")
     response = staff_client.post(
         admin_url(Organization, "changelist"),
-        {"action": "publish", "_selected_action": [o.pk for o in drafts]},
+        {"action": "publish", "_selected_action": [o.pk for o in [*drafts, unsourced]]},
         follow=True,
     )
-    assert "2 fiches publiées." in response.content.decode()
+    page = response.content.decode()
+    assert "2 fiches publiées." in page
+    assert "Non publiée, faute de source citée : Sans source." in page
     assert Organization.objects.published().count() == 2
+    assert Organization.objects.get(pk=unsourced.pk).publication_status == "draft"
     staff_client.post(
         admin_url(Organization, "changelist"),
         {"action": "unpublish", "_selected_action": [drafts[0].pk]},

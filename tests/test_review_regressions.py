@@ -92,7 +92,9 @@ def test_a_year_is_a_whole_number(client, world):
 
 
 def test_bulk_publishing_counts_as_an_update(staff_client, db):
-    draft = factories.OrganizationFactory(publication_status="draft")
+    draft = factories.OrganizationFactory(
+        publication_status="draft", sources=[factories.SourceFactory()]
+    )
     before = draft.updated
     staff_client.post(
         reverse("admin:members_organization_changelist"),

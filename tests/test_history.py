@@ -1,0 +1,271 @@
+"""Every change keeps who, when, why and the values before and after; staff revert a
+record to any version with its relations, and bring deleted records back."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from ecosystem.models import Country
+from events.models import Event
+from members.models import Organization
+from programmes.models import Programme, ProgrammeRole
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(model, page, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+
+
+def form_data(response):
+    """The change form of `response` as a browser submits it when nothing is touched."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
+def edit(client, record, **changes):
+    """Open the record's change page, change some fields, save; returns the response."""
+    url = admin_url(type(record), "change", record.pk)
+    data = {**form_data(client.get(url)), **changes}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+@pytest.fixture
+def programme(db):
+    """A published programme with two countries, a source, a role, a site and an event."""
+    senegal = factories.CountryFactory(code="SN")
+    mali = factories.CountryFactory(code="ML")
+    programme = factories.ProgrammeFactory(
+        slug="ntf-v",
+        name_en="Trust fund",
+        name_fr="Fonds fiduciaire",
+        countries=[senegal, mali],
+        sources=[factories.SourceFactory()],
+        start=datetime.date(2021, 7, 1),
+    )
+    factories.ProgrammeRoleFactory(
+        programme=programme, organization=factories.OrganizationFactory(slug="itc"), role="funding"
+    )
+    factories.SiteFactory(programme=programme, country=senegal, name="Dakar hub")
+    factories.IndicatorFactory(programme=programme)
+    factories.EventFactory(slug="sipen", programme=programme)
+    programme.save()  # a version with its relations, as the admin writes one
+    return programme
+
+
+def versions(record):
+    return list(record.history.all())
+
+
+def test_a_form_edit_is_one_version_with_old_and_new_values(staff_client, programme):
+    before = len(versions(programme))
+    edit(staff_client, programme, name_en="Netherlands Trust Fund V", countries=["SN"])
+    latest, previous = versions(programme)[:2]
+    assert len(versions(programme)) == before + 1  # the countries are in the same version
+    assert latest.history_user.username == "staff"
+    assert latest.history_change_reason == "admin-form"
+    changes = {change.field: change for change in latest.diff_against(previous).changes}
+    assert (changes["name_en"].old, changes["name_en"].new) == (
+        "Trust fund",
+        "Netherlands Trust Fund V",
+    )
+    assert [row["country"] for row in changes["countries"].new] == ["SN"]
+
+
+def test_an_inline_edit_keeps_its_reason_and_values(staff_client, programme):
+    itc = Organization.objects.get(slug="itc")
+    edit(staff_client, programme, **{"roles-0-role": "implementing"})
+    role = ProgrammeRole.objects.get(programme=programme, organization=itc)
+    latest, previous = versions(role)[:2]
+    assert latest.history_change_reason == "admin-inline"
+    assert (previous.role, latest.role) == ("funding", "implementing")
+
+
+def test_a_bulk_action_is_in_the_history_with_its_reason(staff_client, programme):
+    updated = programme.updated
+    staff_client.post(
+        admin_url(Programme, "changelist"),
+        {"action": "archive", "_selected_action": [programme.pk]},
+    )
+    latest = versions(programme)[0]
+    assert latest.history_change_reason == "bulk-action archived"
+    assert latest.publication_status == "archived"
+    assert latest.history_user.username == "staff"
+    assert Programme.objects.get(pk=programme.pk).updated > updated
+
+
+def test_a_save_from_the_shell_is_in_the_history(programme):
+    programme.acronym = "NTF V"
+    programme.save()
+    latest = versions(programme)[0]
+    assert (latest.acronym, latest.history_change_reason, latest.history_user) == (
+        "NTF V",
+        "shell",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "reason", "changed"),
+    [("en", "admin form", "Name (English)"), ("fr", "formulaire de l’admin", "Nom (anglais)")],
+)
+def test_the_history_page_lists_versions_with_their_changes(
+    staff_client, programme, language, reason, changed
+):
+    edit(staff_client, programme, name_en="Netherlands Trust Fund V")
+    page = staff_client.get(
+        admin_url(Programme, "history", programme.pk), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert reason in page
+    assert f"<strong>{changed}</strong>: Trust fund → Netherlands Trust Fund V" in page
+    assert admin_url(Programme, "revert", programme.pk, versions(programme)[1].history_id) in page
+
+
+def test_revert_brings_back_values_countries_and_roles(staff_client, programme):
+    target = versions(programme)[0]
+    itc = Organization.objects.get(slug="itc")
+    edit(
+        staff_client,
+        programme,
+        name_en="Renamed",
+        countries=["SN"],
+        **{"roles-0-DELETE": "on", "sites-0-name": "Thiès hub"},
+    )
+    assert not programme.roles.exists()
+    url = admin_url(Programme, "revert", programme.pk, target.history_id)
+    confirmation = staff_client.get(url).content.decode()
+    assert "Renamed" in confirmation and "Trust fund" in confirmation
+    assert "Mali" in confirmation  # the countries it will get back
+    response = staff_client.post(url)
+    assert response.status_code == 302
+    programme = Programme.objects.get(pk=programme.pk)
+    assert programme.name_en == "Trust fund"
+    assert set(programme.countries.values_list("code", flat=True)) == {"SN", "ML"}
+    assert list(programme.roles.values_list("organization", "role")) == [(itc.pk, "funding")]
+    assert list(programme.sites.values_list("name", flat=True)) == ["Dakar hub"]
+    assert versions(programme)[0].history_change_reason == f"revert {target.history_id}"
+    # The revert is a version of its own: the renamed state can come back in turn.
+    assert versions(programme)[1].name_en == "Renamed"
+
+
+def test_a_revert_that_cannot_stand_is_a_message(staff_client, programme):
+    first = versions(programme)[0]
+    edit(staff_client, programme, slug="ntf-5")
+    factories.ProgrammeFactory(slug="ntf-v")  # the old slug is taken since
+    response = staff_client.post(
+        admin_url(Programme, "revert", programme.pk, first.history_id),
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Slug: Programme with this Slug already exists." in response.content.decode()
+    assert Programme.objects.get(pk=programme.pk).slug == "ntf-5"
+
+
+def test_a_version_pointing_at_a_deleted_record_is_a_message(staff_client, programme):
+    event = Event.objects.get(slug="sipen")
+    first = versions(event)[0]
+    event.programme = None
+    event.save()
+    programme.delete()
+    response = staff_client.post(
+        admin_url(Event, "revert", event.pk, first.history_id),
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "These related records no longer exist: programme." in response.content.decode()
+
+
+def test_a_deleted_record_comes_back_with_its_relations(staff_client, programme):
+    pk, created = programme.pk, programme.created
+    response = staff_client.post(admin_url(Programme, "delete", pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Programme.objects.filter(pk=pk).exists()
+    assert Event.objects.get(slug="sipen").programme is None
+    listing = staff_client.get(
+        admin_url(Programme, "deleted"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Trust fund" in listing and "deleted in the admin" in listing
+    response = staff_client.post(admin_url(Programme, "restore", pk))
+    assert response.status_code == 302
+    programme = Programme.objects.get(pk=pk)
+    assert (programme.slug, programme.created) == ("ntf-v", created)
+    assert set(programme.countries.values_list("code", flat=True)) == {"SN", "ML"}
+    assert programme.sources.count() == 1
+    assert programme.roles.get().organization.slug == "itc"
+    assert programme.sites.get().name == "Dakar hub"
+    assert programme.indicators.count() == 1
+    assert Event.objects.get(slug="sipen").programme == programme
+    assert "Trust fund" not in staff_client.get(admin_url(Programme, "deleted")).content.decode()
+
+
+def test_restoring_twice_is_a_message(staff_client, programme):
+    pk = programme.pk
+    staff_client.post(admin_url(Programme, "delete", pk), {"post": "yes"})
+    staff_client.post(admin_url(Programme, "restore", pk))
+    response = staff_client.post(admin_url(Programme, "restore", pk), follow=True)
+    assert "Cette fiche n’est pas supprimée." in response.content.decode()
+
+
+def test_a_country_deleted_in_bulk_is_restored(staff_client):
+    factories.CountryFactory(code="NE")
+    staff_client.post(
+        admin_url(Country, "changelist"),
+        {"action": "delete_selected", "_selected_action": ["NE"], "post": "yes"},
+    )
+    assert not Country.objects.filter(code="NE").exists()
+    assert Country.history.first().history_change_reason == "bulk-action delete"
+    staff_client.post(admin_url(Country, "restore", "NE"))
+    assert Country.objects.get(code="NE").name_en == "Niger"
+
+
+# Rules that keep records true ---------------------------------------------------------
+
+
+def test_a_record_without_a_source_cannot_be_published(staff_client, programme):
+    url = admin_url(Programme, "change", programme.pk)
+    data = {**form_data(staff_client.get(url)), "sources": []}
+    response = staff_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "A published record cites at least one source" in response.content.decode()
+    data["publication_status"] = "draft"
+    assert staff_client.post(url, data).status_code == 302
+
+
+def test_a_founding_year_in_the_future_is_refused(staff_client):
+    organization = factories.OrganizationFactory(sources=[factories.SourceFactory()])
+    url = admin_url(Organization, "change", organization.pk)
+    next_year = datetime.date.today().year + 1
+    data = {**form_data(staff_client.get(url)), "founded": next_year}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "L’année de fondation ne peut pas être dans le futur." in response.content.decode()
+
+
+def test_an_event_cannot_be_held_before_it_starts(staff_client):
+    event = factories.EventFactory(
+        start=datetime.date.today() + datetime.timedelta(days=30),
+        status="announced",
+        sources=[factories.SourceFactory()],
+    )
+    url = admin_url(Event, "change", event.pk)
+    data = {**form_data(staff_client.get(url)), "status": "held"}
+    response = staff_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "An event cannot be marked held before it has started." in response.content.decode()
