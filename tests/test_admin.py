@@ -12,6 +12,7 @@ from events.models import Event, EventRole, EventSeries
 from members.models import Membership, Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 from tests import factories
+from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +60,6 @@ PAGES = {
     Event: (14, 6, 17),
     EventRole: (9, 6, 10),
 }
-
-
-def admin_url(model, page, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -4,47 +4,15 @@ record to any version with its relations, and bring deleted records back."""
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from ecosystem.models import Country
 from events.models import Event
 from members.models import Organization
 from programmes.models import Programme, ProgrammeRole
 from tests import factories
+from tests.helpers import admin_url, edit, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_url(model, page, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
-
-
-def form_data(response):
-    """The change form of `response` as a browser submits it when nothing is touched."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def edit(client, record, **changes):
-    """Open the record's change page, change some fields, save; returns the response."""
-    url = admin_url(type(record), "change", record.pk)
-    data = {**form_data(client.get(url)), **changes}
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
 
 
 @pytest.fixture
