@@ -21,8 +21,9 @@ import datetime
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.apps import apps as django_apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -40,6 +41,7 @@ REASONS = {
     "revert": _("revert to version"),
     "restore": _("restore"),
     "shell": _("shell or script"),
+    "baseline": _("as it was when the history began"),
 }
 # Fields copied from others on every save: not part of what a version records.
 DERIVED_FIELDS = ["search_names", "search_text", "sort_en", "sort_fr"]
@@ -147,6 +149,27 @@ def deleted_before(model, **lookup):
         not model._default_manager.filter(**lookup).exists()
         and history.filter(**lookup).latest_of_each().filter(history_type="-").exists()
     )
+
+
+def write_baselines(**kwargs):
+    """A first version for every record that has none: records from before the history
+    began (or written around it) get their values and relations kept, so that the next
+    change still has an old value to show and to revert to. Runs after every migrate;
+    a no-op once every record has a version."""
+    connection = connections[kwargs.get("using", DEFAULT_DB_ALIAS)]
+    tables = set(connection.introspection.table_names())
+    with reason("baseline"):
+        for model in django_apps.get_models():
+            if not has_history(model):
+                continue
+            versions = get_history_manager_for_model(model)
+            if {model._meta.db_table, versions.model._meta.db_table} - tables:
+                continue  # migrated only part of the way
+            pk = model._meta.pk.attname
+            for record in model._default_manager.exclude(
+                **{f"{pk}__in": versions.values(pk)}
+            ).iterator():
+                write_version(record, "+")
 
 
 # Relations ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from ecosystem import backups
 from members.models import Organization
 from tests import factories
+from tests.helpers import database_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +50,6 @@ def restore(*args):
     return out.getvalue()
 
 
-def snapshot():
-    """Every row of every table, sorted: what a lossless round trip must give back."""
-    quote = connection.ops.quote_name
-    tables = {}
-    with connection.cursor() as cursor:
-        for table in sorted(connection.introspection.table_names()):
-            cursor.execute(f"SELECT * FROM {quote(table)}")
-            tables[table] = sorted(cursor.fetchall(), key=repr)
-    return tables
-
-
 def some_data(django_user_model):
     """The real seed data, a staff account and values that are easy to mangle."""
     call_command("seed_ecosystem", verbosity=0)
@@ -79,7 +69,7 @@ def some_data(django_user_model):
 @committed
 def test_round_trip_loses_nothing(django_user_model):
     some_data(django_user_model)
-    before = snapshot()
+    before = database_rows()
     assert before["members_organization"] and before["auth_user"]
     path, _ = backup()
 
@@ -87,11 +77,11 @@ def test_round_trip_loses_nothing(django_user_model):
     Organization.objects.filter(slug="quotes").update(name_en="changed")
     Organization.objects.exclude(slug="quotes").filter(kind="sme").delete()
     django_user_model.objects.create_user("intruder", "i@example.org", "pw")
-    assert snapshot() != before
+    assert database_rows() != before
 
     output = restore(str(path), "--force")
 
-    after = snapshot()
+    after = database_rows()
     assert after.keys() == before.keys()
     for table in before:
         assert after[table] == before[table], table
@@ -104,14 +94,14 @@ def test_round_trip_loses_nothing(django_user_model):
 @committed
 def test_restore_into_a_freshly_migrated_database_needs_no_force(django_user_model):
     some_data(django_user_model)
-    before = snapshot()
+    before = database_rows()
     path, _ = backup()
     call_command("flush", interactive=False, verbosity=0)
     assert backups.rows_found(connection) == {}
 
     restore(str(path))
 
-    assert snapshot() == before
+    assert database_rows() == before
 
 
 def test_a_freshly_migrated_database_is_empty():

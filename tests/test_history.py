@@ -4,6 +4,7 @@ record to any version with its relations, and bring deleted records back."""
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from ecosystem.models import Country
 from events.models import Event
@@ -237,3 +238,17 @@ def test_an_event_cannot_be_held_before_it_starts(staff_client):
     response = staff_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "An event cannot be marked held before it has started." in response.content.decode()
+
+
+def test_records_from_before_the_history_get_a_first_version_on_migrate(db):
+    senegal = factories.CountryFactory(code="SN")
+    programme = factories.ProgrammeFactory(countries=[senegal])
+    programme.history.all().delete()  # as if it predated the history
+    Country.history.all().delete()
+    call_command("migrate", verbosity=0)
+    (version,) = versions(programme)
+    assert (version.history_type, version.history_change_reason) == ("+", "baseline")
+    assert [row.country_id for row in version.countries.all()] == ["SN"]
+    assert Country.history.get().code == "SN"
+    call_command("migrate", verbosity=0)
+    assert len(versions(programme)) == 1  # once
