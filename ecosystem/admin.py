@@ -26,6 +26,7 @@ class DirectoryAdmin(SimpleHistoryAdmin):
     # Staff type "intracen.org": that means https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/history/change_list.html"
+    object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/versions.html"
     history_list_per_page = 25
 

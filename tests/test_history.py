@@ -92,17 +92,20 @@ def test_a_save_from_the_shell_is_in_the_history(programme):
 
 
 @pytest.mark.parametrize(
-    ("language", "reason", "changed"),
-    [("en", "admin form", "Name (English)"), ("fr", "formulaire de l’admin", "Nom (anglais)")],
+    ("language", "reason", "changed", "intro"),
+    [
+        ("en", "admin form", "Name (English)", "Each version lists what changed."),
+        ("fr", "formulaire de l’admin", "Nom (anglais)", "Chaque version indique ce qui a changé."),
+    ],
 )
 def test_the_history_page_lists_versions_with_their_changes(
-    staff_client, programme, language, reason, changed
+    staff_client, programme, language, reason, changed, intro
 ):
     edit(staff_client, programme, name_en="Netherlands Trust Fund V")
     page = staff_client.get(
         admin_url(Programme, "history", programme.pk), HTTP_ACCEPT_LANGUAGE=language
     ).content.decode()
-    assert reason in page
+    assert intro in page and reason in page
     assert f"<strong>{changed}</strong>: Trust fund → Netherlands Trust Fund V" in page
     assert admin_url(Programme, "revert", programme.pk, versions(programme)[1].history_id) in page
 
