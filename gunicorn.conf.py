@@ -6,7 +6,7 @@ Every value can be overridden from the environment (GUNICORN_CMD_ARGS or the nam
 import multiprocessing
 import os
 
-wsgi_app = "ecosystem.wsgi:application"
+wsgi_app = "ecosystem.project.wsgi:application"
 bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # Threads share each worker's persistent database connection (CONN_MAX_AGE).

@@ -8,7 +8,8 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Directory core")
 
     def ready(self):
-        from ecosystem import checks, history, signals  # noqa: F401  (checks and receivers)
+        from ecosystem.core import history, signals
+        from ecosystem.project import checks  # noqa: F401  (registers the system checks)
 
         signals.connect()
         post_migrate.connect(history.write_baselines, sender=self, dispatch_uid="history-baselines")

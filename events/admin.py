@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.admin import DirectoryAdmin, PublishableAdmin
+from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
 from events.models import Event, EventRole, EventSeries
 from programmes.admin import PERIOD_FIELDS
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ecosystem.api import DirectoryViewSet, PublishableSerializer, RoleSerializer
+from ecosystem.core.api import DirectoryViewSet, PublishableSerializer, RoleSerializer
 from events.filters import EventFilter
 from events.models import Event
 

@@ -7,7 +7,7 @@ import datetime
 import icalendar
 from django.utils.translation import gettext as _
 
-from ecosystem.dates import Precision
+from ecosystem.core.dates import Precision
 from events.models import EventStatus
 
 PRODID = "-//West Africa tech-support directory//Events//EN"

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.filters import DirectoryFilterSet, YearFilter
+from ecosystem.core.filters import DirectoryFilterSet, YearFilter
 from events.models import Event, EventKind, EventSeries
 from programmes.models import Programme
 

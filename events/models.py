@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.dates import PartialDateField
-from ecosystem.history import History
-from ecosystem.models import (
+from ecosystem.core.dates import PartialDateField
+from ecosystem.core.history import History
+from ecosystem.core.models import (
     Country,
     Period,
     PublicationStatus,

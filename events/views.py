@@ -2,9 +2,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.exports import csv_response
-from ecosystem.listing import lenient_filterset
-from ecosystem.views import directory_list
+from ecosystem.core.exports import csv_response
+from ecosystem.core.listing import lenient_filterset
+from ecosystem.site.views import directory_list
 from events import calendar
 from events.exports import COLUMNS
 from events.filters import EventFilter

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ecosystem.api import DirectoryViewSet, PublishableSerializer
+from ecosystem.core.api import DirectoryViewSet, PublishableSerializer
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
 

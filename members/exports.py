@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem import exports
+from ecosystem.core import exports
 
 COLUMNS = [
     exports.NAME,

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.filters import DirectoryFilterSet
+from ecosystem.core.filters import DirectoryFilterSet
 from members.models import Organization, OrganizationKind
 from programmes.models import Programme
 

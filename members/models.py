@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.history import History
-from ecosystem.models import (
+from ecosystem.core.history import History
+from ecosystem.core.models import (
     Country,
     Period,
     PublicationStatus,

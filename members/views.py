@@ -1,9 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.exports import csv_response
+from ecosystem.core.exports import csv_response
 from ecosystem.pictures import relationship_graph
-from ecosystem.views import directory_list
+from ecosystem.site.views import directory_list
 from members.exports import COLUMNS
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ecosystem.api import DirectoryViewSet, PublishableSerializer, RoleSerializer
+from ecosystem.core.api import DirectoryViewSet, PublishableSerializer, RoleSerializer
 from programmes.filters import ProgrammeFilter
 from programmes.models import Indicator, Programme, Site
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem import exports
-from ecosystem.dates import iso_partial
+from ecosystem.core import exports
+from ecosystem.core.dates import iso_partial
 
 COLUMNS = [
     exports.NAME,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ecosystem.filters import DirectoryFilterSet, YearFilter
+from ecosystem.core.filters import DirectoryFilterSet, YearFilter
 from members.models import Organization
 from programmes.models import Programme, ProgrammeRoleKind, ProgrammeStatus
 

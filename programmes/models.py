@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.dates import PartialDateField, PrecisionField, format_partial
-from ecosystem.history import History
-from ecosystem.models import (
+from ecosystem.core.dates import PartialDateField, PrecisionField, format_partial
+from ecosystem.core.history import History
+from ecosystem.core.models import (
     Country,
     Period,
     PublicationStatus,

@@ -1,9 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.exports import csv_response
+from ecosystem.core.exports import csv_response
 from ecosystem.pictures import relationship_graph, timeline
-from ecosystem.views import directory_list
+from ecosystem.site.views import directory_list
 from events.models import Event
 from programmes.exports import COLUMNS
 from programmes.filters import ProgrammeFilter

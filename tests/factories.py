@@ -1,6 +1,6 @@
 import factory
 
-from ecosystem.models import Country, PublicationStatus, Sector, Source
+from ecosystem.core.models import Country, PublicationStatus, Sector, Source
 from events.models import Event, EventRole, EventSeries
 from members.models import Membership, Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site

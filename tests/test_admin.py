@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from ecosystem.models import Country, PublicationStatus, Sector, Source
+from ecosystem.core.models import Country, PublicationStatus, Sector, Source
 from events.models import Event, EventRole, EventSeries
 from members.models import Membership, Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site

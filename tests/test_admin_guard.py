@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from ecosystem.settings import admin_url
+from ecosystem.project.settings import admin_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "the-right-password"
@@ -220,7 +220,7 @@ def start(command, **env):
     read once per process, so a different ADMIN_URL needs a new one)."""
     environment = {
         "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
+        "DJANGO_SETTINGS_MODULE": "ecosystem.project.settings",
         # Nothing here reaches the database; an empty one makes sure of it.
         "DATABASE_URL": "sqlite:///:memory:",
         **env,
@@ -236,7 +236,7 @@ def start(command, **env):
 
 
 def test_a_malformed_admin_url_stops_the_site_from_starting():
-    result = start("import ecosystem.settings", ADMIN_URL="/backstage")
+    result = start("import ecosystem.project.settings", ADMIN_URL="/backstage")
     assert result.returncode != 0
     assert "ImproperlyConfigured: ADMIN_URL must be a path that ends with '/'" in result.stderr
     assert "'/backstage'" in result.stderr
@@ -267,7 +267,7 @@ def test_the_admin_answers_at_a_custom_address():
 
 
 def test_a_malformed_idle_time_is_named():
-    result = start("import ecosystem.settings", SESSION_IDLE_MINUTES="0")
+    result = start("import ecosystem.project.settings", SESSION_IDLE_MINUTES="0")
     assert "SESSION_IDLE_MINUTES must be a positive number of minutes, not 0" in result.stderr
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from ecosystem import backups
+from ecosystem.project import backups
 from members.models import Organization
 from tests import factories
 from tests.helpers import database_rows

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from ecosystem.dates import format_period, parse_partial
+from ecosystem.core.dates import format_period, parse_partial
 
 D = datetime.date
 

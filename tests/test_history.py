@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from ecosystem.models import Country
+from ecosystem.core.models import Country
 from events.models import Event
 from members.models import Organization
 from programmes.models import Programme, ProgrammeRole

@@ -4,7 +4,7 @@ accents and typographic apostrophes fold on SQLite and PostgreSQL alike."""
 import pytest
 from django.db import connection
 
-from ecosystem.search import fold
+from ecosystem.core.search import fold
 from tests import factories
 from tests.helpers import html, url
 

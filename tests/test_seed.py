@@ -9,8 +9,8 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from ecosystem import seeding
-from ecosystem.models import Country, Source
+from ecosystem.core.models import Country, Source
+from ecosystem.opendata import seeding
 from events.models import Event, EventSeries
 from members.models import Organization
 from programmes.models import Programme, ProgrammeRole

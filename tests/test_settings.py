@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem.settings import production_problems
+from ecosystem.project.settings import production_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_KEY = "x7$k2!p9@q" * 5
@@ -15,7 +15,7 @@ def start(command, **env):
     """Run a Python snippet the way a server would start, with only these variables."""
     environment = {
         "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
+        "DJANGO_SETTINGS_MODULE": "ecosystem.project.settings",
         **env,
     }
     return subprocess.run(
@@ -53,14 +53,14 @@ def test_a_real_configuration_passes():
 
 
 def test_the_wsgi_server_refuses_to_start_without_a_real_secret_key():
-    result = start("import ecosystem.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org")
+    result = start("import ecosystem.project.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "Refusing to start with DEBUG off: SECRET_KEY must be set" in result.stderr
 
 
 def test_the_wsgi_server_starts_when_configured():
     result = start(
-        "import ecosystem.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org", SECRET_KEY=REAL_KEY
+        "import ecosystem.project.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org", SECRET_KEY=REAL_KEY
     )
     assert result.returncode == 0, result.stderr
 
@@ -76,5 +76,5 @@ def test_management_commands_refuse_too():
 
 
 def test_a_malformed_boolean_is_named():
-    result = start("import ecosystem.settings", DEBUG="maybe")
+    result = start("import ecosystem.project.settings", DEBUG="maybe")
     assert "DEBUG must be a boolean" in result.stderr

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecosystem.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecosystem.project.settings")
 
 import django  # noqa: E402
 
@@ -23,7 +23,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from ecosystem import history  # noqa: E402
+from ecosystem.core import history  # noqa: E402
 from programmes.models import Programme  # noqa: E402
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecosystem.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecosystem.project.settings")
 
 import django  # noqa: E402
 

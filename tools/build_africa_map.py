@@ -1,4 +1,4 @@
-"""Build ecosystem/data/africa-map.json from Natural Earth (public domain) as packaged
+"""Build ecosystem/pictures/africa-map.json from Natural Earth (public domain) as packaged
 by the npm package world-atlas: the African countries' outlines, simplified and projected
 to SVG path data, keyed by ISO 3166-1 alpha-2 code. Run once when the geometry should
 change; the output is committed, so the site needs neither npm nor the network.
@@ -171,7 +171,7 @@ def main(source):
         "height": round((NORTH - SOUTH) * SCALE),
         "countries": dict(sorted(shapes.items())),
     }
-    target = Path(__file__).resolve().parent.parent / "ecosystem" / "data" / "africa-map.json"
+    target = Path(__file__).resolve().parent.parent / "ecosystem" / "pictures" / "africa-map.json"
     target.write_text(json.dumps(output, separators=(",", ":")))
     print(
         f"{len(shapes)} countries drawn, {target.stat().st_size} bytes; "

@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ecosystem.structured_data import structured_data
+from ecosystem.site.structured_data import structured_data
 
 register = template.Library()
 

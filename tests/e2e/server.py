@@ -36,7 +36,7 @@ def production_site(workdir):
         "STATIC_ROOT": str(workdir / "static"),
         "SECURE_COOKIES": "0",
         "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
-        "DJANGO_SETTINGS_MODULE": "ecosystem.settings",
+        "DJANGO_SETTINGS_MODULE": "ecosystem.project.settings",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (

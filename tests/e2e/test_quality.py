@@ -50,7 +50,7 @@ def test_no_serious_accessibility_violation(browser, site, name):
 
 
 def test_nothing_breaks_the_content_security_policy(page, site):
-    """The strict policy (ecosystem/middleware.py) holds on every key page, the admin and
+    """The strict policy (ecosystem/project/middleware.py) holds on every key page, the admin and
     the API docs: no inline script or style anywhere."""
     violations = []
     page.on(

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ecosystem import dataset
 from ecosystem.management.progress import progress_bar
+from ecosystem.opendata import dataset
 
 
 class Command(BaseCommand):

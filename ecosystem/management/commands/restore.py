@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ecosystem import backups
+from ecosystem.project import backups
 
 
 class Command(BaseCommand):

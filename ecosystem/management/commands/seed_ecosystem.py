@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from ecosystem import seeding
 from ecosystem.management.progress import progress_bar
+from ecosystem.opendata import seeding
 
 
 class Command(BaseCommand):

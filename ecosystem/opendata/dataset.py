@@ -8,9 +8,9 @@ from pathlib import Path
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
-from ecosystem import exports
-from ecosystem.api import CountrySerializer, SectorSerializer
-from ecosystem.models import Country, Sector
+from ecosystem.core import exports
+from ecosystem.core.api import CountrySerializer, SectorSerializer
+from ecosystem.core.models import Country, Sector
 from events.api import EventSerializer
 from events.exports import COLUMNS as EVENT_COLUMNS
 from events.models import Event

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-from ecosystem.settings import production_problems
+from ecosystem.project.settings import production_problems
 
 
 def settings_problems():

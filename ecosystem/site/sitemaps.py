@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from ecosystem.models import Country, Sector
+from ecosystem.core.models import Country, Sector
 from events.models import Event
 from members.models import Organization
 from programmes.models import Programme

@@ -1,4 +1,4 @@
-"""Load the seed data file (ecosystem/seed/ecosystem.yaml) into the database.
+"""Load the seed data file (ecosystem/opendata/seed/ecosystem.yaml) into the database.
 
 The file is first data, not the master. A load creates what is missing and leaves every
 existing record exactly as it is: its values, its relations, its publication status and
@@ -18,9 +18,9 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ecosystem import history
-from ecosystem.dates import parse_partial
-from ecosystem.models import Country, PublicationStatus, Publishable, Sector, Source
+from ecosystem.core import history
+from ecosystem.core.dates import parse_partial
+from ecosystem.core.models import Country, PublicationStatus, Publishable, Sector, Source
 from events.models import Event, EventRole, EventSeries
 from members.models import Membership, Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site

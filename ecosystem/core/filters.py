@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ecosystem.models import Country, Sector
-from ecosystem.search import MAX_QUERY_LENGTH, search
+from ecosystem.core.models import Country, Sector
+from ecosystem.core.search import MAX_QUERY_LENGTH, search
 
 
 class CountryCodeField(forms.ModelMultipleChoiceField):

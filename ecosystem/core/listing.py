@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from ecosystem.search import fold
+from ecosystem.core.search import fold
 
 PER_PAGE = 20
 MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)

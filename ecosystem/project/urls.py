@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from ecosystem import api, views
-from ecosystem.feeds import UpdatesFeed
-from ecosystem.sitemaps import SITEMAPS
+from ecosystem.core import api
+from ecosystem.site import views
+from ecosystem.site.feeds import UpdatesFeed
+from ecosystem.site.sitemaps import SITEMAPS
 from events import views as event_views
 
 

@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
-from ecosystem.models import Country, Sector, Source
+from ecosystem.core.models import Country, Sector, Source
 
 
 class Pagination(PageNumberPagination):

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ecosystem.listing import labelled
-from ecosystem.search import fold
+from ecosystem.core.listing import labelled
+from ecosystem.core.search import fold
 
-MAP_FILE = Path(__file__).resolve().parent / "data" / "africa-map.json"
+MAP_FILE = Path(__file__).resolve().parent / "africa-map.json"
 SHADES = 5
 
 

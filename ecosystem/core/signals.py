@@ -5,7 +5,7 @@ names."""
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from ecosystem.models import Publishable, Sector
+from ecosystem.core.models import Publishable, Sector
 
 
 def publishable_models():

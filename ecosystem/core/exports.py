@@ -7,7 +7,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.listing import labelled, lenient_filterset
+from ecosystem.core.listing import labelled, lenient_filterset
 
 CHUNK = 500
 BOM = "\ufeff"

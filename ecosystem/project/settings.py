@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -65,7 +65,7 @@ def production_problems(debug: bool, secret_key: str, allowed_hosts: list[str]) 
     return problems
 
 
-# The refusal itself happens where the site starts: ecosystem/wsgi.py (gunicorn) and a
+# The refusal itself happens where the site starts: ecosystem/project/wsgi.py (gunicorn) and a
 # system check (runserver, migrate and every management command). Importing the
 # settings stays possible, so tests and tooling can load them.
 INSTALLED_APPS = [
@@ -92,7 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ecosystem.middleware.content_security_policy",
+    "ecosystem.project.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages travel compressed (Django's GZip adds random bytes against BREACH); static
     # files are precompressed by whitenoise.
@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Who made a change, for the history of every record (ecosystem.history).
+    # Who made a change, for the history of every record (ecosystem.core.history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,8 +116,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-ROOT_URLCONF = "ecosystem.urls"
-WSGI_APPLICATION = "ecosystem.wsgi.application"
+ROOT_URLCONF = "ecosystem.project.urls"
+WSGI_APPLICATION = "ecosystem.project.wsgi.application"
 
 TEMPLATES = [
     {
@@ -196,7 +196,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Choice sets shared by several fields get one name each.
     "ENUM_NAME_OVERRIDES": {
-        "PrecisionEnum": "ecosystem.dates.Precision",
+        "PrecisionEnum": "ecosystem.core.dates.Precision",
         "QualifierEnum": "programmes.models.Qualifier",
     },
 }

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from ecosystem.listing import build_listing
-from ecosystem.models import Country, PublicationStatus, Sector
+from ecosystem.core.listing import build_listing
+from ecosystem.core.models import Country, PublicationStatus, Sector
+from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
 from ecosystem.pictures import africa_map, timeline
-from ecosystem.search import MAX_QUERY_LENGTH, fold, search, words
 from events.filters import EventFilter
 from events.models import Event
 from members.filters import OrganizationFilter, SMEFilter

@@ -1,7 +1,7 @@
 """schema.org JSON-LD for detail pages, so that search engines and link previews read
 what a page is about."""
 
-from ecosystem.dates import iso_partial
+from ecosystem.core.dates import iso_partial
 from events.models import EventStatus
 
 EVENT_STATUS = {

@@ -1,0 +1,267 @@
+"""The shared admin: what every model's admin does (history with reasons, revert with
+relations, deleted records, bulk publication). Each app registers its models' admins
+on these bases; ecosystem/core/admin.py registers the core's."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_manager_for_model
+
+from ecosystem.core import history
+from ecosystem.core.models import PublicationStatus
+
+
+class DirectoryAdmin(SimpleHistoryAdmin):
+    """Every model's admin. Each save, inline edit, delete and bulk action writes one
+    version with its reason; the history lists versions with their changes and reverts
+    to any of them, relations included; deleted records are listed and restored."""
+
+    # Staff type "intracen.org": that means https, as Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/history/change_list.html"
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/versions.html"
+    history_list_per_page = 25
+
+    def page_name(self, page):
+        """The URL name of one of this model's admin pages: "members_organization_change"."""
+        return f"{self.opts.app_label}_{self.opts.model_name}_{page}"
+
+    def page_url(self, page, *args):
+        return reverse(f"{self.admin_site.name}:{self.page_name(page)}", args=args)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("deleted/", view(self.deleted_view), name=self.page_name("deleted")),
+            path(
+                "deleted/<path:object_id>/restore/",
+                view(require_POST(self.restore_view)),
+                name=self.page_name("restore"),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name=self.page_name("revert"),
+            ),
+            *super().get_urls(),
+        ]
+
+    # Every change is one version, with its reason ---------------------------------
+
+    def changeform_view(self, request, *args, **kwargs):
+        with history.reason("admin-form"):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The version is written once the relations are saved too (save_related).
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        del form.instance.skip_history_when_saving
+        history.write_version(form.instance, "~" if change else "+")
+
+    def save_formset(self, request, form, formset, change):
+        with history.reason("admin-inline"):
+            super().save_formset(request, form, formset, change)
+
+    def delete_view(self, request, *args, **kwargs):
+        with history.reason("admin-delete"):
+            return super().delete_view(request, *args, **kwargs)
+
+    def delete_queryset(self, request, queryset):
+        with history.reason("bulk-action", "delete"):
+            super().delete_queryset(request, queryset)
+
+    # History, revert, deleted records ----------------------------------------------
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.reason_label = history.reason_label(record.history_change_reason)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version is shown read-only: reverting goes through revert_view, which
+        # brings the relations back too.
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        extra_context = {**(extra_context or {}), "revert_disabled": True}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_view(self, request, object_id, version_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = (
+            get_history_manager_for_model(self.model)
+            .filter(**{self.opts.pk.attname: obj.pk}, history_id=version_id)
+            .exclude(history_type="-")
+            .first()
+        )
+        if version is None:
+            raise Http404
+        if request.method == "POST":
+            try:
+                history.revert(obj, version, user=request.user)
+            except history.HistoryError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(record)s” is back as it was on %(date)s.")
+                    % {"record": obj, "date": version.history_date.strftime("%Y-%m-%d %H:%M")},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self.page_url("change", obj.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revert %(record)s") % {"record": obj},
+            "opts": self.opts,
+            "object": obj,
+            "version": version,
+            "plan": history.revert_plan(obj, version),
+        }
+        return TemplateResponse(request, "admin/history/revert.html", context)
+
+    def deleted_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        records = list(history.deleted(self.model).select_related("history_user")[:200])
+        for record in records:
+            record.reason_label = history.reason_label(record.history_change_reason)
+            record.record_pk = getattr(record, self.opts.pk.attname)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(records)s") % {"records": self.opts.verbose_name_plural},
+            "opts": self.opts,
+            "records": records,
+        }
+        return TemplateResponse(request, "admin/history/deleted.html", context)
+
+    def restore_view(self, request, object_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            obj = history.restore(self.model, self.opts.pk.to_python(object_id), user=request.user)
+        except (history.HistoryError, ValueError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.page_url("deleted"))
+        self.message_user(
+            request, _("“%(record)s” is restored.") % {"record": obj}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(self.page_url("change", obj.pk))
+
+
+def set_publication_status(modeladmin, request, queryset, status):
+    """Each record is saved on its own, so that it gets a version in its history (with
+    the action as its reason) and a new "updated" time for feeds and sitemaps. Records
+    already in that status are left alone; a record without a source is not published."""
+    changed, refused = 0, []
+    with history.reason("bulk-action", status):
+        for record in queryset.prefetch_related("sources"):
+            if record.publication_status == status:
+                continue
+            if status == PublicationStatus.PUBLISHED and not record.sources.all():
+                refused.append(record)
+                continue
+            record.publication_status = status
+            record._history_user = request.user
+            record.save()
+            changed += 1
+    # One sentence per action: French agrees the participle with "fiches".
+    message = {
+        PublicationStatus.PUBLISHED: ngettext(
+            "%(count)d record published.", "%(count)d records published.", changed
+        ),
+        PublicationStatus.DRAFT: ngettext(
+            "%(count)d record set back to draft.", "%(count)d records set back to draft.", changed
+        ),
+        PublicationStatus.ARCHIVED: ngettext(
+            "%(count)d record archived.", "%(count)d records archived.", changed
+        ),
+    }[status]
+    modeladmin.message_user(request, message % {"count": changed}, messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Not published, as it cites no source: %(records)s.",
+                "Not published, as they cite no source: %(records)s.",
+                len(refused),
+            )
+            % {"records": "; ".join(map(str, refused))},
+            messages.WARNING,
+        )
+
+
+@admin.action(description=_("Publish the selected records"))
+def publish(modeladmin, request, queryset):
+    set_publication_status(modeladmin, request, queryset, PublicationStatus.PUBLISHED)
+
+
+@admin.action(description=_("Unpublish the selected records (back to draft)"))
+def unpublish(modeladmin, request, queryset):
+    set_publication_status(modeladmin, request, queryset, PublicationStatus.DRAFT)
+
+
+@admin.action(description=_("Archive the selected records"))
+def archive(modeladmin, request, queryset):
+    set_publication_status(modeladmin, request, queryset, PublicationStatus.ARCHIVED)
+
+
+class PublishableForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        published = cleaned_data.get("publication_status") == PublicationStatus.PUBLISHED
+        if published and "sources" in self.fields and not cleaned_data.get("sources"):
+            self.add_error(
+                "sources",
+                _("A published record cites at least one source: add the document it comes from."),
+            )
+        return cleaned_data
+
+
+class PublishableAdmin(DirectoryAdmin):
+    """What staff need on every organization, programme and event: find by name in
+    either language, filter by status, country and sector, publish in bulk."""
+
+    form = PublishableForm
+
+    list_display = ["__str__", "publication_status", "country_codes", "updated"]
+    list_filter = ["publication_status", "countries", "sectors"]
+    search_fields = ["slug", "name_en", "name_fr", "acronym"]
+    autocomplete_fields = ["countries", "sectors", "sources"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    readonly_fields = ["created", "updated"]
+    actions = [publish, unpublish, archive]
+    list_per_page = 50
+    identity_fieldset = (
+        None,
+        {"fields": ["name_en", "name_fr", "acronym", "slug", "publication_status"]},
+    )
+    text_fieldset = (
+        _("Text"),
+        {"fields": ["summary_en", "summary_fr", "description_en", "description_fr", "website"]},
+    )
+    where_fieldset = (_("Where and what"), {"fields": ["countries", "sectors"]})
+    provenance_fieldset = (_("Provenance"), {"fields": ["sources", "created", "updated"]})
+
+    def get_queryset(self, request):
+        # The changelist shows the country codes: one query for all rows, not one per row.
+        return super().get_queryset(request).prefetch_related("countries")
+
+    @admin.display(description=_("countries"))
+    def country_codes(self, obj):
+        return ", ".join(country.code for country in obj.countries.all())

@@ -1,0 +1,392 @@
+"""The shared core: countries, sectors, sources, and the bases every directory record
+builds on (bilingual text, publication status, periods with precision)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries as iso_countries
+
+from ecosystem.core.dates import (
+    PartialDateField,
+    PrecisionField,
+    format_partial,
+    format_period,
+    iso_partial,
+)
+from ecosystem.core.history import DERIVED_FIELDS, History
+from ecosystem.core.search import fold, search_key
+
+
+class Translated:
+    """The value of ``<field>_<language>`` for the active language, falling back to the
+    other language when that one is empty. Two languages, two explicit columns: see the
+    README's architecture section for why this is not django-modeltranslation."""
+
+    def __init__(self, short_description=None):
+        self.short_description = short_description
+
+    def __set_name__(self, owner, name):
+        self.field = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        first = "en" if (translation.get_language() or "fr").startswith("en") else "fr"
+        second = "fr" if first == "en" else "en"
+        return getattr(instance, f"{self.field}_{first}") or getattr(
+            instance, f"{self.field}_{second}"
+        )
+
+
+def validate_country_code(value):
+    if value not in dict(iso_countries):
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166-1 alpha-2 country code."), params={"value": value}
+        )
+
+
+class Region(models.TextChoices):
+    WEST_AFRICA = "west_africa", _("West Africa")
+    CENTRAL_AFRICA = "central_africa", _("Central Africa")
+    EAST_AFRICA = "east_africa", _("East Africa")
+    NORTH_AFRICA = "north_africa", _("North Africa")
+    SOUTHERN_AFRICA = "southern_africa", _("Southern Africa")
+    EUROPE = "europe", _("Europe")
+    MIDDLE_EAST = "middle_east", _("Middle East")
+    OTHER = "other", _("Other")
+
+
+def distinct_count(queryset):
+    """COUNT(DISTINCT pk) of a queryset, as a subquery usable in annotate()."""
+    counted = queryset.order_by().annotate(
+        count=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+    )
+    return Coalesce(Subquery(counted.values("count")[:1]), 0)
+
+
+class HubQuerySet(models.QuerySet):
+    """Countries and sectors, each a hub page listing the records tied to it."""
+
+    def records_here(self, model):
+        raise NotImplementedError
+
+    def with_record_counts(self):
+        """How many published programmes, organizations, SMEs and events each has."""
+        from events.models import Event
+        from members.models import Organization
+        from programmes.models import Programme
+
+        organizations = self.records_here(Organization)
+        return self.annotate(
+            programme_count=distinct_count(self.records_here(Programme)),
+            organization_count=distinct_count(organizations.support_organizations()),
+            sme_count=distinct_count(organizations.smes()),
+            event_count=distinct_count(self.records_here(Event)),
+        ).annotate(
+            record_count=F("programme_count")
+            + F("organization_count")
+            + F("sme_count")
+            + F("event_count")
+        )
+
+
+class CountryQuerySet(HubQuerySet):
+    def records_here(self, model):
+        return model.objects.published().filter(countries=OuterRef("pk"))
+
+
+class SectorQuerySet(HubQuerySet):
+    def records_here(self, model):
+        # A sector's records include its sub-sectors', as the sector filter does.
+        return model.objects.published().filter(
+            Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk"))
+        )
+
+
+class Country(models.Model):
+    """A country, keyed by its ISO code. Its names are copied from django-countries'
+    maintained ISO data on save (never typed by hand) so that the database can search
+    and sort by them in either language."""
+
+    code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        primary_key=True,
+        validators=[validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2, e.g. SN"),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=100, editable=False)
+    name_fr = models.CharField(_("name (French)"), max_length=100, editable=False)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+
+    name = Translated(_("name"))
+
+    objects = CountryQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        for language in ("en", "fr"):
+            with translation.override(language):
+                setattr(self, f"name_{language}", str(iso_countries.name(self.code)))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("country-detail", kwargs={"code": self.code})
+
+
+class Sector(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, db_index=False)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    name = Translated(_("name"))
+
+    objects = SectorQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="sector_unique_slug"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="sector_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sector-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Two levels (sector > sub-sector): filters and counts include sub-sectors.
+        if self.parent and self.parent.parent_id:
+            raise ValidationError(
+                {"parent": _("A sub-sector cannot have sub-sectors: choose a main sector.")}
+            )
+        if self.pk and self.parent_id and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This sector has sub-sectors, so it cannot become one.")}
+            )
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+class Source(models.Model):
+    """A document a record was taken from; every seeded record cites one."""
+
+    slug = models.SlugField(_("key"), max_length=80, db_index=False)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    published = PartialDateField(_("publication date"), precision_field="published_precision")
+    published_precision = PrecisionField(_("precision of the publication date"))
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    document = models.CharField(
+        _("document name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The file or print reference when there is no URL."),
+    )
+
+    history = History()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="source_unique_slug"),
+            models.CheckConstraint(
+                condition=~Q(url="", document=""), name="source_has_url_or_document"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_display(self):
+        return format_partial(self.published, self.published_precision)
+
+
+class Period(models.Model):
+    """A start and an end, each with its precision. Stored as the first day of the start
+    period and the last day of the end period (see ecosystem.core.dates)."""
+
+    start = PartialDateField(_("start"), precision_field="start_precision")
+    start_precision = PrecisionField(_("precision of the start"))
+    end = PartialDateField(_("end"), precision_field="end_precision", at_end=True)
+    end_precision = PrecisionField(_("precision of the end"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="%(app_label)s_%(class)s_end_not_before_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
+
+    @property
+    def period(self):
+        return format_period(self.start, self.start_precision, self.end, self.end_precision)
+
+    @property
+    def start_iso(self):
+        """The start as precisely as it is known, for <time datetime>: 2019, 2019-06."""
+        return iso_partial(self.start, self.start_precision)
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """What organizations, programmes and events share: identity, bilingual text,
+    where and in which sectors, where it comes from, and whether the public sees it."""
+
+    slug = models.SlugField(_("slug"), max_length=120, db_index=False)
+    name_en = models.CharField(_("name (English)"), max_length=250)
+    name_fr = models.CharField(_("name (French)"), max_length=250)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=400, blank=True)
+    summary_fr = models.CharField(_("summary (French)"), max_length=400, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="%(class)ss"
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="%(class)ss"
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="%(class)ss"
+    )
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Folded copies for search (ecosystem.core.search), kept current on save and when the
+    # record's countries or sectors change (ecosystem.core.signals).
+    search_names = models.TextField(editable=False, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+    # Names folded for sorting, so that "Événement" sorts with the E's whatever the
+    # database's collation; each falls back to the other language like the page does.
+    sort_en = models.CharField(max_length=250, editable=False, blank=True)
+    sort_fr = models.CharField(max_length=250, editable=False, blank=True)
+
+    name = Translated(_("name"))
+    summary = Translated(_("summary"))
+    description = Translated(_("description"))
+
+    objects = PublishableQuerySet.as_manager()
+    # One version per change, with the countries, sectors and sources at that time.
+    history = History(
+        inherit=True,
+        m2m_fields=["countries", "sectors", "sources"],
+        excluded_fields=DERIVED_FIELDS,
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="%(app_label)s_%(class)s_unique_slug"),
+        ]
+
+    def __str__(self):
+        if self.acronym and self.acronym not in self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_names, self.search_text = self.folded_search_fields()
+        self.sort_en = fold(self.name_en or self.name_fr)
+        self.sort_fr = fold(self.name_fr or self.name_en)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def short_name(self):
+        """The acronym where there is one (pictures have little room)."""
+        return self.acronym or self.name
+
+    def folded_search_fields(self):
+        """(search_names, search_text) for the record as it stands. Runs two queries
+        (countries and sectors) once the record is saved."""
+        names = [self.name_en, self.name_fr, self.acronym]
+        texts = [*names, self.summary_en, self.summary_fr, self.description_en, self.description_fr]
+        if self.pk:
+            for country in self.countries.all():
+                texts += [country.code, country.name_en, country.name_fr]
+            for sector in self.sectors.all():
+                texts += [sector.name_en, sector.name_fr]
+        return search_key(" ".join(names)), search_key(" ".join(texts))
+
+    def refresh_search_fields(self):
+        names, text = self.folded_search_fields()
+        type(self).objects.filter(pk=self.pk).update(search_names=names, search_text=text)
+
+
+def public(record):
+    """The record if the public may see it, else None: the one rule for showing a
+    related record (a parent, a host, an event's programme) on public pages and data."""
+    return record if record is not None and record.is_published else None
+
+
+def non_negative(field_name, name):
+    """A named check that a nullable number is not negative."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__gte": 0}),
+        name=name,
+        violation_error_message=_("This value cannot be negative."),
+    )
+
+
+def prefixed(relation, lookups):
+    """{"publication_status": ...} -> {"programme__publication_status": ...}."""
+    return {f"{relation}__{key}": value for key, value in lookups.items()}
