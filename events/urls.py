@@ -1,11 +1,12 @@
 from django.urls import path
 
+from ecosystem.core.views import record_paths
 from events import views
 
 app_name = "events"
 urlpatterns = [
-    path("events/", views.event_list, name="event-list"),
-    path("events/export.csv", views.event_export, name="event-export"),
-    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    *record_paths("events", "events", "event"),
     path("events/<slug:slug>.ics", views.event_calendar, name="event-calendar"),
 ]
+# Outside the language prefix: a calendar application subscribes to one address.
+root_urlpatterns = [path("events.ics", views.calendar_feed, name="events-calendar")]

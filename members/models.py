@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +9,9 @@ from ecosystem.core.history import History
 from ecosystem.core.models import (
     Country,
     Period,
-    PublicationStatus,
     Publishable,
     PublishableQuerySet,
-    prefixed,
+    published_rows,
 )
 
 
@@ -45,36 +44,15 @@ class OrganizationQuerySet(PublishableQuerySet):
     def for_detail(self):
         """Everything an organization's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""
-        from events.models import EventRole
-        from programmes.models import ProgrammeRole, Site
-
-        published = {"publication_status": PublicationStatus.PUBLISHED}
+        rows = [
+            ("memberships", "organization"),
+            ("members", "member"),
+            ("programme_roles", "programme"),
+            ("event_roles", "event"),
+            ("hosted_sites", "programme"),
+        ]
         return self.for_list().prefetch_related(
-            "sources",
-            Prefetch(
-                "memberships",
-                Membership.objects.filter(**prefixed("organization", published)).select_related(
-                    "organization"
-                ),
-            ),
-            Prefetch(
-                "members",
-                Membership.objects.filter(**prefixed("member", published)).select_related("member"),
-            ),
-            Prefetch(
-                "programme_roles",
-                ProgrammeRole.objects.filter(**prefixed("programme", published)).select_related(
-                    "programme"
-                ),
-            ),
-            Prefetch(
-                "event_roles",
-                EventRole.objects.filter(**prefixed("event", published)).select_related("event"),
-            ),
-            Prefetch(
-                "hosted_sites",
-                Site.objects.filter(**prefixed("programme", published)).select_related("programme"),
-            ),
+            "sources", *(published_rows(self.model, name, end) for name, end in rows)
         )
 
 

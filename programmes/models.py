@@ -102,11 +102,10 @@ class ProgrammeQuerySet(PublishableQuerySet):
     def for_detail(self):
         """Everything a programme's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""
-        from events.models import Event
-
+        events = self.model._meta.get_field("events").related_model.objects
         return self.for_api().prefetch_related(
             Prefetch("children", Programme.objects.published()),
-            Prefetch("events", Event.objects.published().for_list()),
+            Prefetch("events", events.published().for_list()),
         )
 
 

@@ -25,7 +25,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     svg = page[page.index('<svg viewBox="0 0') : page.index("</svg>")]
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
-        r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 3 organisations, '
+        r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
         r'2 événements"><path class="country shade-4"',
         svg,
     )

@@ -54,10 +54,11 @@ def test_it_finds_across_languages_and_accents(client, world, query, found):
 
 def test_results_are_grouped_by_kind(client, world):
     page = search(client, "senegal")
+    # In the navigation's order: programmes first, the directory's main records.
     assert (
-        page.index("<h2>Organizations")
+        page.index("<h2>Programmes")
+        < page.index("<h2>Organizations")
         < page.index("<h2>SMEs")
-        < page.index("<h2>Programmes")
         < page.index("<h2>Events")
     )
     assert "hidden-org" not in page  # a draft

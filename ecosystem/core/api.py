@@ -1,14 +1,11 @@
 """The read-only JSON API under /api/v1/: published records only, filtered by the very
 FilterSets of the public pages, answering 400 with the parameter's name for a bad value."""
 
-from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.routers import DefaultRouter
 
 from ecosystem.core.models import Country, Sector, Source
 
@@ -134,22 +131,3 @@ class SectorViewSet(DirectoryViewSet):
     queryset = Sector.objects.select_related("parent")
     serializer_class = SectorSerializer
     filter_backends = []
-
-
-def urls():
-    from events.api import EventViewSet
-    from members.api import OrganizationViewSet, SMEViewSet
-    from programmes.api import ProgrammeViewSet
-
-    router = DefaultRouter(trailing_slash=True)
-    router.register("organizations", OrganizationViewSet, basename="organization")
-    router.register("smes", SMEViewSet, basename="sme")
-    router.register("programmes", ProgrammeViewSet, basename="programme")
-    router.register("events", EventViewSet, basename="event")
-    router.register("countries", CountryViewSet, basename="country")
-    router.register("sectors", SectorViewSet, basename="sector")
-    return [
-        path("schema/", SpectacularAPIView.as_view(), name="schema"),
-        path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-        path("", include(router.urls)),
-    ]

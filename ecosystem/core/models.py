@@ -3,7 +3,7 @@ builds on (bilingual text, publication status, periods with precision)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +18,7 @@ from ecosystem.core.dates import (
     iso_partial,
 )
 from ecosystem.core.history import DERIVED_FIELDS, History
+from ecosystem.core.registry import registry
 from ecosystem.core.search import fold, search_key
 
 
@@ -71,40 +72,31 @@ def distinct_count(queryset):
 class HubQuerySet(models.QuerySet):
     """Countries and sectors, each a hub page listing the records tied to it."""
 
-    def records_here(self, model):
+    def records_here(self, records):
+        """Those of `records` tied to the hub of the outer query."""
         raise NotImplementedError
 
     def with_record_counts(self):
-        """How many published programmes, organizations, SMEs and events each has."""
-        from events.models import Event
-        from members.models import Organization
-        from programmes.models import Programme
-
-        organizations = self.records_here(Organization)
-        return self.annotate(
-            programme_count=distinct_count(self.records_here(Programme)),
-            organization_count=distinct_count(organizations.support_organizations()),
-            sme_count=distinct_count(organizations.smes()),
-            event_count=distinct_count(self.records_here(Event)),
-        ).annotate(
-            record_count=F("programme_count")
-            + F("organization_count")
-            + F("sme_count")
-            + F("event_count")
+        """How many published records of each type (registry) each has, as
+        `<type>_count` ("programmes_count"), and `record_count` for them all."""
+        counts = {
+            record_type.count_name: distinct_count(self.records_here(record_type.published()))
+            for record_type in registry
+        }
+        return self.annotate(**counts).annotate(
+            record_count=sum((F(name) for name in counts), start=Value(0))
         )
 
 
 class CountryQuerySet(HubQuerySet):
-    def records_here(self, model):
-        return model.objects.published().filter(countries=OuterRef("pk"))
+    def records_here(self, records):
+        return records.filter(countries=OuterRef("pk"))
 
 
 class SectorQuerySet(HubQuerySet):
-    def records_here(self, model):
+    def records_here(self, records):
         # A sector's records include its sub-sectors', as the sector filter does.
-        return model.objects.published().filter(
-            Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk"))
-        )
+        return records.filter(Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk")))
 
 
 class Country(models.Model):
@@ -387,6 +379,15 @@ def non_negative(field_name, name):
     )
 
 
-def prefixed(relation, lookups):
-    """{"publication_status": ...} -> {"programme__publication_status": ...}."""
-    return {f"{relation}__{key}": value for key, value in lookups.items()}
+def published_rows(model, name, other_end):
+    """A prefetch of the rows `name` of a `model` record (its roles, memberships, sites)
+    whose record at `other_end` the public may see: a draft programme's role is not
+    shown on its organization's page. Found from the relation, so that an app names no
+    other app's models."""
+    rows = model._meta.get_field(name).related_model
+    return Prefetch(
+        name,
+        rows.objects.filter(
+            **{f"{other_end}__publication_status": PublicationStatus.PUBLISHED}
+        ).select_related(other_end),
+    )

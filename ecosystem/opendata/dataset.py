@@ -11,51 +11,25 @@ from django.utils import timezone, translation
 from ecosystem.core import exports
 from ecosystem.core.api import CountrySerializer, SectorSerializer
 from ecosystem.core.models import Country, Sector
-from events.api import EventSerializer
-from events.exports import COLUMNS as EVENT_COLUMNS
-from events.models import Event
-from members.api import OrganizationSerializer
-from members.exports import COLUMNS as ORGANIZATION_COLUMNS
-from members.models import Organization
-from programmes.api import ProgrammeSerializer
-from programmes.exports import COLUMNS as PROGRAMME_COLUMNS
-from programmes.models import Programme
+from ecosystem.core.registry import registry
 
 LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def datasets():
-    """(name, description, queryset, serializer, CSV columns or None)."""
-    published_organizations = Organization.objects.published().for_api()
+    """(name, description, queryset, serializer, CSV columns or None): one set per record
+    type of the registry, then countries and sectors."""
     return [
-        (
-            "organizations",
-            "Support organizations: associations, agencies, funders, NGOs...",
-            published_organizations.support_organizations(),
-            OrganizationSerializer,
-            ORGANIZATION_COLUMNS,
-        ),
-        (
-            "smes",
-            "SMEs and start-ups.",
-            published_organizations.smes(),
-            OrganizationSerializer,
-            ORGANIZATION_COLUMNS,
-        ),
-        (
-            "programmes",
-            "Programmes and their phases, with roles, sites and figures.",
-            Programme.objects.published().for_api(),
-            ProgrammeSerializer,
-            PROGRAMME_COLUMNS,
-        ),
-        (
-            "events",
-            "Events, with their roles.",
-            Event.objects.published().for_api(),
-            EventSerializer,
-            EVENT_COLUMNS,
+        *(
+            (
+                t.key,
+                t.dataset_description,
+                t.published().for_api(),
+                t.serializer,
+                t.csv_columns,
+            )
+            for t in registry
         ),
         (
             "countries",

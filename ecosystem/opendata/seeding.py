@@ -21,27 +21,10 @@ from django.db import transaction
 from ecosystem.core import history
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.models import Country, PublicationStatus, Publishable, Sector, Source
-from events.models import Event, EventRole, EventSeries
-from members.models import Membership, Organization
-from programmes.models import Indicator, Programme, ProgrammeRole, Site
+from ecosystem.core.registry import SeedSection, registry
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "ecosystem.yaml"
 
-# Sections in load order, and the children each record of a section carries.
-SECTIONS = [
-    "sources",
-    "countries",
-    "sectors",
-    "organizations",
-    "programmes",
-    "event_series",
-    "events",
-]
-CHILDREN = {
-    "organizations": ["memberships"],
-    "programmes": ["roles", "sites", "indicators"],
-    "events": ["roles"],
-}
 CREATED, UNCHANGED, UPDATED, SKIPPED = OUTCOMES = ("created", "unchanged", "updated", "skipped")
 
 
@@ -71,16 +54,31 @@ def read(path=SEED_FILE):
     return data
 
 
+def sections():
+    """The core's sections (sources, countries, sectors), then each app's, in the order
+    the apps are installed: a record is loaded after those it points at."""
+    return [
+        SeedSection("sources", lambda loader, item: loader.load_source(item)),
+        SeedSection("countries", lambda loader, item: loader.load_country(item)),
+        SeedSection(
+            "sectors",
+            lambda loader, item: loader.load_sector(item),
+            finish=lambda loader, item: loader.link_parent(Sector, item),
+        ),
+        *registry.seed_sections,
+    ]
+
+
 def count_records(data):
     """How many steps a load takes, for its progress bar."""
     return sum(
-        len(data.get(section) or [])
+        len(data.get(section.name) or [])
         + sum(
             len(item.get(child) or [])
-            for item in data.get(section) or []
-            for child in CHILDREN.get(section, [])
+            for item in data.get(section.name) or []
+            for child in section.children
         )
-        for section in SECTIONS
+        for section in sections()
     )
 
 
@@ -99,25 +97,30 @@ class Loader:
         self.created = set()
 
     def run(self):
+        known = [section.name for section in sections()]
+        unknown = [name for name in self.data if name not in known]
+        if unknown:
+            raise SeedError(
+                f"unknown section {', '.join(map(repr, unknown))}: expected {', '.join(known)}"
+            )
         with transaction.atomic(), history.reason("seed", self.name):
-            for section in SECTIONS:
-                for item in self.data.get(section) or []:
+            for section in sections():
+                for item in self.data.get(section.name) or []:
                     key = item.get("slug") or item.get("key") or item.get("code")
-                    self.where = f"{section} {key!r}"
+                    self.where = f"{section.name} {key!r}"
                     try:
-                        getattr(self, f"load_{section}")(item)
+                        section.load(self, item)
                     except KeyError as error:
                         self.fail(error.args[0], "is required")
                     self.tick()
             # Parents and memberships may point at records that come later in the file.
-            for item in self.data.get("sectors") or []:
-                self.where = f"sectors {item['slug']!r}"
-                self.link_parent(Sector, item)
-            for item in self.data.get("programmes") or []:
-                self.where = f"programmes {item['slug']!r}"
-                self.link_parent(Programme, item)
-            for item in self.data.get("organizations") or []:
-                self.load_memberships(item)
+            for section in sections():
+                if section.finish is None:
+                    continue
+                for item in self.data.get(section.name) or []:
+                    key = item.get("slug") or item.get("key") or item.get("code")
+                    self.where = f"{section.name} {key!r}"
+                    section.finish(self, item)
         return self.counts
 
     # Helpers -----------------------------------------------------------------------
@@ -261,6 +264,8 @@ class Loader:
             self.fail("sources", "every seeded record cites at least one source")
         return values, many
 
+    decimal = staticmethod(decimal)
+
     def link_parent(self, model, item):
         """A parent named later in the file than its child is linked once both exist."""
         if not item.get("parent"):
@@ -280,137 +285,17 @@ class Loader:
         """The parent when it is already in the database, else None (linked later)."""
         return model.objects.filter(slug=item["parent"]).first() if item.get("parent") else None
 
-    # Sections ----------------------------------------------------------------------
+    # The core's sections ------------------------------------------------------------
 
-    def load_sources(self, item):
+    def load_source(self, item):
         values = self.text(item, "title", "publisher", "author", "language", "url", "document")
         values.update(self.dates(item, "published"))
         self.save(Source, {"slug": item["key"]}, values)
 
-    def load_countries(self, item):
+    def load_country(self, item):
         self.save(Country, {"code": item["code"]}, {"region": item["region"]})
 
-    def load_sectors(self, item):
+    def load_sector(self, item):
         values = self.text(item, "name_en", "name_fr")
         values["parent"] = self.parent_if_loaded(Sector, item)
         self.save(Sector, {"slug": item["slug"]}, values)
-
-    def load_organizations(self, item):
-        values, many = self.publishable(item)
-        values.update(
-            kind=item.get("kind"), hq_city=item.get("hq_city"), founded=item.get("founded")
-        )
-        values["hq_country"] = self.optional(Country, item, "hq_country", key="code")
-        self.save(Organization, {"slug": item["slug"]}, values, many)
-
-    def load_memberships(self, item):
-        memberships = item.get("memberships") or []
-        member = Organization.objects.filter(slug=item["slug"]).first()
-        if not memberships or member is None:
-            for _membership in memberships:
-                self.tick()
-            return
-        created = (Organization, member.pk) in self.created
-        # The memberships join the member's history as one more version, when any is new.
-        with history.one_version(member) as version:
-            changed = False
-            for membership in memberships:
-                self.where = f"organizations {item['slug']!r} memberships"
-                organization = self.lookup(Organization, "memberships.of", membership.get("of"))
-                values = {
-                    **self.dates({"start": membership.get("since")}, "start"),
-                    **self.dates({"end": membership.get("until")}, "end", end=True),
-                }
-                changed |= self.child(
-                    created, Membership, {"member": member, "organization": organization}, values
-                )
-            version.changed = changed
-
-    def load_programmes(self, item):
-        values, many = self.publishable(item)
-        values.update(self.text(item, "objectives_en", "objectives_fr"))
-        values.update(self.dates(item, "start"))
-        values.update(self.dates(item, "end", end=True))
-        budget = item.get("budget") or {}
-        values.update(
-            budget_amount=budget.get("amount"),
-            budget_currency=budget.get("currency"),
-            budget_qualifier=budget.get("qualifier"),
-        )
-        values["parent"] = self.parent_if_loaded(Programme, item)
-        self.save(
-            Programme,
-            {"slug": item["slug"]},
-            values,
-            many,
-            children=lambda programme, created: self.load_programme_rows(programme, created, item),
-        )
-
-    def load_programme_rows(self, programme, created, item):
-        changed = False
-        for role in item.get("roles") or []:
-            self.where = f"programmes {item['slug']!r} roles"
-            organization = self.lookup(Organization, "organization", role.get("organization"))
-            lookup = {
-                "programme": programme,
-                "organization": organization,
-                "role": role.get("role"),
-            }
-            changed |= self.child(created, ProgrammeRole, lookup, {})
-        for site in item.get("sites") or []:
-            self.where = f"programmes {item['slug']!r} sites {site.get('name')!r}"
-            values = self.text(site, "city", "note_en", "note_fr", "status")
-            values.update(self.dates(site, "opened"))
-            values.update(
-                latitude=decimal(site.get("latitude")), longitude=decimal(site.get("longitude"))
-            )
-            values["host"] = self.optional(Organization, site, "host")
-            values["country"] = self.lookup(Country, "country", site.get("country"), key="code")
-            lookup = {"programme": programme, "name": site["name"]}
-            changed |= self.child(created, Site, lookup, values)
-        for indicator in item.get("indicators") or []:
-            self.where = f"programmes {item['slug']!r} indicators {indicator.get('label_en')!r}"
-            values = self.text(indicator, "label_fr", "unit_en", "unit_fr", "qualifier")
-            values.update(self.dates(indicator, "as_of"))
-            values["value"] = decimal(indicator.get("value"))
-            values["source"] = self.optional(Source, indicator, "source")
-            lookup = {"programme": programme, "label_en": indicator["label_en"]}
-            changed |= self.child(created, Indicator, lookup, values)
-        return changed
-
-    def load_event_series(self, item):
-        values = self.text(
-            item, "name_en", "name_fr", "acronym", "summary_en", "summary_fr", "website"
-        )
-        many = {
-            "countries": self.lookups(Country, "countries", item.get("countries"), key="code"),
-            "sources": self.lookups(Source, "sources", item.get("sources")),
-        }
-        self.save(EventSeries, {"slug": item["slug"]}, values, many)
-
-    def load_events(self, item):
-        values, many = self.publishable(item)
-        values.update(self.dates(item, "start"))
-        values.update(self.dates(item, "end", end=True))
-        values.update(self.text(item, "kind", "city", "venue", "status"))
-        if "online" in item:
-            values["online"] = bool(item["online"])
-        values["series"] = self.optional(EventSeries, item, "series")
-        values["programme"] = self.optional(Programme, item, "programme")
-        values["country"] = self.optional(Country, item, "country", key="code")
-        self.save(
-            Event,
-            {"slug": item["slug"]},
-            values,
-            many,
-            children=lambda event, created: self.load_event_roles(event, created, item),
-        )
-
-    def load_event_roles(self, event, created, item):
-        changed = False
-        for role in item.get("roles") or []:
-            self.where = f"events {item['slug']!r} roles"
-            organization = self.lookup(Organization, "organization", role.get("organization"))
-            lookup = {"event": event, "organization": organization, "role": role.get("role")}
-            changed |= self.child(created, EventRole, lookup, {})
-        return changed

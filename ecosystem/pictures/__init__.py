@@ -32,9 +32,6 @@ class MapCountry:
     path: str
     name: str = ""
     url: str = ""
-    programmes: int = 0
-    organizations: int = 0
-    events: int = 0
     shade: int = 0
     description: str = ""
 
@@ -50,15 +47,23 @@ class MapSite:
     anchor: str
 
 
-def africa_map(countries, sites):
+def africa_map(countries, sites, record_types):
     """`countries`: Country records annotated with record counts (with_record_counts);
-    `sites`: Sites with coordinates. Drawn countries are shaded by how many programmes and
-    organizations they have, in SHADES steps of the largest drawn; every country with a
-    record is linked, and listed in the text equivalent, drawn or not (Europe's)."""
+    `sites`: Sites with coordinates; `record_types`: the registry's types. Drawn countries
+    are shaded by how many records of the types `on_map` (programmes, organizations) they
+    have, in SHADES steps of the largest drawn; every country with a record is linked, and
+    listed in the text equivalent, drawn or not (Europe's)."""
     geometry = map_geometry()
 
     def weight(country):
-        return country.programme_count + country.organization_count + country.sme_count
+        return sum(getattr(country, t.count_name) for t in record_types if t.on_map)
+
+    def describe(shape, country):
+        shape.name = country.name
+        shape.url = country.get_absolute_url()
+        counts = [t.count_text(getattr(country, t.count_name)) for t in record_types]
+        shape.description = labelled(country.name, ", ".join(counts))
+        return shape
 
     known = {country.code: country for country in countries if country.record_count}
     most = max((weight(known[code]) for code in geometry["countries"] if code in known), default=0)
@@ -102,28 +107,6 @@ def africa_map(countries, sites):
 
 LABEL_CHAR_WIDTH = 6.2  # SVG units per character at the map's label size
 LABEL_HEIGHT = 12
-
-
-def describe(shape, country):
-    shape.name = country.name
-    shape.url = country.get_absolute_url()
-    shape.programmes = country.programme_count
-    shape.organizations = country.organization_count + country.sme_count
-    shape.events = country.event_count
-    shape.description = labelled(
-        country.name,
-        ", ".join(
-            [
-                ngettext("%(count)d programme", "%(count)d programmes", shape.programmes)
-                % {"count": shape.programmes},
-                ngettext("%(count)d organization", "%(count)d organizations", shape.organizations)
-                % {"count": shape.organizations},
-                ngettext("%(count)d event", "%(count)d events", shape.events)
-                % {"count": shape.events},
-            ]
-        ),
-    )
-    return shape
 
 
 def place_label(label, x, y, placed):

@@ -1,14 +1,16 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from ecosystem.core import api
+from ecosystem.core.registry import registry
+from ecosystem.opendata import api
 from ecosystem.site import views
 from ecosystem.site.feeds import UpdatesFeed
-from ecosystem.site.sitemaps import SITEMAPS
-from events import views as event_views
+from ecosystem.site.sitemaps import sitemaps
 
 
 class CountryCodeConverter:
@@ -25,11 +27,15 @@ class CountryCodeConverter:
 
 register_converter(CountryCodeConverter, "country")
 
+# Each app that brings record types brings its URLs: urls.py, under the language prefix,
+# and root_urlpatterns outside it (a calendar to subscribe to).
+feature_urls = [import_module(f"{name}.urls") for name in registry.app_names()]
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("events.ics", event_views.calendar_feed, name="events-calendar"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
+    *(pattern for urls in feature_urls for pattern in getattr(urls, "root_urlpatterns", [])),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include((api.urls(), "api"))),
@@ -43,8 +49,6 @@ urlpatterns += i18n_patterns(
     path("countries/<country:code>/", views.country_detail, name="country-detail"),
     path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
-    path("", include("members.urls")),
-    path("", include("programmes.urls")),
-    path("", include("events.urls")),
+    *(path("", include(urls)) for urls in feature_urls),
     prefix_default_language=True,
 )

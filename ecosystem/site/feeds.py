@@ -7,9 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from events.models import Event
-from members.models import Organization
-from programmes.models import Programme
+from ecosystem.core.registry import registry
 
 ITEMS = 30
 
@@ -28,8 +26,9 @@ class UpdatesFeed(Feed):
 
     def items(self):
         recent = [
-            model.objects.published().order_by("-updated")[:ITEMS]
-            for model in (Organization, Programme, Event)
+            record_type.published().order_by("-updated")[:ITEMS]
+            for record_type in registry
+            if record_type.in_feed
         ]
         return sorted(chain(*recent), key=lambda record: record.updated, reverse=True)[:ITEMS]
 

@@ -4,9 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from ecosystem.core.models import Country, Sector
-from events.models import Event
-from members.models import Organization
-from programmes.models import Programme
+from ecosystem.core.registry import registry
 
 
 class DirectorySitemap(Sitemap):
@@ -21,10 +19,7 @@ class PageSitemap(DirectorySitemap):
     def items(self):
         return [
             "home",
-            "programmes:programme-list",
-            "members:organization-list",
-            "members:sme-list",
-            "events:event-list",
+            *(record_type.list_url for record_type in registry),
             "country-list",
             "sector-list",
         ]
@@ -34,12 +29,12 @@ class PageSitemap(DirectorySitemap):
 
 
 class RecordSitemap(DirectorySitemap):
-    def __init__(self, model):
+    def __init__(self, record_type):
         super().__init__()
-        self.model = model
+        self.record_type = record_type
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        return self.record_type.published().order_by("pk")
 
     def lastmod(self, item):
         return item.updated
@@ -54,11 +49,10 @@ class HubSitemap(DirectorySitemap):
         return self.model.objects.with_record_counts().filter(record_count__gt=0).order_by("pk")
 
 
-SITEMAPS = {
-    "pages": PageSitemap(),
-    "organizations": RecordSitemap(Organization),
-    "programmes": RecordSitemap(Programme),
-    "events": RecordSitemap(Event),
-    "countries": HubSitemap(Country),
-    "sectors": HubSitemap(Sector),
-}
+def sitemaps():
+    return {
+        "pages": PageSitemap(),
+        **{t.key: RecordSitemap(t) for t in registry if t.in_sitemap},
+        "countries": HubSitemap(Country),
+        "sectors": HubSitemap(Sector),
+    }

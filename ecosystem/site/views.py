@@ -1,69 +1,21 @@
+"""The pages that span every kind of record (home, search, countries and sectors),
+robots.txt and the health check. They loop over the registry of record types
+(ecosystem.core.registry) and name none."""
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from ecosystem.core.listing import build_listing
-from ecosystem.core.models import Country, PublicationStatus, Sector
+from ecosystem.core.models import Country, Sector
+from ecosystem.core.registry import registry
 from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
 from ecosystem.pictures import africa_map, timeline
-from events.filters import EventFilter
-from events.models import Event
-from members.filters import OrganizationFilter, SMEFilter
-from members.models import Organization
-from programmes.filters import ProgrammeFilter
-from programmes.models import Programme, ProgrammeStatus, Site
 
 SEARCH_RESULTS_PER_TYPE = 10
-
-
-def directory_list(
-    request,
-    filterset_class,
-    queryset,
-    *,
-    title,
-    description,
-    row_template,
-    export_url,
-    subscribe_url=None,
-    pictures=None,
-):
-    """Every list page: filters, facets, chips, results and pagination, one template."""
-    shareable = shareable_query(request.GET, filterset_class.default_sort)
-    if shareable != request.GET.urlencode():
-        # The filter form sends every field, empty or not: answer with the short URL
-        # worth sharing (?country=ML rather than ?q=&country=ML&year=&...).
-        return redirect(request.path + (f"?{shareable}" if shareable else ""))
-    listing = build_listing(request, filterset_class, queryset)
-    return render(
-        request,
-        "ecosystem/list.html",
-        {
-            "listing": listing,
-            **(pictures(listing) if pictures else {}),
-            "title": title,
-            "description": description,
-            "row_template": row_template,
-            "export_url": export_url,
-            "subscribe_url": subscribe_url,
-        },
-    )
-
-
-def shareable_query(data, default_sort):
-    """The query string without empty values or the default sort."""
-    query = QueryDict(mutable=True)
-    for key, values in data.lists():
-        kept = [
-            value for value in values if value and not (key == "sort" and value == default_sort)
-        ]
-        if kept:
-            query.setlist(key, kept)
-    return query.urlencode()
 
 
 def by_name(hubs):
@@ -72,36 +24,43 @@ def by_name(hubs):
     return sorted(hubs, key=lambda hub: fold(hub.name))
 
 
-def published_sites():
-    """Programme sites that can go on a map."""
-    return Site.objects.filter(
-        programme__publication_status=PublicationStatus.PUBLISHED, latitude__isnull=False
-    ).select_related("country")
+def map_sites():
+    """The places the record types dot on the map (programme sites such as Hub-IITs)."""
+    return [site for t in registry if t.map_sites for site in t.map_sites()]
+
+
+def on_timeline(kind):
+    """The published records drawn as `kind` ("bar" or "dot") on timelines."""
+    return [record for t in registry if t.timeline == kind for record in t.published()]
+
+
+def with_counts(hubs):
+    """Each country or sector with its counts per record type, in the registry's order,
+    and its count of the main type (the first) for short lists."""
+    types = list(registry)
+    for hub in hubs:
+        hub.counts = [getattr(hub, t.count_name) for t in types]
+        hub.main_count = types[0].count_text(hub.counts[0])
+    return hubs
 
 
 def home(request):
-    organizations = Organization.objects.published()
-    events = Event.objects.published().for_list()
-    countries = by_name(Country.objects.with_record_counts())
+    types = list(registry)
+    countries = with_counts(by_name(Country.objects.with_record_counts()))
     return render(
         request,
         "ecosystem/home.html",
         {
-            "counts": {
-                "organizations": organizations.support_organizations().count(),
-                "smes": organizations.smes().count(),
-                "programmes": Programme.objects.published().count(),
-                "events": Event.objects.published().count(),
-            },
-            "active_programmes": Programme.objects.published()
-            .with_status(ProgrammeStatus.ACTIVE)
-            .for_list(),
-            "upcoming_events": events.upcoming().order_by("start")[:5],
-            "recent_events": events.past()[:5],
-            "countries": [country for country in countries if country.programme_count],
-            "map": africa_map(countries, published_sites()),
-            "timeline": timeline(Programme.objects.published(), Event.objects.published()),
-            "sectors": by_name(Sector.objects.with_record_counts().filter(parent=None)),
+            "counts": [(t, t.count_text(t.published().count())) for t in types],
+            "sections": [
+                (t, section) for t in types if t.home_sections for section in t.home_sections()
+            ],
+            "countries": [country for country in countries if country.counts[0]],
+            "map": africa_map(countries, map_sites(), types),
+            "timeline": timeline(on_timeline("bar"), on_timeline("dot")),
+            "sectors": with_counts(
+                by_name(Sector.objects.with_record_counts().filter(parent=None))
+            ),
         },
     )
 
@@ -111,24 +70,17 @@ def search_page(request):
     ignored = len(query) > MAX_QUERY_LENGTH
     groups = []
     if words(query) and not ignored:
-        organizations = Organization.objects.published()
-        kinds = [
-            (
-                _("Organizations"),
-                organizations.support_organizations(),
-                "members:organization-list",
-            ),
-            (_("SMEs and start-ups"), organizations.smes(), "members:sme-list"),
-            (_("Programmes"), Programme.objects.published(), "programmes:programme-list"),
-            (_("Events"), Event.objects.published(), "events:event-list"),
-        ]
-        for title, queryset, list_url in kinds:
-            found = search(queryset, query)
+        for record_type in registry:
+            found = search(record_type.published(), query)
             count = found.count()
             if count:
-                records = found.for_list()[:SEARCH_RESULTS_PER_TYPE]
                 groups.append(
-                    {"title": title, "count": count, "records": records, "list_url": list_url}
+                    {
+                        "title": record_type.title,
+                        "count": count,
+                        "records": found.for_list()[:SEARCH_RESULTS_PER_TYPE],
+                        "list_url": record_type.list_url,
+                    }
                 )
     return render(
         request,
@@ -144,9 +96,10 @@ def country_list(request):
         "ecosystem/hub_list.html",
         {
             "title": _("Countries"),
-            "hubs": [country for country in countries if country.record_count],
+            "record_types": list(registry),
+            "hubs": with_counts([country for country in countries if country.record_count]),
             "by_region": True,
-            "map": africa_map(countries, published_sites()),
+            "map": africa_map(countries, map_sites(), list(registry)),
         },
     )
 
@@ -158,9 +111,12 @@ def sector_list(request):
         # Each main sector followed by its sub-sectors.
         {
             "title": _("Sectors"),
-            "hubs": sorted(
-                Sector.objects.with_record_counts().select_related("parent"),
-                key=lambda s: (fold((s.parent or s).name), s.parent is not None, fold(s.name)),
+            "record_types": list(registry),
+            "hubs": with_counts(
+                sorted(
+                    Sector.objects.with_record_counts().select_related("parent"),
+                    key=lambda s: (fold((s.parent or s).name), s.parent is not None, fold(s.name)),
+                )
             ),
         },
     )
@@ -169,7 +125,13 @@ def sector_list(request):
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code)
     context = hub_context(country, "country")
-    context["timeline"] = timeline(context["programmes"], context["events"])
+    sections = context["sections"]
+    context["timeline"] = timeline(
+        *(
+            [r for s in sections if s["type"].timeline == kind for r in s["records"]]
+            for kind in ("bar", "dot")
+        )
+    )
     return render(request, "ecosystem/hub_detail.html", context)
 
 
@@ -179,19 +141,17 @@ def sector_detail(request, slug):
 
 
 def hub_context(hub, parameter):
-    """A country or a sector page lists what the lists filtered on it show; the same
+    """A country or a sector page lists what the lists filtered on it show: the same
     FilterSets, so a sector includes its sub-sectors here too."""
-    key = hub.code if parameter == "country" else hub.slug
     query = QueryDict(mutable=True)
-    query[parameter] = key
-    organizations = Organization.objects.published().for_list()
+    query[parameter] = hub.code if parameter == "country" else hub.slug
     return {
         "hub": hub,
         "query": "?" + query.urlencode(),
-        "programmes": ProgrammeFilter(query, Programme.objects.published().for_list()).qs,
-        "organizations": OrganizationFilter(query, organizations.support_organizations()).qs,
-        "smes": SMEFilter(query, organizations.smes()).qs,
-        "events": EventFilter(query, Event.objects.published().for_list()).qs,
+        "sections": [
+            {"type": t, "records": t.filterset(query, t.published().for_list()).qs}
+            for t in registry
+        ],
     }
 
 

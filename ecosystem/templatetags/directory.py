@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ecosystem.site.structured_data import structured_data
+from ecosystem.core.registry import registry
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def absolute_url_in_language(context, language):
 def json_ld(context, record):
     """A record's schema.org description, as a JSON-LD data block (not a script: a
     Content-Security-Policy does not apply to it)."""
-    data = structured_data(record, context["request"].build_absolute_uri)
+    data = registry.for_record(record).json_ld(record, context["request"].build_absolute_uri)
     # "<" escaped so that no text in the data can close the element.
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).replace("<", "\\u003c")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

@@ -1,0 +1,126 @@
+"""The registry of record types: what each kind of record the directory lists brings
+(its model, FilterSet, URLs, templates, labels, serializer, API viewset, CSV columns,
+JSON-LD), filled by each app in its ``AppConfig.ready()``.
+
+Everything that spans every kind of record (home counts, search, country and sector
+pages, navigation, feed, sitemap, API router, dataset, seed) loops over ``registry``
+instead of naming the types, so a new type is one app that registers itself. The core
+imports no feature app: the apps import the core and register here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@dataclass(frozen=True, eq=False)
+class HomeSection:
+    """A list of records on the home page ("Active programmes")."""
+
+    title: str
+    records: object
+    empty: str
+    link: str = ""  # a URL name for "see all"
+    link_label: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class RecordType:
+    """One kind of record. Labels are lazy translations (French and English)."""
+
+    key: str  # "programmes": the API path, the dataset's file, the count's name
+    position: int  # where it comes in the navigation and in lists of types
+    model: type[models.Model]
+    published: Callable  # () -> the published records of this type (a queryset)
+    filterset: type
+    # URL names of its list and its CSV export (a record's page: get_absolute_url())
+    list_url: str
+    export_url: str
+    # Labels
+    title: str  # "Programmes": the list's title, a search group, a hub's section
+    nav_label: str  # "SMEs" in the navigation
+    count_label: object  # ngettext_lazy(..., "counter"): "%(counter)s programmes"
+    empty_here: str  # "No programme here yet." on a country or sector page
+    description: str  # the list page's description
+    # Templates: one row in any list of records, and the record's page
+    row_template: str
+    detail_template: str
+    # Open data
+    serializer: type
+    viewset: type
+    csv_columns: list
+    json_ld: Callable  # (record, absolute_url) -> dict
+    dataset_description: str
+    # Where else it appears
+    has_pages: bool = True  # False when its records' pages belong to another type
+    in_feed: bool = True
+    in_sitemap: bool = True
+    on_map: bool = False  # its counts shade the map's countries
+    timeline: str = ""  # "bar" (programmes) or "dot" (events) on timelines
+    filter_link: str = ""  # "Filter these programmes" under a hub's section
+    subscribe_url: str = ""  # a calendar to subscribe to, beside the list
+    # Hooks for what only some types have
+    pages: Callable | None = None  # () -> the records its pages show, if not published()
+    list_pictures: Callable | None = None  # (listing) -> extra context for its list
+    detail_context: Callable | None = None  # (record) -> extra context for its page
+    home_sections: Callable | None = None  # () -> [HomeSection]
+    map_sites: Callable | None = None  # () -> places to dot on the map
+
+    @property
+    def context_name(self):
+        """The record's name in its page's template: "programme"."""
+        return self.model._meta.model_name
+
+    @property
+    def count_name(self):
+        """The annotation a country or sector carries for it: "programmes_count"."""
+        return f"{self.key}_count"
+
+    def count_text(self, count):
+        return self.count_label % {"counter": count}
+
+
+@dataclass(frozen=True, eq=False)
+class SeedSection:
+    """A section of the seed file an app loads: `load(loader, item)` for each item, in
+    registration order, then `finish(loader, item)` once every section is loaded (for
+    links to records later in the file). `children` name the lists inside an item that
+    count as records for the progress bar."""
+
+    name: str
+    load: Callable
+    finish: Callable | None = None
+    children: list = field(default_factory=list)
+
+
+class Registry:
+    def __init__(self):
+        self._types = {}
+        self.seed_sections = []
+
+    def register(self, record_type):
+        if record_type.key in self._types:
+            raise ImproperlyConfigured(f"Record type {record_type.key!r} is registered twice.")
+        self._types[record_type.key] = record_type
+
+    def register_seed(self, section):
+        self.seed_sections.append(section)
+
+    def __iter__(self):
+        return iter(sorted(self._types.values(), key=lambda record_type: record_type.position))
+
+    def __getitem__(self, key):
+        return self._types[key]
+
+    def app_names(self):
+        """The apps that bring record types, in the order they are installed."""
+        return list(dict.fromkeys(t.model._meta.app_config.name for t in self._types.values()))
+
+    def for_record(self, record):
+        """The type whose pages show `record` (an SME's page is an organization's)."""
+        return next(t for t in self if t.model is type(record) and t.has_pages)
+
+
+registry = Registry()

@@ -1,0 +1,84 @@
+"""The views every record type shares: its filterable list, its CSV export and its
+records' pages, driven by the type's registry entry (ecosystem.core.registry)."""
+
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from ecosystem.core.exports import csv_response
+from ecosystem.core.listing import build_listing
+from ecosystem.core.registry import registry
+
+
+def directory_list(request, record_type, queryset):
+    """Every list page: filters, facets, chips, results and pagination, one template."""
+    filterset_class = record_type.filterset
+    shareable = shareable_query(request.GET, filterset_class.default_sort)
+    if shareable != request.GET.urlencode():
+        # The filter form sends every field, empty or not: answer with the short URL
+        # worth sharing (?country=ML rather than ?q=&country=ML&year=&...).
+        return redirect(request.path + (f"?{shareable}" if shareable else ""))
+    listing = build_listing(request, filterset_class, queryset)
+    pictures = record_type.list_pictures
+    return render(
+        request,
+        "ecosystem/list.html",
+        {
+            "listing": listing,
+            **(pictures(listing) if pictures else {}),
+            "title": record_type.title,
+            "description": record_type.description,
+            "row_template": record_type.row_template,
+            "export_url": record_type.export_url,
+            "subscribe_url": record_type.subscribe_url,
+        },
+    )
+
+
+def shareable_query(data, default_sort):
+    """The query string without empty values or the default sort."""
+    query = QueryDict(mutable=True)
+    for key, values in data.lists():
+        kept = [
+            value for value in values if value and not (key == "sort" and value == default_sort)
+        ]
+        if kept:
+            query.setlist(key, kept)
+    return query.urlencode()
+
+
+def record_list(request, key):
+    record_type = registry[key]
+    return directory_list(request, record_type, record_type.published().for_list())
+
+
+def record_export(request, key):
+    record_type = registry[key]
+    return csv_response(
+        request,
+        record_type.filterset,
+        record_type.published().for_api(),
+        record_type.csv_columns,
+        f"{key}.csv",
+    )
+
+
+def record_detail(request, key, slug):
+    record_type = registry[key]
+    records = (record_type.pages or record_type.published)()
+    record = get_object_or_404(records.for_detail(), slug=slug)
+    extra = record_type.detail_context(record) if record_type.detail_context else {}
+    return render(request, record_type.detail_template, {record_type.context_name: record, **extra})
+
+
+def record_paths(key, prefix, name, *, detail=True):
+    """The list, export and page URLs of a record type: programmes/, programmes/export.csv,
+    programmes/<slug>/, named programme-list, programme-export, programme-detail."""
+    kwargs = {"key": key}
+    paths = [
+        path(f"{prefix}/", record_list, kwargs, name=f"{name}-list"),
+        path(f"{prefix}/export.csv", record_export, kwargs, name=f"{name}-export"),
+    ]
+    if detail:
+        paths.append(path(f"{prefix}/<slug:slug>/", record_detail, kwargs, name=f"{name}-detail"))
+    return paths

@@ -1,0 +1,67 @@
+"""Events in the registry of record types (ecosystem.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from ecosystem.core.registry import HomeSection, RecordType, SeedSection, registry
+from events import api, exports, filters, seeding, structured_data
+from events.models import Event
+
+HOME_EVENTS = 5
+
+
+def published():
+    return Event.objects.published()
+
+
+def home_sections():
+    events = published().for_list()
+    return [
+        HomeSection(
+            title=_("Upcoming events"),
+            records=events.upcoming().order_by("start")[:HOME_EVENTS],
+            empty=_("No upcoming event is listed yet."),
+        ),
+        HomeSection(
+            title=_("Recent events"),
+            records=events.past()[:HOME_EVENTS],
+            empty=_("No event yet."),
+            link="events:event-list",
+            link_label=_("All events"),
+        ),
+    ]
+
+
+EVENTS = RecordType(
+    key="events",
+    position=40,
+    model=Event,
+    published=published,
+    filterset=filters.EventFilter,
+    list_url="events:event-list",
+    export_url="events:event-export",
+    title=_("Events"),
+    nav_label=_("Events"),
+    count_label=ngettext_lazy("%(counter)s event", "%(counter)s events", "counter"),
+    empty_here=_("No event here yet."),
+    description=_(
+        "Trade shows, conferences, sector consultations, study visits and trainings of "
+        "the West African tech-support ecosystem."
+    ),
+    row_template="events/_event_row.html",
+    detail_template="events/event_detail.html",
+    serializer=api.EventSerializer,
+    viewset=api.EventViewSet,
+    csv_columns=exports.COLUMNS,
+    json_ld=structured_data.for_event,
+    dataset_description="Events, with their roles.",
+    timeline="dot",
+    subscribe_url="events-calendar",
+    home_sections=home_sections,
+)
+
+
+def register():
+    registry.register(EVENTS)
+    registry.register_seed(SeedSection("event_series", seeding.load_series))
+    registry.register_seed(SeedSection("events", seeding.load_event, children=["roles"]))

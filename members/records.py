@@ -1,0 +1,71 @@
+"""Organizations and SMEs in the registry of record types (ecosystem.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from ecosystem.core.registry import RecordType, SeedSection, registry
+from members import api, exports, filters, seeding, structured_data, views
+from members.models import Organization
+
+COMMON = {
+    "model": Organization,
+    "row_template": "members/_organization_row.html",
+    "detail_template": "members/organization_detail.html",
+    "serializer": api.OrganizationSerializer,
+    "csv_columns": exports.COLUMNS,
+    "json_ld": structured_data.for_organization,
+    "detail_context": views.detail_context,
+    "on_map": True,
+}
+
+ORGANIZATIONS = RecordType(
+    key="organizations",
+    position=20,
+    published=lambda: Organization.objects.published().support_organizations(),
+    pages=lambda: Organization.objects.published(),  # SMEs' pages too
+    filterset=filters.OrganizationFilter,
+    viewset=api.OrganizationViewSet,
+    list_url="members:organization-list",
+    export_url="members:organization-export",
+    title=_("Organizations"),
+    nav_label=_("Organizations"),
+    count_label=ngettext_lazy("%(counter)s organization", "%(counter)s organizations", "counter"),
+    empty_here=_("No organization here yet."),
+    description=_(
+        "Associations, agencies, funders and support centres for tech and agri-food "
+        "SMEs in Senegal and West Africa."
+    ),
+    dataset_description="Support organizations: associations, agencies, funders, NGOs...",
+    **COMMON,
+)
+
+SMES = RecordType(
+    key="smes",
+    position=30,
+    published=lambda: Organization.objects.published().smes(),
+    filterset=filters.SMEFilter,
+    viewset=api.SMEViewSet,
+    list_url="members:sme-list",
+    export_url="members:sme-export",
+    title=_("SMEs and start-ups"),
+    nav_label=_("SMEs"),
+    count_label=ngettext_lazy("%(counter)s SME", "%(counter)s SMEs", "counter"),
+    empty_here=_("No SME here yet."),
+    description=_("The SMEs and start-ups the ecosystem's programmes support."),
+    dataset_description="SMEs and start-ups.",
+    has_pages=False,  # an SME's page is an organization's page
+    **COMMON,
+)
+
+
+def register():
+    registry.register(ORGANIZATIONS)
+    registry.register(SMES)
+    registry.register_seed(
+        SeedSection(
+            "organizations",
+            seeding.load_organization,
+            finish=seeding.load_memberships,
+            children=["memberships"],
+        )
+    )

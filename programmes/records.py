@@ -1,0 +1,77 @@
+"""Programmes in the registry of record types (ecosystem.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from ecosystem.core.models import PublicationStatus
+from ecosystem.core.registry import HomeSection, RecordType, SeedSection, registry
+from programmes import api, exports, filters, seeding, structured_data, views
+from programmes.models import Programme, ProgrammeStatus, Site
+
+
+def published():
+    return Programme.objects.published()
+
+
+def home_sections():
+    return [
+        HomeSection(
+            title=_("Active programmes"),
+            records=published().with_status(ProgrammeStatus.ACTIVE).for_list(),
+            empty=_("No programme in the directory is running today."),
+            link="programmes:programme-list",
+            link_label=_("See all programmes"),
+        )
+    ]
+
+
+def map_sites():
+    """Programme sites that can go on a map."""
+    return Site.objects.filter(
+        programme__publication_status=PublicationStatus.PUBLISHED, latitude__isnull=False
+    ).select_related("country")
+
+
+PROGRAMMES = RecordType(
+    key="programmes",
+    position=10,
+    model=Programme,
+    published=published,
+    filterset=filters.ProgrammeFilter,
+    list_url="programmes:programme-list",
+    export_url="programmes:programme-export",
+    title=_("Programmes"),
+    nav_label=_("Programmes"),
+    count_label=ngettext_lazy("%(counter)s programme", "%(counter)s programmes", "counter"),
+    empty_here=_("No programme here yet."),
+    description=_(
+        "Programmes supporting tech and agri-food SMEs in West Africa: who funds them, "
+        "who runs them, where and when."
+    ),
+    row_template="programmes/_programme_row.html",
+    detail_template="programmes/programme_detail.html",
+    serializer=api.ProgrammeSerializer,
+    viewset=api.ProgrammeViewSet,
+    csv_columns=exports.COLUMNS,
+    json_ld=structured_data.for_programme,
+    dataset_description="Programmes and their phases, with roles, sites and figures.",
+    on_map=True,
+    timeline="bar",
+    filter_link=_("Filter these programmes"),
+    list_pictures=views.list_pictures,
+    detail_context=views.detail_context,
+    home_sections=home_sections,
+    map_sites=map_sites,
+)
+
+
+def register():
+    registry.register(PROGRAMMES)
+    registry.register_seed(
+        SeedSection(
+            "programmes",
+            seeding.load_programme,
+            finish=seeding.link_parent,
+            children=["roles", "sites", "indicators"],
+        )
+    )
