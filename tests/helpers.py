@@ -65,3 +65,13 @@ def edit(client, record, **changes):
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response
+
+
+def count_queries(function):
+    """How many database queries `function()` runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return len(queries)

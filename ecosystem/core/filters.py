@@ -2,11 +2,10 @@
 and a sort. Each list's FilterSet extends this one; the page, its CSV export and its
 API all use the same FilterSet, so a parameter means the same everywhere."""
 
-from collections import defaultdict
-
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -78,20 +77,29 @@ class DirectoryFilterSet(django_filters.FilterSet):
         self.filters["sort"].extra["choices"] = list(self.sort_labels.items())
 
     def facet_counts(self, name, records):
-        """{value: how many of these records have it} for one facet. A sector counts the
-        records of its sub-sectors too, as the sector filter finds them."""
-        columns = {
-            "country": ["countries__code"],
-            "sector": ["sectors__slug", "sectors__parent__slug"],
-        }.get(name, [name])
+        """{value: how many of these records have it} for one facet, counted by the
+        database in grouped queries. A main sector counts the records of its sub-sectors
+        too, once each, as the sector filter finds them."""
         ids = records.order_by().values("pk")
-        rows = self._meta.model.objects.filter(pk__in=ids).values_list("pk", *columns)
-        members = defaultdict(set)
-        for pk, *values in rows:
-            for value in values:
-                if value is not None:
-                    members[str(value)].add(pk)
-        return {value: len(pks) for value, pks in members.items()}
+        if name in ("country", "sector"):
+            field = self._meta.model._meta.get_field(
+                "countries" if name == "country" else "sectors"
+            )
+            links = field.remote_field.through.objects.filter(
+                **{f"{field.m2m_field_name()}__in": ids}
+            )
+            record = Count(field.m2m_column_name(), distinct=True)
+            target = field.m2m_reverse_field_name()
+            if name == "country":
+                return dict(links.values_list(f"{target}__code").annotate(record))
+            # Main sectors: each record once, through the sector or its sub-sectors.
+            main = Coalesce(f"{target}__parent__slug", f"{target}__slug")
+            counts = dict(links.values_list(main).annotate(record))
+            subsectors = links.filter(**{f"{target}__parent__isnull": False})
+            counts.update(subsectors.values_list(f"{target}__slug").annotate(record))
+            return counts
+        grouped = self._meta.model.objects.filter(pk__in=ids).order_by().values_list(name)
+        return {str(value): n for value, n in grouped.annotate(Count("pk")) if value is not None}
 
     def filter_text(self, queryset, name, value):
         return search(queryset, value)
