@@ -2,6 +2,7 @@
 accents and typographic apostrophes fold on SQLite and PostgreSQL alike."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from ecosystem.core.search import fold
@@ -93,3 +94,40 @@ def test_a_fixed_number_of_queries(client, world, django_assert_num_queries):
         factories.ProgrammeFactory(slug=f"senegal-{number}", countries=[world["SN"]])
     with django_assert_num_queries(17):
         search(client, "senegal")
+
+
+# The copies search reads never go stale ---------------------------------------------
+
+
+def finds(client, query):
+    return 'href="/en/programmes/mali-fund/"' in search(client, query)
+
+
+@pytest.fixture
+def mali_fund(world):
+    return factories.ProgrammeFactory(
+        slug="mali-fund", name_en="Fund", countries=[world["ML"]], sectors=[world["agrifood"]]
+    )
+
+
+def test_a_country_cleared_from_its_side_is_no_longer_found(client, world, mali_fund):
+    assert finds(client, "mali")
+    world["ML"].programmes.clear()
+    assert not finds(client, "mali")
+
+
+def test_a_deleted_sector_is_no_longer_found(client, world, mali_fund):
+    name = world["agrifood"].name_en
+    assert finds(client, name)
+    world["agrifood"].children.all().delete()
+    world["agrifood"].delete()
+    assert not finds(client, name)
+
+
+def test_rebuild_search_mends_what_a_bulk_update_left_stale(client, world, mali_fund):
+    type(mali_fund).objects.filter(pk=mali_fund.pk).update(name_en="Zanzibar")
+    assert not finds(client, "zanzibar")
+    call_command("rebuild_search", verbosity=0)
+    assert finds(client, "zanzibar")
+    mali_fund.refresh_from_db()
+    assert mali_fund.sort_en == "zanzibar"

@@ -333,9 +333,8 @@ class Publishable(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_names, self.search_text = self.folded_search_fields()
-        self.sort_en = fold(self.name_en or self.name_fr)
-        self.sort_fr = fold(self.name_fr or self.name_en)
+        for name, value in self.derived_values().items():
+            setattr(self, name, value)
         super().save(*args, **kwargs)
 
     @property
@@ -362,6 +361,32 @@ class Publishable(models.Model):
     def refresh_search_fields(self):
         names, text = self.folded_search_fields()
         type(self).objects.filter(pk=self.pk).update(search_names=names, search_text=text)
+
+    def derived_values(self):
+        """The copies kept for search and sorting, as they should be (see save())."""
+        search_names, search_text = self.folded_search_fields()
+        return {
+            "search_names": search_names,
+            "search_text": search_text,
+            "sort_en": fold(self.name_en or self.name_fr),
+            "sort_fr": fold(self.name_fr or self.name_en),
+        }
+
+    @classmethod
+    def rebuild_derived(cls, batch=500, tick=lambda: None):
+        """Recompute every record's search and sort copies; returns how many were stale.
+        For what no signal sees, such as a bulk update() of names."""
+        stale = []
+        records = cls.objects.order_by("pk").prefetch_related("countries", "sectors")
+        for record in records.iterator(chunk_size=batch):
+            values = record.derived_values()
+            if any(getattr(record, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(record, name, value)
+                stale.append(record)
+            tick()
+        cls.objects.bulk_update(stale, DERIVED_FIELDS, batch_size=batch)
+        return len(stale)
 
 
 def public(record):

@@ -1,26 +1,42 @@
-"""Keep the folded search columns current when what they copy changes elsewhere: a
-record's countries or sectors (the admin saves those after the record), or a sector's
-names."""
+"""Keep the folded search columns (Publishable.search_names, search_text) current when
+what they copy changes elsewhere: a record's countries or sectors, from either side,
+added, removed or cleared; a sector renamed; a country or sector deleted. The command
+`rebuild_search` recomputes them all, for what no signal sees (a bulk `update()`)."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from ecosystem.core.models import Publishable, Sector
+from ecosystem.core.models import Country, Publishable, Sector
 
 
 def publishable_models():
     return [model for model in Publishable.__subclasses__() if not model._meta.abstract]
 
 
-def refresh_on_m2m_change(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if not reverse:
-        instance.refresh_search_fields()
-        return
-    # country.programmes.add(...): the records are on the other side.
-    for record in model.objects.filter(pk__in=pk_set or []):
+def refresh(records):
+    for record in records:
         record.refresh_search_fields()
+
+
+def refresh_on_m2m_change(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if not reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            instance.refresh_search_fields()
+        return
+    # country.programmes.add(...): the records are on the other side. A clear names
+    # none: note them before it.
+    if action == "pre_clear":
+        instance._records_before_clear = list(model.objects.filter(pk__in=linked(instance, model)))
+    elif action == "post_clear":
+        refresh(getattr(instance, "_records_before_clear", []))
+    elif action in {"post_add", "post_remove"}:
+        refresh(model.objects.filter(pk__in=pk_set or []))
+
+
+def linked(hub, model):
+    """The pks of `model` records tied to a country or sector."""
+    field = "countries" if isinstance(hub, Country) else "sectors"
+    return model.objects.filter(**{field: hub}).values("pk")
 
 
 def connect():
@@ -38,5 +54,21 @@ def refresh_on_sector_save(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
     for model in publishable_models():
-        for record in model.objects.filter(sectors=instance):
-            record.refresh_search_fields()
+        refresh(model.objects.filter(pk__in=linked(instance, model)))
+
+
+@receiver(pre_delete, sender=Country, dispatch_uid="search-country-deleting")
+@receiver(pre_delete, sender=Sector, dispatch_uid="search-sector-deleting")
+def note_records_of_deleted_hub(sender, instance, **kwargs):
+    instance._records_before_delete = [
+        record
+        for model in publishable_models()
+        for record in model.objects.filter(pk__in=linked(instance, model))
+    ]
+
+
+@receiver(post_delete, sender=Country, dispatch_uid="search-country-deleted")
+@receiver(post_delete, sender=Sector, dispatch_uid="search-sector-deleted")
+def refresh_on_hub_delete(sender, instance, **kwargs):
+    # The links are gone with the hub: the records no longer mention its names.
+    refresh(getattr(instance, "_records_before_delete", []))
