@@ -3,13 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
 from events.models import Event, EventRole, EventSeries
+from members.admin import RoleAdmin, RoleInline
 from programmes.admin import PERIOD_FIELDS
 
 
-class EventRoleInline(admin.TabularInline):
+class EventRoleInline(RoleInline):
     model = EventRole
-    extra = 0
-    autocomplete_fields = ["organization"]
 
 
 @admin.register(EventSeries)
@@ -59,16 +58,4 @@ class EventAdmin(PublishableAdmin):
         return obj.period
 
 
-@admin.register(EventRole)
-class EventRoleAdmin(DirectoryAdmin):
-    list_display = ["organization", "role", "event"]
-    list_select_related = ["organization", "event"]
-    list_filter = ["role", ("event", admin.RelatedOnlyFieldListFilter)]
-    search_fields = [
-        "organization__name_en",
-        "organization__name_fr",
-        "organization__acronym",
-        "event__name_en",
-        "event__name_fr",
-    ]
-    autocomplete_fields = ["organization", "event"]
+admin.site.register(EventRole, RoleAdmin)

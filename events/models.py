@@ -19,7 +19,7 @@ from ecosystem.core.models import (
     Translated,
     public,
 )
-from members.models import Organization
+from members.models import Role, organization_link, unique_role
 from programmes.models import Programme
 
 
@@ -185,31 +185,18 @@ class EventRoleKind(models.TextChoices):
     DELEGATION = "delegation", _("delegation")
 
 
-class EventRole(models.Model):
+class EventRole(Role):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="event_roles",
-    )
+    organization = organization_link("event_roles")
     role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
 
+    record_field = "event"
     history = History()
 
     class Meta:
         ordering = ["event__slug", "role", "organization__slug"]
         verbose_name = _("event role")
         verbose_name_plural = _("event roles")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "organization", "role"],
-                name="event_role_unique",
-                violation_error_message=_("This organization already has this role here."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.organization} – {self.get_role_display()} – {self.event}"
+        constraints = [unique_role("event", "event_role_unique")]

@@ -134,3 +134,41 @@ class Membership(Period):
         super().clean()
         if self.member_id and self.member_id == self.organization_id:
             raise ValidationError(_("An organization cannot be a member of itself."))
+
+
+class Role(models.Model):
+    """An organization's part in a record: in a programme (funding, implementing...) or
+    in an event (organizer, exhibitor...). Each subclass adds the record's foreign key,
+    names it in `record_field`, and gives the roles' choices; `organization_link()` and
+    `unique_role()` give it the rest."""
+
+    record_field = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.organization} – {self.get_role_display()} – {self.record}"
+
+    @property
+    def record(self):
+        """The programme or the event."""
+        return getattr(self, self.record_field)
+
+
+def organization_link(related_name):
+    """A role's organization: `organization.programme_roles`, `organization.event_roles`."""
+    return models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name=related_name,
+    )
+
+
+def unique_role(record_field, name):
+    return models.UniqueConstraint(
+        fields=[record_field, "organization", "role"],
+        name=name,
+        violation_error_message=_("This organization already has this role here."),
+    )

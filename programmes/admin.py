@@ -2,15 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
+from members.admin import RoleAdmin, RoleInline
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
 PERIOD_FIELDS = [("start", "start_precision"), ("end", "end_precision")]
 
 
-class ProgrammeRoleInline(admin.TabularInline):
+class ProgrammeRoleInline(RoleInline):
     model = ProgrammeRole
-    extra = 0
-    autocomplete_fields = ["organization"]
 
 
 class SiteInline(admin.StackedInline):
@@ -86,20 +85,7 @@ class ProgrammeAdmin(PublishableAdmin):
         return obj.get_status_display()
 
 
-@admin.register(ProgrammeRole)
-class ProgrammeRoleAdmin(DirectoryAdmin):
-    list_display = ["organization", "role", "programme"]
-    list_select_related = ["organization", "programme"]
-    list_filter = ["role", ("programme", admin.RelatedOnlyFieldListFilter)]
-    search_fields = [
-        "organization__name_en",
-        "organization__name_fr",
-        "organization__acronym",
-        "programme__name_en",
-        "programme__name_fr",
-        "programme__acronym",
-    ]
-    autocomplete_fields = ["organization", "programme"]
+admin.site.register(ProgrammeRole, RoleAdmin)
 
 
 @admin.register(Site)

@@ -19,7 +19,7 @@ from ecosystem.core.models import (
     non_negative,
     public,
 )
-from members.models import Organization
+from members.models import Organization, Role, organization_link, unique_role
 
 
 class Qualifier(models.TextChoices):
@@ -195,34 +195,21 @@ class ProgrammeRoleKind(models.TextChoices):
     BENEFICIARY = "beneficiary", _("beneficiary")
 
 
-class ProgrammeRole(models.Model):
+class ProgrammeRole(Role):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="programme_roles",
-    )
+    organization = organization_link("programme_roles")
     role = models.CharField(_("role"), max_length=12, choices=ProgrammeRoleKind.choices)
 
+    record_field = "programme"
     history = History()
 
     class Meta:
         ordering = ["programme__slug", "role", "organization__slug"]
         verbose_name = _("programme role")
         verbose_name_plural = _("programme roles")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "organization", "role"],
-                name="programme_role_unique",
-                violation_error_message=_("This organization already has this role here."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.organization} – {self.get_role_display()} – {self.programme}"
+        constraints = [unique_role("programme", "programme_role_unique")]
 
 
 class SiteStatus(models.TextChoices):
