@@ -204,3 +204,16 @@ def test_view_on_site_opens_the_public_page(staff_client):
     response = staff_client.get(link, follow=True)
     assert response.redirect_chain[-1][0].endswith("/fr/organizations/optic/")
     assert "<h1>Organisation OPTIC" in response.content.decode()
+
+
+def test_bulk_publishing_counts_as_an_update(staff_client, db):
+    draft = factories.OrganizationFactory(
+        publication_status="draft", sources=[factories.SourceFactory()]
+    )
+    before = draft.updated
+    staff_client.post(
+        reverse("admin:members_organization_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.updated > before

@@ -110,3 +110,10 @@ def test_the_schema_and_docs_are_served_without_external_assets(client, db):
     docs = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui-bundle.js" in docs
     assert "https://" not in docs
+
+
+@pytest.mark.parametrize("size", ["abc", "0", "-1", "501", "²", "①", "1e3"])
+def test_a_bad_page_size_is_a_400(client, world, size):
+    response = client.get("/api/v1/programmes/", {"page_size": size})
+    assert response.status_code == 400
+    assert "page_size" in response.json()

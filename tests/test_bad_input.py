@@ -91,3 +91,18 @@ def test_unknown_pages_are_a_helpful_404(client, world, path):
 def test_a_page_number_with_a_leading_zero_is_not_called_ignored(client, world):
     page = html(client.get(url("programmes:programme-list") + "?page=01"))
     assert "could not be used" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/countries/%00%00/",
+        "/api/v1/countries/%00%00/",
+        "/api/v1/sectors/%00/",
+        "/api/v1/programmes/%00/",
+        "/en/programmes/%00/",
+        "/api/v1/countries/sen/",
+    ],
+)
+def test_odd_lookups_are_404_on_every_database(client, db, path):
+    assert client.get(path).status_code == 404

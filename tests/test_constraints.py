@@ -128,3 +128,12 @@ def test_validation_explains_the_error_in_words():
     with translation.override("fr"), pytest.raises(ValidationError) as error:
         programme.full_clean()
     assert "La fin ne peut pas précéder le début." in str(error.value)
+
+
+def test_sectors_are_two_levels_deep(world):
+    grandchild = factories.SectorFactory.build(slug="deep", parent=world["it-bpo"])
+    with pytest.raises(ValidationError, match="sub-sector cannot have sub-sectors"):
+        grandchild.full_clean()
+    world["digital"].parent = world["agrifood"]
+    with pytest.raises(ValidationError, match="has sub-sectors"):
+        world["digital"].full_clean()

@@ -4,17 +4,11 @@ languages, in a number of queries that does not grow with the related rows."""
 import datetime
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from tests import factories
+from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, language, **kwargs):
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
 
 
 def test_the_root_redirects_by_the_browsers_language(client):
@@ -90,3 +84,30 @@ def test_every_response_carries_a_strict_content_security_policy(client, db):
         policy = client.get(path)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy
         assert "unsafe-inline" not in policy
+
+
+def test_draft_relations_do_not_leak(client, world):
+    draft_host = factories.OrganizationFactory(
+        slug="secret-host", name_en="Secret host", publication_status="draft"
+    )
+    factories.SiteFactory(
+        programme=world["active"], name="Hub X", host=draft_host, country=world["SN"]
+    )
+    draft_parent = factories.ProgrammeFactory(
+        slug="secret-parent", name_en="Secret parent", publication_status="draft"
+    )
+    child = factories.ProgrammeFactory(slug="child", parent=draft_parent)
+    world["mission"].programme = world["draft"]
+    world["mission"].save()
+
+    page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
+    assert "Secret host" not in page and "Hub X" in page
+    assert "Secret parent" not in html(
+        client.get(url("programmes:programme-detail", "en", slug="child"))
+    )
+    api = client.get("/api/v1/programmes/agri-senegal/").json()
+    assert {site["name"]: site["host"] for site in api["sites"]}["Hub X"] is None
+    assert client.get(f"/api/v1/programmes/{child.slug}/").json()["parent"] is None
+    assert client.get("/api/v1/events/mission-bamako/").json()["programme"] is None
+    csv = b"".join(client.get(url("events:event-export", "en")).streaming_content).decode()
+    assert "draft-programme" not in csv and world["draft"].name_en not in csv

@@ -51,3 +51,18 @@ def test_rows_show_kind_dates_and_place(client, world):
         factories.EventFactory(slug=f"more-{number}", kind="consultation", countries=[world["SN"]])
     assert len(shown(events(client, "?kind=consultation", "fr"))) == 7
     assert count_queries(lambda: events(client, "?kind=consultation", "fr")) == before
+
+
+def test_an_event_known_to_the_month_is_upcoming_all_month(client, world):
+    today = timezone.localdate()
+    factories.EventFactory(slug="this-month", start=today.replace(day=1), start_precision="month")
+    assert "this-month" in shown(client.get(url("events:event-list") + "?when=upcoming"))
+    assert "this-month" not in shown(client.get(url("events:event-list") + "?when=past"))
+
+
+def test_time_elements_carry_the_known_precision(client, world):
+    page = html(client.get(url("events:event-list") + "?series=sipen"))
+    year = timezone.localdate().year
+    assert f'<time datetime="{year + 1}-05">' in page
+    consultation = html(client.get(url("events:event-list") + "?kind=consultation"))
+    assert f'<time datetime="{year - 5}-07-04">' in consultation

@@ -168,3 +168,9 @@ def test_names_sort_with_accents_folded(client, world):
         slug="export", name_en="Export", name_fr="Export digital", countries=[world["CI"]]
     )
     assert shown(get(client, "?country=CI", "fr")) == ["etude", "export", "zone"]
+
+
+def test_a_year_is_a_whole_number(client, world):
+    page = html(client.get(url("programmes:programme-list") + "?year=2020.5"))
+    assert "4 results" in page
+    assert "“2020.5”" in page

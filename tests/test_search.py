@@ -1,6 +1,8 @@
 """One search box on every page, across every kind of record, grouped by kind; case,
 accents and typographic apostrophes fold on SQLite and PostgreSQL alike."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -10,6 +12,9 @@ from tests import factories
 from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="ranking by relevance is PostgreSQL's"
+)
 
 
 def search(client, query, language="en"):
@@ -65,16 +70,21 @@ def test_results_are_grouped_by_kind(client, world):
     assert "hidden-org" not in page  # a draft
 
 
+def test_a_word_in_a_description_is_found(client, world):
+    factories.ProgrammeFactory(
+        slug="zz-description-only", name_en="Other", description_en="agri agri agri"
+    )
+    assert "/zz-description-only/" in search(client, "agri")
+
+
+@on_postgresql
 def test_ranked_by_relevance_on_postgresql(client, world):
-    # "agri" is in two names and in no other text: the names come first everywhere; on
-    # PostgreSQL a record whose name matches outranks one whose description does.
+    # "agri" is in a name and in a description: the name's record comes first.
     factories.ProgrammeFactory(
         slug="zz-description-only", name_en="Other", description_en="agri agri agri"
     )
     page = search(client, "agri")
-    if connection.vendor == "postgresql":
-        assert page.index("/programmes/agri-senegal/") < page.index("/zz-description-only/")
-    assert "/zz-description-only/" in page
+    assert page.index("/programmes/agri-senegal/") < page.index("/zz-description-only/")
 
 
 def test_nothing_found_says_so(client, world):
@@ -131,3 +141,21 @@ def test_rebuild_search_mends_what_a_bulk_update_left_stale(client, world, mali_
     assert finds(client, "zanzibar")
     mali_fund.refresh_from_db()
     assert mali_fund.sort_en == "zanzibar"
+
+
+def test_quotes_around_a_word_are_not_part_of_it(client, world):
+    assert 'href="/en/organizations/optic/"' in html(client.get(url("search"), {"q": "'OPTIC'"}))
+
+
+def test_a_description_mention_is_found(client, seeded):
+    page = html(client.get(url("search"), {"q": "hub iit"}))
+    programmes = re.findall(r'<h3><a href="/en/programmes/([\w-]+)/">', page)
+    assert "fisong" in programmes  # its description mentions the HUB-IIT
+
+
+@on_postgresql
+def test_names_outrank_descriptions_on_postgresql(client, seeded):
+    page = html(client.get(url("search"), {"q": "hub iit"}))
+    programmes = re.findall(r'<h3><a href="/en/programmes/([\w-]+)/">', page)
+    assert programmes[0].startswith("hub-iit")
+    assert programmes.index("fisong") > programmes.index("hub-iit")
