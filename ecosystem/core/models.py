@@ -268,6 +268,16 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
+    # What a list row, the API and a page need; each kind of record adds its own.
+    def for_list(self):
+        return self.prefetch_related("countries", "sectors")
+
+    def for_api(self):
+        return self.for_list().prefetch_related("sources")
+
+    def for_detail(self):
+        return self.for_api()
+
 
 class Publishable(models.Model):
     """What organizations, programmes and events share: identity, bilingual text,

@@ -68,7 +68,8 @@ def record_detail(request, key, slug):
     records = (record_type.pages or record_type.published)()
     record = get_object_or_404(records.for_detail(), slug=slug)
     extra = record_type.detail_context(record) if record_type.detail_context else {}
-    return render(request, record_type.detail_template, {record_type.context_name: record, **extra})
+    context = {"record": record, record_type.context_name: record, **extra}
+    return render(request, record_type.detail_template, context)
 
 
 def record_paths(key, prefix, name, *, detail=True):
