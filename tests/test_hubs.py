@@ -3,14 +3,13 @@
 import pytest
 
 from tests import factories
-from tests.helpers import html, shown, url
+from tests.helpers import count_queries, html, shown, url
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_country_page_lists_what_is_there(client, world, django_assert_num_queries):
-    with django_assert_num_queries(18):
-        response = client.get(url("country-detail", "en", code="sn"))
+def test_a_country_page_lists_what_is_there(client, world):
+    response = client.get(url("country-detail", "en", code="sn"))
     assert set(shown(response)) == {
         "agri-senegal",
         "agri-senegal-2",
@@ -32,9 +31,8 @@ def test_a_country_page_in_french_and_upper_case(client, world):
     assert "Afrique de l’Ouest" in page
 
 
-def test_a_sector_page_includes_its_sub_sectors(client, world, django_assert_num_queries):
-    with django_assert_num_queries(20):
-        response = client.get(url("sector-detail", "en", slug="digital-technology"))
+def test_a_sector_page_includes_its_sub_sectors(client, world):
+    response = client.get(url("sector-detail", "en", slug="digital-technology"))
     assert set(shown(response)) == {
         "digital-mali",
         "digital-sahel",
@@ -44,12 +42,15 @@ def test_a_sector_page_includes_its_sub_sectors(client, world, django_assert_num
     }
 
 
-def test_hub_pages_do_not_grow_with_rows(client, world, django_assert_num_queries):
+def test_hub_pages_do_not_grow_with_rows(client, world):
+    pages = [url("country-detail", "en", code="sn"), url("sector-detail", "en", slug="agrifood")]
+    before = [count_queries(lambda page=page: client.get(page)) for page in pages]
     for number in range(6):
-        factories.ProgrammeFactory(slug=f"more-{number}", countries=[world["SN"]])
+        factories.ProgrammeFactory(
+            slug=f"more-{number}", countries=[world["SN"]], sectors=[world["agrifood"]]
+        )
         factories.EventFactory(slug=f"event-{number}", countries=[world["SN"]])
-    with django_assert_num_queries(18):
-        client.get(url("country-detail", "en", code="sn"))
+    assert [count_queries(lambda page=page: client.get(page)) for page in pages] == before
 
 
 def test_the_country_index_counts_published_records(client, world, django_assert_num_queries):
