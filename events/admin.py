@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
+from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin, PublishableForm
 from events.models import Event, EventRole, EventSeries
 from members.admin import RoleAdmin, RoleInline
 from programmes.admin import PERIOD_FIELDS
@@ -19,8 +19,19 @@ class EventSeriesAdmin(DirectoryAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+class EventForm(PublishableForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        country, countries = cleaned_data.get("country"), cleaned_data.get("countries")
+        if country and countries is not None and country not in countries:
+            # The form saves the countries after the event: keep where it was held.
+            cleaned_data["countries"] = [*countries, country]
+        return cleaned_data
+
+
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
+    form = EventForm
     list_display = ["__str__", "kind", "period", "city", "country", "status", "publication_status"]
     list_select_related = ["country"]
     list_filter = [

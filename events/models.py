@@ -173,6 +173,10 @@ class Event(Publishable, Period):
         if self.end is None and self.start is not None:
             self.end, self.end_precision = self.start, self.start_precision
         super().save(*args, **kwargs)
+        # Where it was held is one of the countries it concerns: filters, facets and
+        # country pages, which read `countries`, never disagree with the page.
+        if self.country_id and not self.countries.filter(pk=self.country_id).exists():
+            self.countries.add(self.country_id)
 
 
 class EventRoleKind(models.TextChoices):

@@ -19,6 +19,8 @@ def load_series(loader, item):
 
 
 def load_event(loader, item):
+    if item.get("country") and item["country"] not in (item.get("countries") or []):
+        item = {**item, "countries": [*(item.get("countries") or []), item["country"]]}
     values, many = loader.publishable(item)
     values.update(loader.dates(item, "start"))
     values.update(loader.dates(item, "end", end=True))

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.helpers import count_queries, html, shown, url
+from tests.helpers import count_queries, edit, html, shown, url
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,15 @@ def test_time_elements_carry_the_known_precision(client, world):
     assert f'<time datetime="{year + 1}-05">' in page
     consultation = html(client.get(url("events:event-list") + "?kind=consultation"))
     assert f'<time datetime="{year - 5}-07-04">' in consultation
+
+
+def test_where_an_event_was_held_is_among_its_countries(client, world, staff_client):
+    event = factories.EventFactory(
+        slug="held-in-mali", countries=[world["SN"]], sources=[factories.SourceFactory()]
+    )
+    edit(staff_client, event, country="ML", countries=["SN"])
+    assert set(event.countries.values_list("code", flat=True)) == {"SN", "ML"}
+    assert "held-in-mali" in shown(events(client, "?country=ML"))
+    event.country = world["CI"]
+    event.save()  # from the shell too
+    assert "CI" in event.countries.values_list("code", flat=True)
