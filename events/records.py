@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from ecosystem.core.registry import HomeSection, RecordType, SeedSection, registry
-from events import api, exports, filters, seeding, structured_data
+from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
+from events import api, demo, exports, filters, seeding, structured_data
 from events.models import Event
 
 HOME_EVENTS = 5
@@ -65,3 +65,6 @@ def register():
     registry.register(EVENTS)
     registry.register_seed(SeedSection("event_series", seeding.load_series))
     registry.register_seed(SeedSection("events", seeding.load_event, children=["roles"]))
+    registry.register_demo(
+        DemoSection("events", "events in series, with roles", demo.make_events, 1000)
+    )

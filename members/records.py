@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from ecosystem.core.registry import RecordType, SeedSection, registry
-from members import api, exports, filters, seeding, structured_data, views
+from ecosystem.core.registry import DemoSection, RecordType, SeedSection, registry
+from members import api, demo, exports, filters, seeding, structured_data, views
 from members.models import Organization
 
 COMMON = {
@@ -69,3 +69,7 @@ def register():
             children=["memberships"],
         )
     )
+    registry.register_demo(
+        DemoSection("organizations", "support organizations", demo.make_organizations, 200)
+    )
+    registry.register_demo(DemoSection("smes", "SMEs and start-ups", demo.make_smes, 10000))

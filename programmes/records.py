@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ecosystem.core.models import PublicationStatus
-from ecosystem.core.registry import HomeSection, RecordType, SeedSection, registry
-from programmes import api, exports, filters, seeding, structured_data, views
+from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
+from programmes import api, demo, exports, filters, seeding, structured_data, views
 from programmes.models import Programme, ProgrammeStatus, Site
 
 
@@ -73,5 +73,10 @@ def register():
             seeding.load_programme,
             finish=seeding.link_parent,
             children=["roles", "sites", "indicators"],
+        )
+    )
+    registry.register_demo(
+        DemoSection(
+            "programmes", "programmes with roles, sites, figures", demo.make_programmes, 100
         )
     )

@@ -356,25 +356,28 @@ class Publishable(models.Model):
         """The acronym where there is one (pictures have little room)."""
         return self.acronym or self.name
 
-    def folded_search_fields(self):
-        """(search_names, search_text) for the record as it stands. Runs two queries
-        (countries and sectors) once the record is saved."""
+    def folded_search_fields(self, countries=None, sectors=None):
+        """(search_names, search_text) for the record as it stands, with these countries
+        and sectors (by default its own: two queries once it is saved)."""
+        if countries is None:
+            countries = self.countries.all() if self.pk else []
+        if sectors is None:
+            sectors = self.sectors.all() if self.pk else []
         names = [self.name_en, self.name_fr, self.acronym]
         texts = [*names, self.summary_en, self.summary_fr, self.description_en, self.description_fr]
-        if self.pk:
-            for country in self.countries.all():
-                texts += [country.code, country.name_en, country.name_fr]
-            for sector in self.sectors.all():
-                texts += [sector.name_en, sector.name_fr]
+        for country in countries:
+            texts += [country.code, country.name_en, country.name_fr]
+        for sector in sectors:
+            texts += [sector.name_en, sector.name_fr]
         return search_key(" ".join(names)), search_key(" ".join(texts))
 
     def refresh_search_fields(self):
         names, text = self.folded_search_fields()
         type(self).objects.filter(pk=self.pk).update(search_names=names, search_text=text)
 
-    def derived_values(self):
+    def derived_values(self, countries=None, sectors=None):
         """The copies kept for search and sorting, as they should be (see save())."""
-        search_names, search_text = self.folded_search_fields()
+        search_names, search_text = self.folded_search_fields(countries, sectors)
         return {
             "search_names": search_names,
             "search_text": search_text,

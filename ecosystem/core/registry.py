@@ -95,10 +95,24 @@ class SeedSection:
     children: list = field(default_factory=list)
 
 
+@dataclass(frozen=True, eq=False)
+class DemoSection:
+    """Synthetic records an app makes for benchmarks (generate_demo_data): the command's
+    option (`--smes N`), its help, and `make(count, demo)` that creates `count` records
+    in bulk with the shared helpers of `demo` (ecosystem.opendata.demo). Sections run in
+    registration order, so programmes find organizations to give roles to."""
+
+    option: str
+    help: str
+    make: Callable
+    default: int = 0
+
+
 class Registry:
     def __init__(self):
         self._types = {}
         self.seed_sections = []
+        self.demo_sections = []
 
     def register(self, record_type):
         if record_type.key in self._types:
@@ -107,6 +121,9 @@ class Registry:
 
     def register_seed(self, section):
         self.seed_sections.append(section)
+
+    def register_demo(self, section):
+        self.demo_sections.append(section)
 
     def __iter__(self):
         return iter(sorted(self._types.values(), key=lambda record_type: record_type.position))
