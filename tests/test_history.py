@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
 
-from ecosystem.core.models import Country
+from ecosystem.core import history
+from ecosystem.core.models import Country, Sector, Source
 from events.models import Event
 from members.models import Organization
 from programmes.models import Programme, ProgrammeRole
@@ -132,7 +134,8 @@ def test_revert_brings_back_values_countries_and_roles(staff_client, programme):
     assert set(programme.countries.values_list("code", flat=True)) == {"SN", "ML"}
     assert list(programme.roles.values_list("organization", "role")) == [(itc.pk, "funding")]
     assert list(programme.sites.values_list("name", flat=True)) == ["Dakar hub"]
-    assert versions(programme)[0].history_change_reason == f"revert {target.history_id}"
+    when = timezone.localtime(target.history_date)
+    assert versions(programme)[0].history_change_reason == f"revert {when:%Y-%m-%d %H:%M}"
     # The revert is a version of its own: the renamed state can come back in turn.
     assert versions(programme)[1].name_en == "Renamed"
 
@@ -255,3 +258,60 @@ def test_records_from_before_the_history_get_a_first_version_on_migrate(db):
     assert Country.history.get().code == "SN"
     call_command("migrate", verbosity=0)
     assert len(versions(programme)) == 1  # once
+
+
+# What a review found ------------------------------------------------------------------
+
+
+def test_reverting_an_organization_leaves_other_records_roles_alone(staff_client, programme):
+    itc = Organization.objects.get(slug="itc")
+    itc.sources.add(factories.SourceFactory())
+    first = versions(itc)[0]
+    partner = factories.OrganizationFactory(slug="partner")
+    factories.MembershipFactory(member=itc, organization=partner)  # the organization's own
+    edit(staff_client, itc, acronym="ITCX")
+    staff_client.post(admin_url(Organization, "revert", itc.pk, first.history_id))
+    itc.refresh_from_db()
+    assert itc.acronym == ""
+    assert itc.programme_roles.count() == 1  # the programme's row, not the organization's
+    assert not itc.memberships.exists()  # its own rows go back to how they were
+
+
+def test_the_revert_plan_shows_what_is_there_now(staff_client, programme):
+    first = versions(programme)[0]
+    edit(staff_client, programme, **{"roles-0-role": "implementing"})
+    edit(staff_client, programme, **{"roles-0-role": "partner"})
+    with translation.override("en"):
+        plan = {str(what): (now, then) for what, now, then in history.revert_plan(programme, first)}
+    now, then = plan["programme roles"]
+    assert "partner" in now and "funding" in then
+
+
+def test_a_source_deleted_since_is_left_out_of_a_revert(staff_client, programme):
+    first = versions(programme)[0]
+    kept = factories.SourceFactory()
+    edit(staff_client, programme, sources=[kept.pk])
+    Source.objects.exclude(pk=kept.pk).delete()  # the version's own source
+    factories.SourceFactory()
+    programme.sources.add(kept)
+    response = staff_client.post(
+        admin_url(Programme, "revert", programme.pk, first.history_id),
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "none of its sources exists any more" in response.content.decode()
+    assert list(programme.sources.all()) == [kept]  # nothing changed
+
+
+def test_a_deleted_sector_comes_back_with_its_records_links(staff_client, programme):
+    sector = factories.SectorFactory(slug="agritech")
+    programme.sectors.add(sector)
+    staff_client.post(admin_url(Sector, "delete", sector.pk), {"post": "yes"})
+    assert not programme.sectors.exists()
+    assert versions(programme)[0].history_change_reason == "admin-delete"  # in its history
+    staff_client.post(admin_url(Sector, "restore", sector.pk))
+    assert list(programme.sectors.values_list("slug", flat=True)) == ["agritech"]
+
+
+def test_a_malformed_restore_address_is_a_404(staff_client):
+    assert staff_client.post("/admin/members/organization/deleted/abc/restore/").status_code == 404

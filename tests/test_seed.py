@@ -9,7 +9,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from ecosystem.core.models import Country, Source
+from ecosystem.core.models import Country, Sector, Source
 from ecosystem.opendata import seeding
 from events.models import Event, EventSeries
 from members.models import Organization
@@ -359,3 +359,35 @@ def test_a_record_new_in_the_file_is_added_to_a_seeded_database(seeded, tmp_path
     assert programme.updated == before
     call_command("seed_ecosystem", file=write(tmp_path, data), update=True, verbosity=0)
     assert programme.roles.filter(organization__slug="new-hub", role="partner")
+
+
+def test_a_record_staff_renamed_is_found_not_made_again(seeded, capsys):
+    for model, old, new in [
+        (Organization, "itc", "intracen"),
+        (Programme, "hub-iit", "hub-iit-network"),
+        (Sector, "agritech", "agri-tech"),
+    ]:
+        record = model.objects.get(slug=old)
+        record.slug = new
+        record.save()
+    before = database_rows()
+    call_command("seed_ecosystem", verbosity=0)
+    assert database_rows() == before
+    call_command("seed_ecosystem", update=True, verbosity=0)
+    assert not Organization.objects.filter(slug="itc").exists()
+    assert Programme.objects.get(slug="hub-iit-pilot").parent.slug == "hub-iit-network"
+    assert Sector.objects.filter(name_en=Sector.objects.get(slug="agri-tech").name_en).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"countries": 5}, "countries: expected a list of records, each with its 'code'"),
+        ({"countries": ["SN"]}, "countries: expected a list of records"),
+        ({"sources": [{"title": "No key"}]}, "sources None, field 'key': is required"),
+    ],
+)
+def test_a_malformed_section_is_a_message(tmp_path, data, message):
+    with pytest.raises(CommandError) as error:
+        call_command("seed_ecosystem", file=write(tmp_path, data), verbosity=0)
+    assert message in str(error.value)

@@ -4,11 +4,13 @@ on these bases; ecosystem/core/admin.py registers the core's."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -121,7 +123,10 @@ class DirectoryAdmin(SimpleHistoryAdmin):
                 self.message_user(
                     request,
                     _("“%(record)s” is back as it was on %(date)s.")
-                    % {"record": obj, "date": version.history_date.strftime("%Y-%m-%d %H:%M")},
+                    % {
+                        "record": obj,
+                        "date": date_format(localtime(version.history_date), "DATETIME_FORMAT"),
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self.page_url("change", obj.pk))
@@ -154,8 +159,12 @@ class DirectoryAdmin(SimpleHistoryAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         try:
-            obj = history.restore(self.model, self.opts.pk.to_python(object_id), user=request.user)
-        except (history.HistoryError, ValueError) as error:
+            pk = self.opts.pk.to_python(object_id)
+        except ValidationError as error:
+            raise Http404 from error
+        try:
+            obj = history.restore(self.model, pk, user=request.user)
+        except history.HistoryError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(self.page_url("deleted"))
         self.message_user(

@@ -24,10 +24,13 @@ from contextvars import ContextVar
 from django.apps import apps as django_apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
+
+from ecosystem.core.listing import labelled
 
 # What a stored reason's first word means; the rest of the reason names the detail
 # ("bulk-action publish", "seed ecosystem.yaml", "revert 12").
@@ -69,7 +72,7 @@ def reason_label(stored):
     label = REASONS.get(code)
     if label is None:
         return stored or ""
-    return f"{label}: {detail}" if detail else str(label)
+    return labelled(label, detail) if detail else str(label)
 
 
 class History(HistoricalRecords):
@@ -85,8 +88,14 @@ class History(HistoricalRecords):
 
     def pre_delete(self, instance, **kwargs):
         # Django removes many-to-many rows before the record itself: note them now, so
-        # that the deletion's version holds them and a restore brings them back.
+        # that the deletion's version holds them and a restore brings them back. Records
+        # that link to it (a sector's organizations) lose that link: note them too.
         super().pre_delete(instance, **kwargs)
+        instance._linked_before_delete = [
+            record
+            for model, field in linking_fields(type(instance))
+            for record in model._default_manager.filter(**{field.name: instance})
+        ]
         instance._many_before_delete = {
             field.name: list(
                 getattr(instance, field.name).through.objects.filter(
@@ -107,6 +116,13 @@ class History(HistoricalRecords):
                 version_model(history=history_instance, **{n: getattr(row, n) for n in names})
                 for row in rows_before[field.name]
             )
+
+    def post_delete(self, instance, using=None, **kwargs):
+        super().post_delete(instance, using=using, **kwargs)
+        # Each record that lost its link gets a version without it, with the reason of
+        # the delete: the change is in its history, and a restore can bring it back.
+        for record in getattr(instance, "_linked_before_delete", []):
+            write_version(record)
 
     def get_change_reason_for_object(self, instance, history_type, using):
         return super().get_change_reason_for_object(instance, history_type, using) or (
@@ -139,6 +155,15 @@ def one_version(instance, history_type="~"):
         del instance.skip_history_when_saving
     if block.changed:
         write_version(instance, history_type)
+
+
+def former_record(model, **lookup):
+    """The record that matched ``lookup`` once and has changed since (staff renamed its
+    slug, changed a role): a seed or an import must find it, not make a second one."""
+    history = get_history_manager_for_model(model)
+    pk_name = model._meta.pk.attname
+    pks = history.filter(**lookup).values_list(pk_name, flat=True)
+    return model._default_manager.filter(pk__in=pks).first()
 
 
 def deleted_before(model, **lookup):
@@ -180,9 +205,9 @@ def tracked_many(model):
     return list(getattr(get_history_manager_for_model(model).model, "_history_m2m_fields", []))
 
 
-def owned_relations(model):
-    """(child model, foreign key) of the rows that belong to a record of ``model``: those
-    deleted with it (programme roles, sites, figures, memberships, event roles)."""
+def cascade_relations(model):
+    """(child model, foreign key) of the rows deleted with a record of ``model``: a
+    programme's roles, sites and figures, an organization's roles and memberships."""
     return [
         (relation.related_model, relation.field)
         for relation in model._meta.related_objects
@@ -190,6 +215,30 @@ def owned_relations(model):
         and relation.on_delete is models.CASCADE
         and not relation.related_model._meta.auto_created
         and has_history(relation.related_model)
+    ]
+
+
+def owned_relations(model):
+    """(child model, foreign key) of the rows that are part of a record of ``model``, as
+    its admin page edits them: a programme's roles, sites and figures. A row that names
+    the record it belongs to (`record_field`: a role belongs to its programme or event,
+    not to its organization) is part of that one only."""
+    return [
+        (child, foreign_key)
+        for child, foreign_key in cascade_relations(model)
+        if getattr(child, "record_field", foreign_key.name) == foreign_key.name
+    ]
+
+
+def linking_fields(model):
+    """(model, many-to-many field) of the records that link to a ``model`` record and
+    keep those links in their versions (the countries, sectors and sources of records)."""
+    return [
+        (other, field)
+        for other in django_apps.get_models()
+        if has_history(other)
+        for field in tracked_many(other)
+        if field.related_model is model
     ]
 
 
@@ -217,15 +266,29 @@ def version_values(version):
 
 
 def many_values(version):
-    """{field name: [related pk]} recorded by a version."""
+    """{field name: [related pk]} recorded by a version, of the related records that
+    still exist (a source deleted since cannot be cited again)."""
     values = {}
     for field in tracked_many(version.instance_type):
         through = getattr(version, field.name).model
         target = field.m2m_reverse_field_name()
-        values[field.name] = sorted(
-            getattr(row, f"{target}_id") for row in through.objects.filter(history=version)
-        )
+        pks = [getattr(row, f"{target}_id") for row in through.objects.filter(history=version)]
+        existing = field.related_model._default_manager.filter(pk__in=pks)
+        values[field.name] = sorted(existing.values_list("pk", flat=True))
     return values
+
+
+def check_publishable(instance, many):
+    """A published record cites at least one source: a version whose sources are all
+    gone comes back only as a draft would, by the admin's hand."""
+    published = getattr(instance, "is_published", False)
+    if published and "sources" in many and not many["sources"]:
+        raise HistoryError(
+            _(
+                "This version is published and none of its sources exists any more: "
+                "a published record cites at least one source."
+            )
+        )
 
 
 def missing_targets(instance):
@@ -253,7 +316,7 @@ def _validate(instance):
         messages = [
             " ".join(texts)
             if name == NON_FIELD_ERRORS
-            else f"{capfirst(instance._meta.get_field(name).verbose_name)}: {' '.join(texts)}"
+            else labelled(capfirst(instance._meta.get_field(name).verbose_name), " ".join(texts))
             for name, texts in error.message_dict.items()
         ]
         raise HistoryError("; ".join(messages)) from error
@@ -286,22 +349,14 @@ def revert_plan(instance, version):
                 )
             )
     for child, foreign_key in owned_relations(type(instance)):
-        before, after = _children_now_and_then(instance, child, foreign_key, version.history_date)
-        removed = [str(before[pk]) for pk in before.keys() - after.keys()]
-        added = [str(after[pk]) for pk in after.keys() - before.keys()]
-        changed = [
-            str(after[pk])
-            for pk in before.keys() & after.keys()
-            if _own_values(before[pk]) != _own_values(after[pk])
-        ]
-        if removed or added or changed:
-            plan.append(
-                (
-                    child._meta.verbose_name_plural,
-                    "; ".join(sorted(removed + changed)),
-                    "; ".join(sorted(added + changed)),
-                )
-            )
+        now, then = _children_now_and_then(instance, child, foreign_key, version.history_date)
+        changed = {
+            pk for pk in now.keys() & then.keys() if _own_values(now[pk]) != _own_values(then[pk])
+        }
+        going = sorted(str(now[pk]) for pk in (now.keys() - then.keys()) | changed)
+        coming = sorted(str(then[pk]) for pk in (then.keys() - now.keys()) | changed)
+        if going or coming:
+            plan.append((child._meta.verbose_name_plural, "; ".join(going), "; ".join(coming)))
     return plan
 
 
@@ -340,7 +395,8 @@ def revert(instance, version, user=None):
     relations and the rows it owns (recreated, changed back or deleted). Writes new
     versions with the reason "revert <version id>", so a revert can itself be reverted.
     HistoryError when the old state cannot stand today (a related record is gone)."""
-    with reason("revert", str(version.history_id)):
+    when = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
+    with reason("revert", when):
         for attname, value in version_values(version).items():
             setattr(instance, attname, value)
         missing = missing_targets(instance)
@@ -350,10 +406,12 @@ def revert(instance, version, user=None):
                 % {"fields": ", ".join(map(str, missing))}
             )
         _validate(instance)
+        many = many_values(version)
+        check_publishable(instance, many)
         instance._history_user = user
         with one_version(instance):
             instance.save()
-            for name, pks in many_values(version).items():
+            for name, pks in many.items():
                 getattr(instance, name).set(pks)
             for child, foreign_key in owned_relations(type(instance)):
                 _revert_children(instance, child, foreign_key, version.history_date, user)
@@ -406,10 +464,14 @@ def restore(model, pk, user=None):
             % {"fields": ", ".join(map(str, missing))}
         )
     _validate(instance)
-    with reason("restore", str(deletion.history_id)):
+    check_publishable(instance, many_values(deletion))
+    when = timezone.localtime(deletion.history_date).strftime("%Y-%m-%d %H:%M")
+    with reason("restore", when):
         _restore(instance, deletion, user)
         for dependent, foreign_key in pointing_relations(model):
             _relink(dependent, foreign_key, pk, user)
+        for other, field in linking_fields(model):
+            _relink_many(other, field, pk, deletion, user)
     return instance
 
 
@@ -424,7 +486,7 @@ def _restore(instance, deletion, user):
             instance.created = deletion.created
         for name, pks in many_values(deletion).items():
             getattr(instance, name).set(pks)
-        for child, foreign_key in owned_relations(model):
+        for child, foreign_key in cascade_relations(model):
             for row in _deleted_with_parent(child, foreign_key, instance.pk, deletion):
                 child_instance = row.instance
                 if not missing_targets(child_instance):
@@ -453,3 +515,31 @@ def _relink(dependent, foreign_key, pk, user):
             setattr(record, foreign_key.attname, pk)
             record._history_user = user
             record.save()
+
+
+def _relink_many(model, field, pk, deletion, user):
+    """Records that lost their link to the deleted record (a sector's organizations)
+    had a version written without it at the deletion: each gets the link back."""
+    history = get_history_manager_for_model(model)
+    pk_name = model._meta.pk.attname
+    at_deletion = history.filter(
+        history_date__gte=deletion.history_date - CASCADE_WINDOW,
+        history_date__lte=deletion.history_date + CASCADE_WINDOW,
+    )
+    for version in at_deletion:
+        before = version.prev_record
+        if before is None or pk not in _linked(before, field) or pk in _linked(version, field):
+            continue
+        record = model._default_manager.filter(pk=getattr(version, pk_name)).first()
+        if record is not None and pk not in getattr(record, field.name).values_list(
+            "pk", flat=True
+        ):
+            record._history_user = user
+            with one_version(record):
+                getattr(record, field.name).add(pk)
+
+
+def _linked(version, field):
+    target = field.m2m_reverse_field_name()
+    rows = getattr(version, field.name).model.objects.filter(history=version)
+    return {getattr(row, f"{target}_id") for row in rows}

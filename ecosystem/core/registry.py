@@ -93,6 +93,7 @@ class SeedSection:
     load: Callable
     finish: Callable | None = None
     children: list = field(default_factory=list)
+    key: str = "slug"  # the field that names an item of the section
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ from itertools import islice
 
 from django.db import models, transaction
 
-from ecosystem.core.history import owned_relations
+from ecosystem.core.history import cascade_relations
 from ecosystem.core.models import Country, PublicationStatus, Publishable, Sector, Source
 from ecosystem.core.registry import registry
 
@@ -194,7 +194,7 @@ def extra_demo_models():
 def _delete_records(model, ids):
     # Bulk deletes without signals: demo records have no history to keep, and a signal
     # per row would take hours at a million.
-    for child, foreign_key in owned_relations(model):
+    for child, foreign_key in cascade_relations(model):
         _raw_delete(child.objects.filter(**{f"{foreign_key.name}__in": ids}))
     for relation in model._meta.related_objects:
         if relation.one_to_many and relation.on_delete is models.SET_NULL:

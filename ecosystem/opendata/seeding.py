@@ -58,8 +58,8 @@ def sections():
     """The core's sections (sources, countries, sectors), then each app's, in the order
     the apps are installed: a record is loaded after those it points at."""
     return [
-        SeedSection("sources", lambda loader, item: loader.load_source(item)),
-        SeedSection("countries", lambda loader, item: loader.load_country(item)),
+        SeedSection("sources", lambda loader, item: loader.load_source(item), key="key"),
+        SeedSection("countries", lambda loader, item: loader.load_country(item), key="code"),
         SeedSection(
             "sectors",
             lambda loader, item: loader.load_sector(item),
@@ -69,14 +69,25 @@ def sections():
     ]
 
 
+def items(data, section):
+    """A section's items; SeedError when it is not a list of records."""
+    found = data.get(section.name) or []
+    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+        raise SeedError(
+            f"{section.name}: expected a list of records, each with its {section.key!r}"
+        )
+    return found
+
+
 def count_records(data):
     """How many steps a load takes, for its progress bar."""
     return sum(
-        len(data.get(section.name) or [])
+        len(items(data, section))
         + sum(
             len(item.get(child) or [])
-            for item in data.get(section.name) or []
+            for item in items(data, section)
             for child in section.children
+            if isinstance(item.get(child) or [], list)
         )
         for section in sections()
     )
@@ -105,21 +116,23 @@ class Loader:
             )
         with transaction.atomic(), history.reason("seed", self.name):
             for section in sections():
-                for item in self.data.get(section.name) or []:
-                    key = item.get("slug") or item.get("key") or item.get("code")
-                    self.where = f"{section.name} {key!r}"
+                for item in items(self.data, section):
+                    self.where = f"{section.name} {item.get(section.key)!r}"
+                    if not item.get(section.key):
+                        self.fail(section.key, "is required")
                     try:
                         section.load(self, item)
                     except KeyError as error:
                         self.fail(error.args[0], "is required")
+                    except (AttributeError, TypeError) as error:
+                        self.fail("?", f"a value of the wrong kind ({error})")
                     self.tick()
             # Parents and memberships may point at records that come later in the file.
             for section in sections():
                 if section.finish is None:
                     continue
-                for item in self.data.get(section.name) or []:
-                    key = item.get("slug") or item.get("key") or item.get("code")
-                    self.where = f"{section.name} {key!r}"
+                for item in items(self.data, section):
+                    self.where = f"{section.name} {item.get(section.key)!r}"
                     section.finish(self, item)
         return self.counts
 
@@ -129,10 +142,15 @@ class Loader:
         raise SeedError(f"{self.where}, field {field!r}: {message}")
 
     def lookup(self, model, field, value, key="slug"):
-        try:
-            return model.objects.get(**{key: value})
-        except model.DoesNotExist:
+        found = self.current(model, **{key: value})
+        if found is None:
             self.fail(field, f"no {model._meta.verbose_name} {value!r} in the database")
+        return found
+
+    def current(self, model, **lookup):
+        """The record the file means: the one matching `lookup`, or the one that matched
+        it before staff changed it (a renamed slug, a changed role)."""
+        return model.objects.filter(**lookup).first() or history.former_record(model, **lookup)
 
     def optional(self, model, item, field, key="slug"):
         """The record `item[field]` names, or None when the field is absent."""
@@ -141,6 +159,9 @@ class Loader:
     def lookups(self, model, field, values, key="slug"):
         values = list(values or [])
         found = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": values})}
+        for value in values:
+            if value not in found and (former := history.former_record(model, **{key: value})):
+                found[value] = former
         missing = [value for value in values if value not in found]
         if missing:
             self.fail(field, f"no {model._meta.verbose_name} {', '.join(map(repr, missing))}")
@@ -184,7 +205,7 @@ class Loader:
             if stated(value)
         }
         many = {name: related for name, related in (many or {}).items() if related}
-        obj = model.objects.filter(**lookup).first()
+        obj = self.current(model, **lookup)
         created = obj is None
         if created:
             if not may_create:
@@ -270,7 +291,7 @@ class Loader:
         """A parent named later in the file than its child is linked once both exist."""
         if not item.get("parent"):
             return
-        obj = model.objects.filter(slug=item["slug"]).first()
+        obj = self.current(model, slug=item["slug"])
         if (
             obj is None
             or obj.parent_id
@@ -283,7 +304,7 @@ class Loader:
 
     def parent_if_loaded(self, model, item):
         """The parent when it is already in the database, else None (linked later)."""
-        return model.objects.filter(slug=item["parent"]).first() if item.get("parent") else None
+        return self.current(model, slug=item["parent"]) if item.get("parent") else None
 
     # The core's sections ------------------------------------------------------------
 

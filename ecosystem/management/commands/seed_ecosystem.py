@@ -35,12 +35,13 @@ class Command(BaseCommand):
             data = seeding.read(file)
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        with progress_bar(self, seeding.count_records(data), "Seeding", verbosity) as bar:
-            loader = seeding.Loader(data, tick=bar.update, update=update, name=file.name)
-            try:
+        try:
+            total = seeding.count_records(data)
+            with progress_bar(self, total, "Seeding", verbosity) as bar:
+                loader = seeding.Loader(data, tick=bar.update, update=update, name=file.name)
                 counts = loader.run()
-            except seeding.SeedError as error:
-                raise CommandError(str(error)) from error
+        except seeding.SeedError as error:
+            raise CommandError(str(error)) from error
         if verbosity >= 2:
             for line in loader.changes:
                 self.stdout.write(f"  {line}")
