@@ -315,3 +315,12 @@ def test_a_deleted_sector_comes_back_with_its_records_links(staff_client, progra
 
 def test_a_malformed_restore_address_is_a_404(staff_client):
     assert staff_client.post("/admin/members/organization/deleted/abc/restore/").status_code == 404
+
+
+def test_the_history_page_shows_the_rows_changed_with_a_version(staff_client, programme):
+    edit(staff_client, programme, **{"roles-0-role": "implementing"})
+    page = staff_client.get(
+        admin_url(Programme, "history", programme.pk), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "<strong>Programme roles</strong>:" in page
+    assert "funding – Trust fund → " in page and "implementing – Trust fund" in page

@@ -89,7 +89,14 @@ class DirectoryAdmin(SimpleHistoryAdmin):
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         super().set_history_delta_changes(request, historical_records, **kwargs)
-        for record in historical_records:
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:], strict=False):
+            # The rows the record owns (roles, sites...) changed with this version too.
+            newer.history_delta_changes = [
+                *getattr(newer, "history_delta_changes", []),
+                *history.owned_changes(self.model, newer, older),
+            ]
+        for record in records:
             record.reason_label = history.reason_label(record.history_change_reason)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

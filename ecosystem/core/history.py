@@ -360,6 +360,38 @@ def revert_plan(instance, version):
     return plan
 
 
+def owned_changes(model, newer, older):
+    """The rows a record owns that differ between two of its versions, for the history
+    page: [{"field": "Programme roles", "old": "...", "new": "..."}]."""
+    pk = getattr(newer, model._meta.pk.attname)
+    changes = []
+    for child, foreign_key in owned_relations(model):
+        versions = get_history_manager_for_model(child)
+        before, after = (
+            {
+                row.pk: row
+                for row in versions.as_of(version.history_date).filter(**{foreign_key.attname: pk})
+            }
+            for version in (older, newer)
+        )
+        changed = {
+            key
+            for key in before.keys() & after.keys()
+            if _own_values(before[key]) != _own_values(after[key])
+        }
+        old = sorted(str(before[key]) for key in (before.keys() - after.keys()) | changed)
+        new = sorted(str(after[key]) for key in (after.keys() - before.keys()) | changed)
+        if old or new:
+            changes.append(
+                {
+                    "field": capfirst(child._meta.verbose_name_plural),
+                    "old": "; ".join(old),
+                    "new": "; ".join(new),
+                }
+            )
+    return changes
+
+
 def _show(field, value):
     if value is None or value == "":
         return "—"
