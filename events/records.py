@@ -56,6 +56,7 @@ EVENTS = RecordType(
     json_ld=structured_data.for_event,
     dataset_description="Events, with their roles.",
     timeline="dot",
+    timeline_on="programme",
     subscribe_url="events-calendar",
     home_sections=home_sections,
 )

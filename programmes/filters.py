@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ecosystem.core.filters import DirectoryFilterSet, YearFilter
+from ecosystem.core.filters import DirectoryFilterSet, OfferedChoiceFilter, YearFilter
+from ecosystem.core.models import PublicationStatus
 from members.models import Organization
-from programmes.models import Programme, ProgrammeRoleKind, ProgrammeStatus
+from programmes.models import Programme, ProgrammeRole, ProgrammeRoleKind, ProgrammeStatus
 
 
 def role_filter(label, role):
@@ -16,10 +17,16 @@ def role_filter(label, role):
     def filter_role(queryset, name, organization):
         return queryset.filter(roles__role=role, roles__organization=organization).distinct()
 
-    return django_filters.ModelChoiceFilter(
+    return OfferedChoiceFilter(
         label=label,
         to_field_name="slug",
         queryset=Organization.objects.published(),
+        # The list offers the organizations that hold the role somewhere.
+        offered=Organization.objects.published().filter(
+            pk__in=ProgrammeRole.objects.filter(
+                role=role, programme__publication_status=PublicationStatus.PUBLISHED
+            ).values("organization")
+        ),
         method=filter_role,
         empty_label=_("Any organization"),
     )

@@ -2,10 +2,13 @@
 and a sort. Each list's FilterSet extends this one; the page, its CSV export and its
 API all use the same FilterSet, so a parameter means the same everywhere."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
+from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +34,29 @@ class CountryFilter(django_filters.ModelMultipleChoiceFilter):
 def sort_column():
     """The folded name in the page's language (Publishable.sort_en / sort_fr)."""
     return "sort_en" if (translation.get_language() or "fr").startswith("en") else "sort_fr"
+
+
+class OfferedChoiceField(forms.ModelChoiceField):
+    """Accepts any record of its queryset but offers only `offered` in the form's list:
+    ?funder=optic is understood even if OPTIC funds nothing, while the list shows the
+    few dozen funders rather than every organization (a million SMEs)."""
+
+    def __init__(self, *args, offered=None, **kwargs):
+        self.offered = offered
+        super().__init__(*args, **kwargs)
+
+    def _get_choices(self):
+        if self.offered is None:
+            return super()._get_choices()
+        shown = copy.copy(self)
+        shown.offered, shown.queryset = None, self.offered
+        return ModelChoiceIterator(shown)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class OfferedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = OfferedChoiceField
 
 
 class YearFilter(django_filters.NumberFilter):

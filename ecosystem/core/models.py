@@ -3,7 +3,7 @@ builds on (bilingual text, publication status, periods with precision)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
@@ -61,42 +61,52 @@ class Region(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def distinct_count(queryset):
-    """COUNT(DISTINCT pk) of a queryset, as a subquery usable in annotate()."""
-    counted = queryset.order_by().annotate(
-        count=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
-    )
-    return Coalesce(Subquery(counted.values("count")[:1]), 0)
-
-
 class HubQuerySet(models.QuerySet):
     """Countries and sectors, each a hub page listing the records tied to it."""
 
-    def records_here(self, records):
-        """Those of `records` tied to the hub of the outer query."""
-        raise NotImplementedError
+    field = ""  # the records' many-to-many field to hubs of this kind
 
     def with_record_counts(self):
-        """How many published records of each type (registry) each has, as
-        `<type>_count` ("programmes_count"), and `record_count` for them all."""
-        counts = {
-            record_type.count_name: distinct_count(self.records_here(record_type.published()))
-            for record_type in registry
-        }
-        return self.annotate(**counts).annotate(
-            record_count=sum((F(name) for name in counts), start=Value(0))
+        """The hubs, each with how many published records of each type (registry) it
+        has, as `<type>_count` ("programmes_count"), and `record_count` for them all.
+        One grouped query per type on the links, whatever the number of hubs."""
+        hubs = list(self)
+        counts = {t.count_name: self.counts_per_hub(t.published()) for t in registry}
+        for hub in hubs:
+            for name, per_hub in counts.items():
+                setattr(hub, name, per_hub.get(hub.pk, 0))
+            hub.record_count = sum(getattr(hub, name) for name in counts)
+        return hubs
+
+    def links(self, records):
+        """The link rows between `records` and hubs, and the link's hub column."""
+        field = records.model._meta.get_field(self.field)
+        links = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_field_name()}__in": records.order_by().values("pk")}
         )
+        return links, field.m2m_reverse_field_name(), Count(field.m2m_column_name(), distinct=True)
+
+    def counts_per_hub(self, records):
+        links, hub, record = self.links(records)
+        return dict(links.values_list(f"{hub}_id").annotate(record))
 
 
 class CountryQuerySet(HubQuerySet):
-    def records_here(self, records):
-        return records.filter(countries=OuterRef("pk"))
+    field = "countries"
 
 
 class SectorQuerySet(HubQuerySet):
-    def records_here(self, records):
-        # A sector's records include its sub-sectors', as the sector filter does.
-        return records.filter(Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk")))
+    field = "sectors"
+
+    def counts_per_hub(self, records):
+        # A main sector counts its sub-sectors' records too, each record once, as the
+        # sector filter finds them.
+        links, sector, record = self.links(records)
+        main = Coalesce(f"{sector}__parent_id", f"{sector}_id")
+        counts = dict(links.values_list(main).annotate(record))
+        subsectors = links.filter(**{f"{sector}__parent__isnull": False})
+        counts.update(subsectors.values_list(f"{sector}_id").annotate(record))
+        return counts
 
 
 class Country(models.Model):

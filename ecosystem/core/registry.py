@@ -59,6 +59,7 @@ class RecordType:
     in_sitemap: bool = True
     on_map: bool = False  # its counts shade the map's countries
     timeline: str = ""  # "bar" (programmes) or "dot" (events) on timelines
+    timeline_on: str = ""  # a dot's foreign key to the bar whose row it sits on
     filter_link: str = ""  # "Filter these programmes" under a hub's section
     subscribe_url: str = ""  # a calendar to subscribe to, beside the list
     # Hooks for what only some types have

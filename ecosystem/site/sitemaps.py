@@ -46,7 +46,11 @@ class HubSitemap(DirectorySitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.with_record_counts().filter(record_count__gt=0).order_by("pk")
+        return [
+            hub
+            for hub in self.model.objects.order_by("pk").with_record_counts()
+            if hub.record_count
+        ]
 
 
 def sitemaps():

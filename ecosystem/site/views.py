@@ -16,6 +16,10 @@ from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
 from ecosystem.pictures import africa_map, timeline
 
 SEARCH_RESULTS_PER_TYPE = 10
+# A country's or a sector's page shows this many records of each type, and links to the
+# full, filtered list: a page does not grow with the directory.
+HUB_SAMPLE = 20
+TIMELINE_ROWS = 40
 
 
 def by_name(hubs):
@@ -29,9 +33,29 @@ def map_sites():
     return [site for t in registry if t.map_sites for site in t.map_sites()]
 
 
-def on_timeline(kind):
-    """The published records drawn as `kind` ("bar" or "dot") on timelines."""
-    return [record for t in registry if t.timeline == kind for record in t.published()]
+def home_timeline():
+    """The most recent programmes (TIMELINE_ROWS) as bars, with their events as dots and
+    as many recent events of no programme shown."""
+    bars = [
+        record
+        for t in registry
+        if t.timeline == "bar"
+        for record in t.published().order_by("-start")[:TIMELINE_ROWS]
+    ]
+    shown = [record.pk for record in bars]
+    dots = [
+        record
+        for t in registry
+        if t.timeline == "dot"
+        for records in (
+            t.published().filter(**{f"{t.timeline_on}__in": shown}),
+            t.published()
+            .exclude(**{f"{t.timeline_on}__in": shown})
+            .order_by("-start")[:TIMELINE_ROWS],
+        )
+        for record in records
+    ]
+    return timeline(bars, dots)
 
 
 def with_counts(hubs):
@@ -57,9 +81,9 @@ def home(request):
             ],
             "countries": [country for country in countries if country.counts[0]],
             "map": africa_map(countries, map_sites(), types),
-            "timeline": timeline(on_timeline("bar"), on_timeline("dot")),
+            "timeline": home_timeline(),
             "sectors": with_counts(
-                by_name(Sector.objects.with_record_counts().filter(parent=None))
+                by_name(Sector.objects.filter(parent=None).with_record_counts())
             ),
         },
     )
@@ -114,7 +138,7 @@ def sector_list(request):
             "record_types": list(registry),
             "hubs": with_counts(
                 sorted(
-                    Sector.objects.with_record_counts().select_related("parent"),
+                    Sector.objects.select_related("parent").with_record_counts(),
                     key=lambda s: (fold((s.parent or s).name), s.parent is not None, fold(s.name)),
                 )
             ),
@@ -148,10 +172,16 @@ def hub_context(hub, parameter):
     return {
         "hub": hub,
         "query": "?" + query.urlencode(),
-        "sections": [
-            {"type": t, "records": t.filterset(query, t.published().for_list()).qs}
-            for t in registry
-        ],
+        "sections": [sample(t, t.filterset(query, t.published().for_list()).qs) for t in registry],
+    }
+
+
+def sample(record_type, records):
+    """The first HUB_SAMPLE records of a type, with how many there are in all."""
+    return {
+        "type": record_type,
+        "records": list(records[:HUB_SAMPLE]),
+        "count": records.count(),
     }
 
 
