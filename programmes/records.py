@@ -9,6 +9,9 @@ from programmes import api, demo, exports, filters, seeding, structured_data, vi
 from programmes.models import Programme, ProgrammeStatus, Site
 
 
+HOME_SAMPLE = 10
+
+
 def published():
     return Programme.objects.published()
 
@@ -17,7 +20,11 @@ def home_sections():
     return [
         HomeSection(
             title=_("Active programmes"),
-            records=published().with_status(ProgrammeStatus.ACTIVE).for_list(),
+            # The latest started first, a sample: the list has them all.
+            records=published()
+            .with_status(ProgrammeStatus.ACTIVE)
+            .for_list()
+            .order_by("-start", "sort_en")[:HOME_SAMPLE],
             empty=_("No programme in the directory is running today."),
             link="programmes:programme-list",
             link_label=_("See all programmes"),
