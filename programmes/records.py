@@ -8,7 +8,6 @@ from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSe
 from programmes import api, demo, exports, filters, seeding, structured_data, views
 from programmes.models import Programme, ProgrammeStatus, Site
 
-
 HOME_SAMPLE = 10
 
 

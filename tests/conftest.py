@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests import factories
@@ -15,8 +16,10 @@ def _fast_and_plain(settings):
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Content types are cached per process: clear them so that query counts do not
-    # depend on which test ran first.
+    # depend on which test ran first. The data's version starts again with each test's
+    # database: so must the cache of results kept under it.
     ContentType.objects.clear_cache()
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 
+from ecosystem.core.cache import cached
 from ecosystem.core.dates import (
     PartialDateField,
     PrecisionField,
@@ -71,12 +72,16 @@ class HubQuerySet(models.QuerySet):
         has, as `<type>_count` ("programmes_count"), and `record_count` for them all.
         One grouped query per type on the links, whatever the number of hubs."""
         hubs = list(self)
-        counts = {t.count_name: self.counts_per_hub(t.published()) for t in registry}
+        counts = cached(f"{self.model._meta.model_name}-record-counts", self.all_counts)
         for hub in hubs:
             for name, per_hub in counts.items():
                 setattr(hub, name, per_hub.get(hub.pk, 0))
             hub.record_count = sum(getattr(hub, name) for name in counts)
         return hubs
+
+    def all_counts(self):
+        """{"programmes_count": {hub pk: count}, ...} for every hub."""
+        return {t.count_name: self.counts_per_hub(t.published()) for t in registry}
 
     def links(self, records):
         """The link rows between `records` and hubs, and the link's hub column."""

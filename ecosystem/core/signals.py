@@ -1,11 +1,15 @@
-"""Keep the folded search columns (Publishable.search_names, search_text) current when
-what they copy changes elsewhere: a record's countries or sectors, from either side,
-added, removed or cleared; a sector renamed; a country or sector deleted. The command
-`rebuild_search` recomputes them all, for what no signal sees (a bulk `update()`)."""
+"""Keep derived data current. The cached counts (ecosystem.core.cache) are made old by
+any change to a record. The folded search columns (Publishable.search_names,
+search_text) follow what they copy from elsewhere: a record's countries or sectors, from
+either side, added, removed or cleared; a sector renamed; a country or sector deleted.
+The command `rebuild_search` recomputes them all, for what no signal sees (a bulk
+`update()`)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from ecosystem.core import cache
+from ecosystem.core.history import has_history
 from ecosystem.core.models import Country, Publishable, Sector
 
 
@@ -72,3 +76,17 @@ def note_records_of_deleted_hub(sender, instance, **kwargs):
 def refresh_on_hub_delete(sender, instance, **kwargs):
     # The links are gone with the hub: the records no longer mention its names.
     refresh(getattr(instance, "_records_before_delete", []))
+
+
+@receiver(post_save, dispatch_uid="cache-saved")
+@receiver(post_delete, dispatch_uid="cache-deleted")
+def bump_on_change(sender, raw=False, **kwargs):
+    """Any change to the directory's records makes the cached counts old."""
+    if not raw and has_history(sender):
+        cache.bump()
+
+
+@receiver(m2m_changed, dispatch_uid="cache-linked")
+def bump_on_links(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and has_history(type(instance)):
+        cache.bump()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ecosystem.core.cache import cached
 from ecosystem.core.models import Country, Sector
 from ecosystem.core.registry import registry
 from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
@@ -68,6 +69,10 @@ def with_counts(hubs):
     return hubs
 
 
+def record_counts():
+    return [t.published().count() for t in registry]
+
+
 def home(request):
     types = list(registry)
     countries = with_counts(by_name(Country.objects.with_record_counts()))
@@ -75,7 +80,10 @@ def home(request):
         request,
         "ecosystem/home.html",
         {
-            "counts": [(t, t.count_text(t.published().count())) for t in types],
+            "counts": [
+                (t, t.count_text(count))
+                for t, count in zip(types, cached("record-counts", record_counts), strict=True)
+            ],
             "sections": [
                 (t, section) for t in types if t.home_sections for section in t.home_sections()
             ],

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from ecosystem.core import cache
 from ecosystem.core.registry import registry
 from ecosystem.management.progress import progress_bar
 from ecosystem.opendata import demo
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         else:
             counts = self.generate(options, verbosity)
             action = "Created"
+        cache.bump()  # bulk writes send no signal
         if verbosity:
             for kind, count in counts.items():
                 self.stdout.write(f"  {kind}: {count:,}")

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from ecosystem.core import cache
 from ecosystem.project import backups
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, force, verbosity, **options):
         try:
             backups.restore(connection, file, force=force)
+            cache.bump()  # results cached for the data before are old
             counts = backups.summary(connection)
             warning = backups.migration_state(connection)
         except backups.BackupError as error:
