@@ -20,7 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from ecosystem.core import history  # noqa: E402
@@ -77,6 +77,7 @@ def main(runs, slug):
         times = []
         for _ in range(runs):
             try:
+                reset_queries()  # the query log holds 9,000 at most
                 with transaction.atomic():
                     measured = prepare()
                     with CaptureQueriesContext(connection) as queries:
