@@ -8,13 +8,20 @@ from events.filters import EventFilter
 from events.models import Event
 
 
+# A calendar application fetches the whole feed on every refresh: the latest events
+# matching the filters, not the whole history of the directory.
+CALENDAR_EVENTS = 500
+
+
 def calendar_feed(request):
-    """All events matching the list's filters, for a calendar application to subscribe."""
+    """The latest events matching the list's filters (CALENDAR_EVENTS, the furthest
+    ahead first), for a calendar application to subscribe."""
     filterset, _ignored = lenient_filterset(
         EventFilter, request.GET, Event.objects.published().for_api()
     )
+    events = filterset.qs.order_by("-start", "pk")[:CALENDAR_EVENTS]
     body = calendar.calendar(
-        filterset.qs, request.build_absolute_uri, str(_("Tech-support ecosystem events"))
+        events, request.build_absolute_uri, str(_("Tech-support ecosystem events"))
     )
     return calendar_response(body, "events.ics")
 

@@ -6,6 +6,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from events import views
 from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,10 @@ def test_the_events_page_offers_a_subscription_keeping_its_filters(client, world
 
 def test_unknown_event_calendar_is_404(client, world):
     assert client.get(url("events:event-calendar", "en", slug="draft-event")).status_code == 404
+
+
+def test_the_feed_holds_the_latest_events_only(client, world, monkeypatch):
+    monkeypatch.setattr(views, "CALENDAR_EVENTS", 2)
+    body = b"".join(client.get("/events.ics")).decode()
+    assert body.count("BEGIN:VEVENT") == 2
+    assert "sipen-next" in body  # the furthest ahead comes first

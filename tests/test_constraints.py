@@ -130,6 +130,7 @@ def test_validation_explains_the_error_in_words():
     assert "La fin ne peut pas précéder le début." in str(error.value)
 
 
+@translation.override("en")
 def test_sectors_are_two_levels_deep(world):
     grandchild = factories.SectorFactory.build(slug="deep", parent=world["it-bpo"])
     with pytest.raises(ValidationError, match="sub-sector cannot have sub-sectors"):

@@ -7,16 +7,27 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from ecosystem.site.sitemaps import DirectorySitemap
 from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
+def sitemap_entries(client):
+    """The <url> entries of every sitemap the index at /sitemap.xml names."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    entries = []
+    for location in index.findall("s:sitemap/s:loc", NS):
+        response = client.get(location.text.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        entries += ET.fromstring(response.content).findall("s:url", NS)
+    return entries
+
+
 def test_the_sitemap_lists_published_pages_in_both_languages(client, world):
-    response = client.get("/sitemap.xml")
-    root = ET.fromstring(response.content)
-    locations = {loc.text for loc in root.findall("s:url/s:loc", NS)}
+    entries = sitemap_entries(client)
+    locations = {entry.find("s:loc", NS).text for entry in entries}
     for path in (
         "/en/programmes/agri-senegal/",
         "/fr/programmes/agri-senegal/",
@@ -31,9 +42,7 @@ def test_the_sitemap_lists_published_pages_in_both_languages(client, world):
     assert not any("draft" in location or "hidden-org" in location for location in locations)
     assert "http://testserver/en/countries/bf/" not in locations  # empty hub
     entry = next(
-        u
-        for u in root.findall("s:url", NS)
-        if u.find("s:loc", NS).text.endswith("/en/programmes/agri-senegal/")
+        u for u in entries if u.find("s:loc", NS).text.endswith("/en/programmes/agri-senegal/")
     )
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", NS)}
     assert alternates["fr"] == "http://testserver/fr/programmes/agri-senegal/"
@@ -103,5 +112,18 @@ def test_structured_dates_keep_their_precision(client, world):
     assert "dateModified" not in programme and "inLanguage" not in programme
 
 
-def test_the_sitemap_leaves_out_what_robots_disallow(client, db):
-    assert "/search/" not in client.get("/sitemap.xml").content.decode()
+def test_the_sitemap_leaves_out_what_robots_disallow(client, world):
+    locations = [entry.find("s:loc", NS).text for entry in sitemap_entries(client)]
+    assert locations and not any("/search/" in location for location in locations)
+
+
+def test_a_large_section_is_split_into_files(client, world):
+    DirectorySitemap.limit, limit = 2, DirectorySitemap.limit
+    try:
+        index = client.get("/sitemap.xml").content.decode()
+        assert "/sitemap-programmes.xml?p=2" in index
+        entries = sitemap_entries(client)
+    finally:
+        DirectorySitemap.limit = limit
+    locations = {entry.find("s:loc", NS).text for entry in entries}
+    assert "http://testserver/en/programmes/agri-senegal/" in locations

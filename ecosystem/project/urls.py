@@ -3,7 +3,7 @@ from importlib import import_module
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
 from ecosystem.core.registry import registry
@@ -34,7 +34,20 @@ feature_urls = [import_module(f"{name}.urls") for name in registry.app_names()]
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
+    # An index of sitemaps, each section in files of at most 20,000 URLs (the protocol
+    # allows 50,000): a million SMEs make 100 files, not one that no robot reads.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps(), "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps()},
+        name="sitemap-section",
+    ),
     *(pattern for urls in feature_urls for pattern in getattr(urls, "root_urlpatterns", [])),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -11,6 +11,8 @@ class DirectorySitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    # Items per file; each is listed once per language (2 URLs).
+    limit = 10_000
 
 
 class PageSitemap(DirectorySitemap):
