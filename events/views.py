@@ -7,7 +7,6 @@ from events import calendar
 from events.filters import EventFilter
 from events.models import Event
 
-
 # A calendar application fetches the whole feed on every refresh: the latest events
 # matching the filters, not the whole history of the directory.
 CALENDAR_EVENTS = 500
