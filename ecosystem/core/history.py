@@ -278,6 +278,20 @@ def many_values(version):
     return values
 
 
+def check_can_stand(instance, many):
+    """HistoryError unless `instance` with these links can be saved as it stands today:
+    what it points at exists, its values pass the model's rules, and a published record
+    still cites a source."""
+    missing = missing_targets(instance)
+    if missing:
+        raise HistoryError(
+            _("These related records no longer exist: %(fields)s.")
+            % {"fields": ", ".join(map(str, missing))}
+        )
+    _validate(instance)
+    check_publishable(instance, many)
+
+
 def check_publishable(instance, many):
     """A published record cites at least one source: a version whose sources are all
     gone comes back only as a draft would, by the admin's hand."""
@@ -431,15 +445,8 @@ def revert(instance, version, user=None):
     with reason("revert", when):
         for attname, value in version_values(version).items():
             setattr(instance, attname, value)
-        missing = missing_targets(instance)
-        if missing:
-            raise HistoryError(
-                _("These related records no longer exist: %(fields)s.")
-                % {"fields": ", ".join(map(str, missing))}
-            )
-        _validate(instance)
         many = many_values(version)
-        check_publishable(instance, many)
+        check_can_stand(instance, many)
         instance._history_user = user
         with one_version(instance):
             instance.save()
@@ -489,14 +496,7 @@ def restore(model, pk, user=None):
     if deletion is None:
         raise HistoryError(_("This record is not deleted."))
     instance = deletion.instance
-    missing = missing_targets(instance)
-    if missing:
-        raise HistoryError(
-            _("These related records no longer exist: %(fields)s.")
-            % {"fields": ", ".join(map(str, missing))}
-        )
-    _validate(instance)
-    check_publishable(instance, many_values(deletion))
+    check_can_stand(instance, many_values(deletion))
     when = timezone.localtime(deletion.history_date).strftime("%Y-%m-%d %H:%M")
     with reason("restore", when):
         _restore(instance, deletion, user)
