@@ -1,4 +1,12 @@
-"""Django finds an app's models in <app>.models: the core's live in ecosystem/core/."""
+"""Django finds an app's models in <app>.models: the core's live in ecosystem/core/
+(their history models are made there by django-simple-history)."""
 
 from ecosystem.core.cache import DataVersion  # noqa: F401
-from ecosystem.core.models import Country, Sector, Source  # noqa: F401
+from ecosystem.core.models import (  # noqa: F401
+    Country,
+    HistoricalCountry,
+    HistoricalSector,
+    HistoricalSource,
+    Sector,
+    Source,
+)
