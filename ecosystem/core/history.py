@@ -177,10 +177,11 @@ def deleted_before(model, **lookup):
 
 
 def write_baselines(**kwargs):
-    """A first version for every record that has none: records from before the history
-    began (or written around it) get their values and relations kept, so that the next
-    change still has an old value to show and to revert to. Runs after every migrate;
-    a no-op once every record has a version."""
+    """When a model's history begins (its table of versions is empty), a first version
+    for each of its records: records from before the history keep their values and
+    relations, so that the next change still has an old value to show and to revert to.
+    Runs after every migrate; once a model has versions it is left alone (demo data,
+    written in bulk without versions, stays so)."""
     connection = connections[kwargs.get("using", DEFAULT_DB_ALIAS)]
     tables = set(connection.introspection.table_names())
     with reason("baseline"):
@@ -190,6 +191,8 @@ def write_baselines(**kwargs):
             versions = get_history_manager_for_model(model)
             if {model._meta.db_table, versions.model._meta.db_table} - tables:
                 continue  # migrated only part of the way
+            if versions.exists():
+                continue
             pk = model._meta.pk.attname
             for record in model._default_manager.exclude(
                 **{f"{pk}__in": versions.values(pk)}
