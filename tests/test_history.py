@@ -332,3 +332,13 @@ def test_once_a_history_has_begun_migrate_adds_no_first_versions(db):
     Country.history.filter(code="ML").delete()  # written in bulk, like demo data
     call_command("migrate", verbosity=0)
     assert not Country.history.filter(code="ML").exists()
+
+
+def test_a_bulk_action_reason_reads_in_french(staff_client, programme):
+    staff_client.post(
+        admin_url(Programme, "changelist"),
+        {"action": "archive", "_selected_action": [programme.pk]},
+    )
+    page = staff_client.get(admin_url(Programme, "history", programme.pk)).content.decode()
+    assert "action groupée : archivée" in page or "action groupée : archivé" in page
+    assert "archived" not in page

@@ -15,10 +15,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_manager_for_model
 
 from ecosystem.core import history
 from ecosystem.core.models import PublicationStatus
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A version's changes as staff read them: a choice by its label in their language
+    ("archivé"), not its stored code ("archived")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class DirectoryAdmin(SimpleHistoryAdmin):
@@ -86,6 +98,9 @@ class DirectoryAdmin(SimpleHistoryAdmin):
             super().delete_queryset(request, queryset)
 
     # History, revert, deleted records ----------------------------------------------
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         super().set_history_delta_changes(request, historical_records, **kwargs)

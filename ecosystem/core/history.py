@@ -66,13 +66,22 @@ def reason(code, detail=""):
         _reason.reset(token)
 
 
+# Details a reason stores as a code (a bulk action's outcome), in the reader's language.
+DETAILS = {
+    "delete": _("deleted"),
+    "published": _("published"),
+    "draft": _("draft"),
+    "archived": _("archived"),
+}
+
+
 def reason_label(stored):
-    """The stored reason in the reader's language: "bulk action: publish"."""
+    """The stored reason in the reader's language: "bulk action: published"."""
     code, _space, detail = (stored or "").partition(" ")
     label = REASONS.get(code)
     if label is None:
         return stored or ""
-    return labelled(label, detail) if detail else str(label)
+    return labelled(label, str(DETAILS.get(detail, detail))) if detail else str(label)
 
 
 class History(HistoricalRecords):
