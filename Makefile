@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean backup restore
+.PHONY: run test install lint ci clean backup restore bench
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=backups/ecosystem-YYYYMMDD-HHMMSS.sqlite3 (or .dump) [FORCE=1]" >&2; exit 2; }
 	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
+
+# make bench SIZE=10k|100k|1m [FRESH=1]: the site served by gunicorn on a PostgreSQL
+# database of its own, loaded with demo data at that size; writes bench/RESULTS.md.
+SIZE ?= 10k
+bench: install
+	$(BIN)/python bench/run.py --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -70,11 +70,15 @@ def edit(client, record, **changes):
     return response
 
 
-def count_queries(function):
-    """How many database queries `function()` runs."""
+def count_queries(function, *, cold=True):
+    """How many database queries `function()` runs; with the cache emptied first unless
+    `cold` is false, so that a page's own queries are counted, not a cached copy's."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         function()
     return len(queries)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from ecosystem.core import cache
 from programmes.models import Programme
@@ -17,7 +18,7 @@ def home(client):
 
 def test_the_home_counts_are_cached(client, world):
     client.get(url("home", "en"))
-    warm = count_queries(lambda: client.get(url("home", "en")))
+    warm = count_queries(lambda: client.get(url("home", "en")), cold=False)
     cache.bump()
     cold = count_queries(lambda: client.get(url("home", "en")))
     assert warm < cold
@@ -46,3 +47,63 @@ def test_a_seed_and_demo_data_make_the_counts_new(client, db):
     assert "12 programmes" in home(client)
     call_command("generate_demo_data", programmes=3, smes=0, organizations=0, events=0, verbosity=0)
     assert "15 programmes" in home(client)
+
+
+# Whole answers, for visitors (ecosystem.core.cache.page_cache).
+
+PUBLIC = [
+    "/en/programmes/",
+    "/fr/programmes/?country=SN",
+    "/fr/programmes/agri-senegal/",
+    "/api/v1/programmes/?country=SN",
+    "/en/feed.atom",
+    "/sitemap.xml",
+    "/events.ics",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_a_repeat_visit_costs_one_query_and_a_304_with_the_etag(client, world, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first["ETag"].startswith('W/"')
+    assert "no-cache" in first["Cache-Control"]
+    assert count_queries(lambda: client.get(path), cold=False) == 1
+    again = client.get(path)
+    assert again.content == first.content
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+
+
+def test_an_etag_from_before_an_edit_gets_the_new_page(staff_client, world):
+    world["active"].sources.add(factories.SourceFactory())
+    visitor = Client()
+    page = "/en/programmes/agri-senegal/"
+    etag = visitor.get(page)["ETag"]
+    edit(staff_client, world["active"], name_en="Renamed programme")
+    response = visitor.get(page, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Renamed programme" in html(response)
+
+
+def test_each_language_has_its_own_copy(client, world):
+    english = client.get("/api/v1/countries/", HTTP_ACCEPT_LANGUAGE="en")
+    french = client.get("/api/v1/countries/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Senegal" in english.content.decode()
+    assert "Sénégal" in french.content.decode()
+    assert english["ETag"] != french["ETag"]
+
+
+def test_staff_and_exports_are_never_served_a_kept_copy(staff_client, world):
+    visitor = Client()
+    page = "/en/programmes/"
+    assert "ETag" in visitor.get(page)
+    assert "ETag" not in staff_client.get(page)
+    assert "ETag" not in visitor.get("/en/programmes/export.csv")
+
+
+def test_a_bad_etag_is_ignored(client, world):
+    page = "/en/programmes/"
+    assert client.get(page, HTTP_IF_NONE_MATCH='"nonsense", W/""').status_code == 200

@@ -17,7 +17,7 @@ def test_the_root_redirects_by_the_browsers_language(client):
 
 
 def test_a_programme_page_shows_what_the_data_holds(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url("programmes:programme-detail", "en", slug="ntf-v"))
     html = response.content.decode()
     assert "July 2021 – June 2025" in html
@@ -29,7 +29,7 @@ def test_a_programme_page_shows_what_the_data_holds(client, seeded, django_asser
 
 
 def test_a_funder_page_lists_what_it_funds(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url("members:organization-detail", "fr", slug="afd"))
     html = response.content.decode()
     assert 'href="/fr/programmes/hub-iit-deployment/"' in html
@@ -38,7 +38,7 @@ def test_a_funder_page_lists_what_it_funds(client, seeded, django_assert_num_que
 
 def test_an_event_page(client, seeded, django_assert_num_queries):
     slug = "it-bpo-sector-consultation-1-dakar-2018"
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(url("events:event-detail", "en", slug=slug))
     html = response.content.decode()
     assert "4–5 July 2018" in html
@@ -53,7 +53,7 @@ def test_detail_queries_do_not_grow_with_related_rows(client, django_assert_num_
         factories.SiteFactory(programme=programme, host=factories.OrganizationFactory())
         factories.IndicatorFactory(programme=programme, source=factories.SourceFactory())
         factories.EventFactory(programme=programme)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(url("programmes:programme-detail", "en", slug="p")).status_code == 200
 
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from ecosystem.core import cache
 from ecosystem.core.signals import publishable_models
 from ecosystem.management.progress import progress_bar
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         with progress_bar(self, total, "Rebuilding", verbosity) as bar:
             for model in models:
                 stale[model] = model.rebuild_derived(tick=bar.update)
+        if any(stale.values()):
+            cache.bump()  # the corrections are bulk updates, which send no signal
         if verbosity:
             for model, count in stale.items():
                 self.stdout.write(f"  {model._meta.verbose_name_plural}: {count} corrected")

@@ -1,0 +1,383 @@
+"""`make bench SIZE=10k|100k|1m`: the site measured as it runs in production, at scale.
+
+It creates a PostgreSQL database of its own (ecosystem_bench_<size>; kept between runs,
+remade with FRESH=1), loads the seed and the demo data at the size asked, serves the site
+with gunicorn on loopback (2 workers, the production configuration, Redis when it
+answers), then measures every URL the directory's visitors and partners use:
+
+- cold p95: the cache emptied before each request (the data version bumped, as an edit
+  in the admin does);
+- warm p50/p95/p99: the same request repeated;
+- requests per second with wrk at 16 connections (exports are timed to the last byte
+  instead);
+- SQL queries per request (cold and warm), counted in the server (bench/middleware.py);
+- each against the floor view measured in the same run: one query, 20 rows, a template
+  (bench/urls.py).
+
+It prints a table and writes it into bench/RESULTS.md under the size's heading, with the
+worker memory and the database size. Times depend on the machine and on what else runs:
+compare the ratios, which are measured in one run.
+"""
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PYTHON = sys.executable
+SIZES = {
+    "10k": {"smes": 10_000, "organizations": 200, "programmes": 100, "events": 1_000},
+    "100k": {"smes": 100_000, "organizations": 1_000, "programmes": 1_000, "events": 10_000},
+    "1m": {"smes": 1_000_000, "organizations": 5_000, "programmes": 10_000, "events": 100_000},
+}
+HEADERS = {"Accept-Encoding": "gzip", "Accept": "text/html,application/json"}
+
+
+def run(command, env, **kwargs):
+    subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def manage(env, *args, quiet=False):
+    run([PYTHON, "manage.py", *args], env, stdout=subprocess.DEVNULL if quiet else None)
+
+
+def psql(sql, database="postgres"):
+    result = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atqc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def redis_answers():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(size, database, env, fresh):
+    """The database at the size asked; returns how long loading it took (None if reused)."""
+    counts = SIZES[size]
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+    if exists and fresh:
+        psql(f'DROP DATABASE "{database}"')
+        exists = False
+    if exists:
+        loaded = psql(
+            "SELECT count(*) FROM members_organization WHERE kind = 'sme' AND slug LIKE 'demo-%'",
+            database,
+        )
+        if loaded == str(counts["smes"]):
+            print(f"== reusing {database} ({int(loaded):,} demo SMEs); FRESH=1 remakes it")
+            manage(env, "migrate", "--no-input", "-v0")
+            return None
+        psql(f'DROP DATABASE "{database}"')
+    print(f"== creating {database}")
+    psql(f'CREATE DATABASE "{database}"')
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "seed_ecosystem", "-v0")
+    started = time.monotonic()
+    options = [f"--{name}={count}" for name, count in counts.items()]
+    manage(env, "generate_demo_data", *options)
+    elapsed = time.monotonic() - started
+    psql("VACUUM ANALYZE", database)
+    return elapsed
+
+
+def sample(database):
+    """Real slugs and codes for the detail pages and filters."""
+
+    def one(sql):
+        return psql(sql, database)
+
+    def middle(table, where="TRUE"):
+        return one(
+            f"SELECT slug FROM {table} WHERE {where} AND publication_status = 'published' "
+            f"ORDER BY id OFFSET (SELECT count(*) / 2 FROM {table} WHERE {where}) LIMIT 1"
+        )
+
+    return {
+        "sme": middle("members_organization", "kind = 'sme'"),
+        "organization": one("SELECT slug FROM members_organization WHERE slug = 'optic'")
+        or middle("members_organization", "kind <> 'sme'"),
+        "programme": middle("programmes_programme"),
+        "event": middle("events_event"),
+    }
+
+
+def urls(slugs):
+    lists = {
+        "smes": ["name", "-updated"],
+        "organizations": ["name", "-updated"],
+        "programmes": ["name", "-start", "-updated"],
+        "events": ["-start", "start", "name"],
+    }
+    found = [("floor", "/floor/"), ("home", "/en/")]
+    for key, sorts in lists.items():
+        base = f"/en/{key}/"
+        found += [
+            (f"{key}", base),
+            (f"{key} country", f"{base}?country=SN"),
+            (f"{key} country+sector", f"{base}?country=SN&sector=digital-technology"),
+            (f"{key} text", f"{base}?q=digital"),
+            (f"{key} deep page", f"{base}?page=500"),
+        ]
+        found += [(f"{key} sort {sort}", f"{base}?sort={sort}") for sort in sorts[1:]]
+    found += [
+        ("country page", "/en/countries/SN/"),
+        ("sector page", "/fr/sectors/digital-technology/"),
+        ("countries", "/fr/countries/"),
+        ("search", "/en/search/?q=dakar"),
+        ("sme page", f"/en/organizations/{slugs['sme']}/"),
+        ("organization page", f"/fr/organizations/{slugs['organization']}/"),
+        ("programme page", f"/en/programmes/{slugs['programme']}/"),
+        ("event page", f"/fr/events/{slugs['event']}/"),
+        ("api smes", "/api/v1/smes/?country=SN&sector=digital-technology"),
+        ("api programmes", "/api/v1/programmes/?country=ML"),
+        ("api events", "/api/v1/events/?country=SN&year=2025"),
+        ("api deep page", "/api/v1/smes/?page=200"),
+        ("csv smes country", "/en/smes/export.csv?country=SN"),
+        ("csv programmes", "/en/programmes/export.csv"),
+        ("sitemap", "/sitemap.xml"),
+        ("sitemap file", "/sitemap-smes.xml?p=1"),
+        ("feed", "/en/feed.atom"),
+        ("calendar", "/events.ics"),
+    ]
+    return found
+
+
+class Site:
+    def __init__(self, port, database):
+        self.port = port
+        self.database = database
+
+    def get(self, path):
+        """(status, milliseconds to the last byte, bytes, queries)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        started = time.perf_counter()
+        connection.request("GET", path, headers=HEADERS)
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        connection.close()
+        timing = response.getheader("Server-Timing") or ""
+        queries = re.search(r'db;desc="(\d+)"', timing)
+        return response.status, elapsed, len(body), int(queries.group(1)) if queries else None
+
+    def empty_cache(self):
+        psql("UPDATE ecosystem_dataversion SET number = number + 1", self.database)
+
+
+def percentile(values, share):
+    values = sorted(values)
+    index = min(len(values) - 1, max(0, round(share * (len(values) - 1))))
+    return values[index]
+
+
+def wrk(port, path, seconds):
+    if not shutil.which("wrk"):
+        return None
+    result = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "-H", "Accept-Encoding: gzip"]
+        + [f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+    )
+    found = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if not found or errors:
+        return None
+    return float(found.group(1))
+
+
+def measure(site, name, path, options):
+    status, *_ = site.get(path)  # warms the workers' imports and connections
+    cold, cold_queries = [], None
+    for _ in range(options.cold):
+        site.empty_cache()
+        status, elapsed, size, cold_queries = site.get(path)
+        cold.append(elapsed)
+    warm, warm_queries = [], None
+    for _ in range(options.runs):
+        status, elapsed, size, warm_queries = site.get(path)
+        warm.append(elapsed)
+    export = path.split("?")[0].endswith(".csv")
+    rps = None if export or not options.seconds else wrk(site.port, path, options.seconds)
+    return {
+        "name": name,
+        "path": path,
+        "status": status,
+        "cold_p95": percentile(cold, 0.95),
+        "p50": percentile(warm, 0.5),
+        "p95": percentile(warm, 0.95),
+        "p99": percentile(warm, 0.99),
+        "rps": rps,
+        "queries": f"{cold_queries}/{warm_queries}",
+        "kb": size / 1024,
+    }
+
+
+def worker_memory(master):
+    """The largest resident memory of the gunicorn workers, in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return max(sizes) if sizes else 0
+
+
+def table(rows, floor):
+    lines = [
+        "| page | URL | status | queries cold/warm | cold p95 ms | warm p50 | p95 | p99 "
+        "| req/s | req/s vs floor | p50 vs floor | KB |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        rps = f"{row['rps']:.0f}" if row["rps"] else "—"
+        share = f"{100 * row['rps'] / floor['rps']:.0f} %" if row["rps"] and floor["rps"] else "—"
+        lines.append(
+            f"| {row['name']} | `{row['path']}` | {row['status']} | {row['queries']} "
+            f"| {row['cold_p95']:.0f} | {row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} "
+            f"| {rps} | {share} | {row['p50'] / floor['p50']:.1f}× | {row['kb']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def write_results(size, text):
+    """Replaces this size's section of bench/RESULTS.md, keeping the others."""
+    start, end = f"<!-- size {size} -->", f"<!-- end {size} -->"
+    block = f"{start}\n{text}\n{end}"
+    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if start in current:
+        current = re.sub(
+            re.escape(start) + ".*?" + re.escape(end), lambda _: block, current, flags=re.S
+        )
+    else:
+        order = list(SIZES)
+        later = [s for s in order[order.index(size) + 1 :] if f"<!-- size {s} -->" in current]
+        if later:
+            marker = f"<!-- size {later[0]} -->"
+            current = current.replace(marker, f"{block}\n\n{marker}")
+        else:
+            current = current.rstrip() + f"\n\n{block}\n"
+    RESULTS.write_text(current)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), default="10k")
+    parser.add_argument("--fresh", action="store_true", help="Remake the database.")
+    parser.add_argument("--runs", type=int, default=40, help="Warm requests per URL.")
+    parser.add_argument("--cold", type=int, default=5, help="Cold requests per URL.")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk's duration per URL.")
+    parser.add_argument("--only", help="Measure only the URLs whose name contains this.")
+    parser.add_argument("--load-only", action="store_true", help="Load the data, measure nothing.")
+    options = parser.parse_args()
+
+    database = f"ecosystem_bench_{options.size}"
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    redis = redis_answers()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "k" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "STATIC_ROOT": str(workdir / "static"),
+        "SECURE_COOKIES": "0",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    if redis:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+    loading = prepare(options.size, database, env, options.fresh)
+    if options.load_only:
+        print(f"== {database} is ready" + (f", loaded in {loading:.0f} s" if loading else ""))
+        return
+    manage(env, "collectstatic", "--no-input", "-v0")
+    if redis:
+        subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
+
+    port = free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+        + ["--access-logfile", "/dev/null", "--error-logfile", str(workdir / "error.log")],
+        cwd=ROOT,
+        env=env,
+    )
+    site = Site(port, database)
+    try:
+        for _ in range(150):
+            try:
+                site.get("/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        rows = []
+        print(f"{'page':<28} {'cold p95':>8} {'p50':>7} {'p95':>7} {'req/s':>7} {'queries':>8}")
+        for name, path in urls(sample(database)):
+            if options.only and options.only not in name and name != "floor":
+                continue
+            row = measure(site, name, path, options)
+            rows.append(row)
+            rps = f"{row['rps']:.0f}" if row["rps"] else "—"
+            print(
+                f"{name:<28} {row['cold_p95']:>8.0f} {row['p50']:>7.1f} {row['p95']:>7.1f} "
+                f"{rps:>7} {row['queries']:>8}  {row['status']}",
+                flush=True,
+            )
+        memory = worker_memory(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    db_size = psql(f"SELECT pg_size_pretty(pg_database_size('{database}'))")
+    version = psql("SHOW server_version")
+    counts = ", ".join(f"{count:,} {name}" for name, count in SIZES[options.size].items())
+    summary = [
+        f"## {options.size}: {counts}",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, PostgreSQL {version}, "
+        f"cache {'Redis' if redis else 'local memory'}; gunicorn 2 workers × 2 threads; "
+        f"{options.cold} cold and {options.runs} warm requests per URL, wrk {options.seconds} s "
+        "at 16 connections. Times in ms to the last byte.",
+        "",
+        f"- worker memory (largest RSS after the run): {memory:.0f} MB",
+        f"- database size: {db_size}",
+    ]
+    if loading is not None:
+        summary.append(f"- demo data generated in {loading:.0f} s")
+    text = "\n".join(summary) + "\n\n" + table(rows, rows[0])
+    if not options.only:
+        write_results(options.size, text)
+        print(f"\nWritten to {RESULTS.relative_to(ROOT)}.")
+    print("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
