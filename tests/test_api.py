@@ -19,8 +19,9 @@ def test_a_programme_list_has_the_contract_shape(client, world, django_assert_nu
         response = get(client, "programmes/", country="SN", status="active")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
     assert body["count"] == 1
+    assert body["count_capped"] is False
     record = body["results"][0]
     assert record["slug"] == "agri-senegal"
     assert record["name"] == "Agri Senegal"

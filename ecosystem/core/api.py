@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from ecosystem.core import listing
 from ecosystem.core.models import Country, Sector, Source
 
 
@@ -25,11 +26,40 @@ class Pagination(PageNumberPagination):
             )
         return int(value)
 
+    # Counts stop past MAX_RESULTS and so do pages (ecosystem.core.listing): the answer
+    # says when its count is a floor. The CSV exports and the dataset hold everything.
+    django_paginator_class = listing.CappedPaginator
+
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:  # a page that does not exist is a bad parameter value
+            number = request.query_params.get(self.page_query_param, "")
+            if number.isascii() and number.isdecimal():
+                size = self.get_page_size(request)
+                if (int(number) - 1) * size >= listing.MAX_RESULTS:
+                    message = (
+                        f"Pages stop at result {listing.MAX_RESULTS}: narrow the list with "
+                        "filters, or download it whole from the list's CSV export."
+                    )
+                    raise ValidationError({"page": [message]}) from error
             raise ValidationError({"page": [error.detail]}) from error
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"True when there are more than {listing.MAX_RESULTS} results: "
+            f"`count` then stops at {listing.MAX_RESULTS + 1} and pages past result "
+            f"{listing.MAX_RESULTS} are refused. "
+            "Filters narrow a list; the CSV export holds all of it.",
+        }
+        return schema
 
 
 @extend_schema_field(OpenApiTypes.URI)

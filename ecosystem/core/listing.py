@@ -7,11 +7,38 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from ecosystem.core.search import fold
 
 PER_PAGE = 20
+# Counting and paging stop here: past 10,000 results a count costs as much as the page
+# and nobody reads page 501; filters narrow the list, the dataset holds everything.
+MAX_RESULTS = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most MAX_RESULTS + 1 rows and offers at most MAX_RESULTS // per_page
+    pages, so that neither the count nor a deep page grows with the directory."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = MAX_RESULTS
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        """More results than were counted: the page says "more than 10,000"."""
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self):
+        return min(super().num_pages, self.cap // self.per_page)
 MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
 
 
@@ -28,6 +55,16 @@ class Ignored:
 def labelled(label, value):
     """ "Country: Mali" in English, "Pays : Mali" in French."""
     return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+class DeepPage:
+    """Why a page past the last offered one was not shown, when there are more results."""
+
+    def __str__(self):
+        return _(
+            "Only the first %(count)s results can be browsed page by page: add a filter "
+            "or a search word to reach the others, or download them all."
+        ) % {"count": number_format(MAX_RESULTS, force_grouping=True)}
 
 
 @dataclass
@@ -61,7 +98,11 @@ class Listing:
 
     @property
     def count(self):
-        return self.page.paginator.count
+        return min(self.page.paginator.count, self.page.paginator.cap)
+
+    @property
+    def capped(self):
+        return self.page.paginator.capped
 
 
 def shorten(value, limit=40):
@@ -172,12 +213,14 @@ def facets_for(filterset_class, filterset, data, queryset):
 def build_listing(request, filterset_class, queryset):
     data = request.GET
     filterset, ignored = lenient_filterset(filterset_class, data, queryset)
-    paginator = Paginator(filterset.qs, PER_PAGE)
+    paginator = CappedPaginator(filterset.qs, PER_PAGE)
     number = data.get("page", "1")
     page = paginator.get_page(number)
     # "page=02" is page 2; "page=abc" or a page past the last one is named as ignored.
     if not (number.isascii() and number.isdecimal() and int(number) == page.number):
         ignored.append(Ignored(_("Page"), [shorten(number)]))
+        if paginator.capped and number.isascii() and number.isdecimal():
+            ignored.append(DeepPage())
     return Listing(
         filterset=filterset,
         page=page,
