@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.filters import DirectoryFilterSet, YearFilter
 from events.models import Event, EventKind, EventSeries
-from programmes.models import Programme
+from programmes.filters import programme_filter
 
 
 class EventFilter(DirectoryFilterSet):
@@ -15,12 +15,7 @@ class EventFilter(DirectoryFilterSet):
         queryset=EventSeries.objects.all(),
         empty_label=_("Any series"),
     )
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"),
-        to_field_name="slug",
-        queryset=Programme.objects.published(),
-        empty_label=_("Any programme"),
-    )
+    programme = programme_filter()
     year = YearFilter(label=_("Year"), method="filter_year")
     when = django_filters.ChoiceFilter(
         label=_("When"),

@@ -3,18 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.filters import DirectoryFilterSet
 from members.models import Organization, OrganizationKind
-from programmes.models import Programme
+from programmes.filters import programme_filter
 
 
 class SMEFilter(DirectoryFilterSet):
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"),
-        field_name="programme_roles__programme",
-        to_field_name="slug",
-        queryset=Programme.objects.published(),
-        empty_label=_("Any programme"),
-        distinct=True,
-    )
+    programme = programme_filter(field_name="programme_roles__programme", distinct=True)
 
     class Meta:
         model = Organization

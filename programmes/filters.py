@@ -32,6 +32,19 @@ def role_filter(label, role):
     )
 
 
+def programme_filter(**kwargs):
+    """?programme=ntf-v on the lists of organizations, SMEs and events: any published
+    programme, the most recent ones offered in the form's list."""
+    return OfferedChoiceFilter(
+        label=_("Programme"),
+        to_field_name="slug",
+        queryset=Programme.objects.published(),
+        offered=Programme.objects.published().order_by(F("start").desc(nulls_last=True), "pk"),
+        empty_label=_("Any programme"),
+        **kwargs,
+    )
+
+
 class ProgrammeFilter(DirectoryFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=ProgrammeStatus.choices, method="filter_status"

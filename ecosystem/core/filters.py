@@ -36,10 +36,15 @@ def sort_column():
     return "sort_en" if (translation.get_language() or "fr").startswith("en") else "sort_fr"
 
 
+# A drop-down list offers at most this many records: past it, a list is not read.
+MAX_OFFERED = 100
+
+
 class OfferedChoiceField(forms.ModelChoiceField):
-    """Accepts any record of its queryset but offers only `offered` in the form's list:
-    ?funder=optic is understood even if OPTIC funds nothing, while the list shows the
-    few dozen funders rather than every organization (a million SMEs)."""
+    """Accepts any record of its queryset but offers only `offered` in the form's list
+    (at most MAX_OFFERED of them): ?funder=optic is understood even if OPTIC funds
+    nothing, while the list shows the few dozen funders rather than every organization
+    (a million SMEs), or the most recent programmes rather than ten thousand."""
 
     def __init__(self, *args, offered=None, **kwargs):
         self.offered = offered
@@ -49,7 +54,7 @@ class OfferedChoiceField(forms.ModelChoiceField):
         if self.offered is None:
             return super()._get_choices()
         shown = copy.copy(self)
-        shown.offered, shown.queryset = None, self.offered
+        shown.offered, shown.queryset = None, self.offered[:MAX_OFFERED]
         return ModelChoiceIterator(shown)
 
     choices = property(_get_choices, forms.ChoiceField.choices.fset)
@@ -114,13 +119,16 @@ class DirectoryFilterSet(django_filters.FilterSet):
             links = field.remote_field.through.objects.filter(
                 **{f"{field.m2m_field_name()}__in": ids}
             )
-            record = Count(field.m2m_column_name(), distinct=True)
+            # A record links to a country or a sector once: rows are records...
+            record = Count("pk")
             target = field.m2m_reverse_field_name()
             if name == "country":
                 return dict(links.values_list(f"{target}__code").annotate(record))
-            # Main sectors: each record once, through the sector or its sub-sectors.
+            # ...except in main sectors: each record once, through the sector or its
+            # sub-sectors.
             main = Coalesce(f"{target}__parent__slug", f"{target}__slug")
-            counts = dict(links.values_list(main).annotate(record))
+            distinct = Count(field.m2m_column_name(), distinct=True)
+            counts = dict(links.values_list(main).annotate(distinct))
             subsectors = links.filter(**{f"{target}__parent__isnull": False})
             counts.update(subsectors.values_list(f"{target}__slug").annotate(record))
             return counts
