@@ -55,3 +55,17 @@ def test_rows_and_facets_in_french(client, world):
         factories.OrganizationFactory(slug=f"more-{number}", countries=[world["SN"]])
     assert len(shown(organizations(client, "?country=SN", "fr"))) == 10
     assert count_queries(lambda: organizations(client, "?country=SN", "fr")) == before
+
+
+def test_the_programme_list_offers_the_most_recent_and_accepts_any(client, world, monkeypatch):
+    from ecosystem.core import filters
+
+    monkeypatch.setattr(filters, "MAX_OFFERED", 1)
+    page = html(smes(client))
+    # Digital Sahel is the most recent programme; the others are not offered...
+    assert '<option value="digital-sahel">' in page
+    assert '<option value="agri-senegal">' not in page
+    assert '<option value="digital-mali">' not in page
+    # ...but understood.
+    assert shown(smes(client, "?programme=agri-senegal")) == ["agro-thies"]
+    assert set(shown(organizations(client, "?programme=digital-mali"))) == {"afd", "itc"}
