@@ -2,6 +2,7 @@
 (their history models are made there by django-simple-history)."""
 
 from ecosystem.core.cache import DataVersion  # noqa: F401
+from ecosystem.core.counts import HubCount  # noqa: F401
 from ecosystem.core.models import (  # noqa: F401
     Country,
     HistoricalCountry,

@@ -4,10 +4,17 @@ import datetime
 
 from django.utils import timezone
 
+from ecosystem.core import counts
 from tests import factories
 
 
 def build():
+    # One block of work: the counts per country and sector are made once, at its end.
+    with counts.deferred():
+        return make()
+
+
+def make():
     year = timezone.localdate().year
     date = datetime.date
     w = {}

@@ -184,17 +184,34 @@ def chips_for(filterset, data):
     return chips
 
 
-def facets_for(filterset_class, filterset, data, queryset):
+def filtered(data):
+    """Whether the query string holds a filter (a sort or a page is not one)."""
+    return any(
+        value for key, values in data.lists() if key not in ("sort", "page") for value in values
+    )
+
+
+def facets_for(filterset_class, filterset, data, queryset, kept=None):
     """For each facet, the count of results per value with every other filter applied
-    (so that ticking a value shows what one would get)."""
+    (so that ticking a value shows what one would get). Where no other filter applies,
+    countries and sectors read the counts kept for the whole list (`kept`: the record
+    type's entry of ecosystem.core.counts) rather than count a million records."""
     facets = []
     selected_data = filterset.form.cleaned_data
     for name in filterset_class.facets:
         others = data.copy()
         others.pop(name, None)
-        records = filterset_class(others, queryset=queryset).qs
-        counts = filterset.facet_counts(name, records)
         form_field = filterset.form.fields[name]
+        if kept and name in kept and not filtered(others):
+            by_pk = kept[name]
+            counts = {
+                value_key(form_field, hub): by_pk[hub.pk]
+                for hub in form_field.queryset
+                if hub.pk in by_pk
+            }
+        else:
+            records = filterset_class(others, queryset=queryset).qs
+            counts = filterset.facet_counts(name, records)
         selected = {value_key(form_field, item) for item in selected_data.get(name) or []}
         if isinstance(form_field, forms.ModelMultipleChoiceField):
             # Countries and sectors in the alphabetical order of the page's language.
@@ -213,7 +230,7 @@ def facets_for(filterset_class, filterset, data, queryset):
     return facets
 
 
-def build_listing(request, filterset_class, queryset):
+def build_listing(request, filterset_class, queryset, kept=None):
     data = request.GET
     filterset, ignored = lenient_filterset(filterset_class, data, queryset)
     paginator = CappedPaginator(filterset.qs, PER_PAGE)
@@ -227,7 +244,7 @@ def build_listing(request, filterset_class, queryset):
     return Listing(
         filterset=filterset,
         page=page,
-        facets=facets_for(filterset_class, filterset, filterset.data, queryset),
+        facets=facets_for(filterset_class, filterset, filterset.data, queryset, kept),
         chips=chips_for(filterset, filterset.data),
         ignored=ignored,
     )

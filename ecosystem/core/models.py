@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 
-from ecosystem.core.cache import cached
+from ecosystem.core import counts
 from ecosystem.core.dates import (
     PartialDateField,
     PrecisionField,
@@ -69,47 +69,52 @@ class HubQuerySet(models.QuerySet):
 
     def with_record_counts(self):
         """The hubs, each with how many published records of each type (registry) it
-        has, as `<type>_count` ("programmes_count"), and `record_count` for them all.
-        One grouped query per type on the links, whatever the number of hubs."""
+        has, as `<type>_count` ("programmes_count"), and `record_count` for them all;
+        read from the counts kept up to date (ecosystem.core.counts)."""
         hubs = list(self)
-        counts = cached(f"{self.model._meta.model_name}-record-counts", self.all_counts)
+        kept = counts.counts()
         for hub in hubs:
-            for name, per_hub in counts.items():
-                setattr(hub, name, per_hub.get(hub.pk, 0))
-            hub.record_count = sum(getattr(hub, name) for name in counts)
+            for record_type in registry:
+                per_hub = kept[record_type.key][self.kind]
+                setattr(hub, record_type.count_name, per_hub.get(hub.pk, 0))
+            hub.record_count = sum(getattr(hub, t.count_name) for t in registry)
         return hubs
 
-    def all_counts(self):
-        """{"programmes_count": {hub pk: count}, ...} for every hub."""
-        return {t.count_name: self.counts_per_hub(t.published()) for t in registry}
-
-    def links(self, records):
-        """The link rows between `records` and hubs, the link's hub column, and the count
-        of distinct records (for groups in which a record may have several links)."""
+    def links(self, records, only=None):
+        """The link rows between `records` and hubs (those whose pk is in `only`, if
+        given), the link's hub column, and the count of distinct records (for groups in
+        which a record may have several links)."""
         field = records.model._meta.get_field(self.field)
+        hub = field.m2m_reverse_field_name()
         links = field.remote_field.through.objects.filter(
             **{f"{field.m2m_field_name()}__in": records.order_by().values("pk")}
         )
-        return links, field.m2m_reverse_field_name(), Count(field.m2m_column_name(), distinct=True)
+        if only is not None:
+            links = links.filter(**{f"{hub}__in": only})
+        return links, hub, Count(field.m2m_column_name(), distinct=True)
 
-    def counts_per_hub(self, records):
+    def counts_per_hub(self, records, only=None):
+        """{hub pk: how many of `records` it has}, counted by the database."""
         # A record links to a hub once: counting rows is counting records, and three
         # times faster than counting distinct ones (2.3 s → 0.7 s at a million SMEs).
-        links, hub, _record = self.links(records)
+        links, hub, _record = self.links(records, only)
         return dict(links.values_list(f"{hub}_id").annotate(Count("pk")))
 
 
 class CountryQuerySet(HubQuerySet):
     field = "countries"
+    kind = counts.COUNTRY
 
 
 class SectorQuerySet(HubQuerySet):
     field = "sectors"
+    kind = counts.SECTOR
 
-    def counts_per_hub(self, records):
+    def counts_per_hub(self, records, only=None):
         # A main sector counts its sub-sectors' records too, each record once, as the
-        # sector filter finds them.
-        links, sector, record = self.links(records)
+        # sector filter finds them: `only` must hold whole families (a main sector and
+        # its sub-sectors, ecosystem.core.counts.sector_families).
+        links, sector, record = self.links(records, only)
         main = Coalesce(f"{sector}__parent_id", f"{sector}_id")
         counts = dict(links.values_list(main).annotate(record))
         subsectors = links.filter(**{f"{sector}__parent__isnull": False})

@@ -5,6 +5,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from ecosystem.core.counts import COUNTRY, SECTOR, counts
 from ecosystem.core.exports import csv_response
 from ecosystem.core.listing import build_listing
 from ecosystem.core.registry import registry
@@ -18,7 +19,10 @@ def directory_list(request, record_type, queryset):
         # The filter form sends every field, empty or not: answer with the short URL
         # worth sharing (?country=ML rather than ?q=&country=ML&year=&...).
         return redirect(request.path + (f"?{shareable}" if shareable else ""))
-    listing = build_listing(request, filterset_class, queryset)
+    kept = counts()[record_type.key]
+    listing = build_listing(
+        request, filterset_class, queryset, {"country": kept[COUNTRY], "sector": kept[SECTOR]}
+    )
     pictures = record_type.list_pictures
     return render(
         request,

@@ -18,7 +18,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ecosystem.core import history
+from ecosystem.core import counts, history
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.models import Country, PublicationStatus, Publishable, Sector, Source
 from ecosystem.core.registry import SeedSection, registry
@@ -114,7 +114,7 @@ class Loader:
             raise SeedError(
                 f"unknown section {', '.join(map(repr, unknown))}: expected {', '.join(known)}"
             )
-        with transaction.atomic(), history.reason("seed", self.name):
+        with transaction.atomic(), history.reason("seed", self.name), counts.deferred():
             for section in sections():
                 for item in items(self.data, section):
                     self.where = f"{section.name} {item.get(section.key)!r}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from ecosystem.core.cache import cached
+from ecosystem.core.counts import ALL, counts
 from ecosystem.core.models import Country, Sector
 from ecosystem.core.registry import registry
 from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
@@ -69,12 +69,9 @@ def with_counts(hubs):
     return hubs
 
 
-def record_counts():
-    return [t.published().count() for t in registry]
-
-
 def home(request):
     types = list(registry)
+    kept = counts()
     countries = with_counts(by_name(Country.objects.with_record_counts()))
     return render(
         request,
@@ -82,7 +79,7 @@ def home(request):
         {
             "counts": [
                 (t, t.count_text(count))
-                for t, count in zip(types, cached("record-counts", record_counts), strict=True)
+                for t, count in zip(types, [kept[t.key][ALL] for t in types], strict=True)
             ],
             "sections": [
                 (t, section) for t in types if t.home_sections for section in t.home_sections()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from ecosystem.core import cache
+from ecosystem.core import counts as hub_counts
 from ecosystem.core.registry import registry
 from ecosystem.management.progress import progress_bar
 from ecosystem.opendata import demo
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         else:
             counts = self.generate(options, verbosity)
             action = "Created"
-        cache.bump()  # bulk writes send no signal
+        # Bulk writes send no signal: the counts per country and sector are made again.
+        hub_counts.recount()
+        cache.bump()
         if verbosity:
             for kind, count in counts.items():
                 self.stdout.write(f"  {kind}: {count:,}")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ecosystem.core import cache
+from ecosystem.core import cache, counts
 from ecosystem.core.signals import publishable_models
 from ecosystem.management.progress import progress_bar
 
@@ -8,7 +8,8 @@ from ecosystem.management.progress import progress_bar
 class Command(BaseCommand):
     help = (
         "Recompute the copies kept for search and sorting (folded names and text, with "
-        "the countries' and sectors' names) of every organization, programme and event. "
+        "the countries' and sectors' names) of every organization, programme and event, "
+        "and the counts per country and sector. "
         "Saves and relation changes keep them current; this is for what bypasses them."
     )
 
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         with progress_bar(self, total, "Rebuilding", verbosity) as bar:
             for model in models:
                 stale[model] = model.rebuild_derived(tick=bar.update)
-        if any(stale.values()):
-            cache.bump()  # the corrections are bulk updates, which send no signal
+        # The counts per country and sector are derived too: made again, whatever a
+        # bulk update changed.
+        counts.recount()
+        cache.bump()  # the corrections are bulk updates, which send no signal
         if verbosity:
             for model, count in stale.items():
                 self.stdout.write(f"  {model._meta.verbose_name_plural}: {count} corrected")
