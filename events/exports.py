@@ -2,10 +2,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import exports
 from ecosystem.core.dates import iso_partial
+from events.models import EventKind, EventStatus
 
 COLUMNS = [
     exports.NAME,
-    (_("Kind"), lambda event: event.get_kind_display()),
+    (_("Kind"), exports.display("kind", EventKind.choices)),
     (_("Dates"), lambda event: event.period),
     (_("Start"), lambda event: iso_partial(event.start, event.start_precision)),
     (_("End"), lambda event: iso_partial(event.end, event.end_precision)),
@@ -13,7 +14,7 @@ COLUMNS = [
     (_("Country where held"), lambda event: event.country.name if event.country else ""),
     (_("Venue"), lambda event: event.venue),
     (_("Online"), lambda event: _("yes") if event.online else _("no")),
-    (_("Status"), lambda event: event.get_status_display()),
+    (_("Status"), exports.display("status", EventStatus.choices)),
     (_("Series"), lambda event: event.series.name if event.series else ""),
     (_("Programme"), lambda event: getattr(event.public_programme, "name", "")),
     exports.COUNTRIES,

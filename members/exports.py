@@ -1,11 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import exports
+from members.models import OrganizationKind
 
 COLUMNS = [
     exports.NAME,
     exports.ACRONYM,
-    (_("Kind"), lambda organization: organization.get_kind_display()),
+    (_("Kind"), exports.display("kind", OrganizationKind.choices)),
     (_("Headquarters city"), lambda organization: organization.hq_city),
     (
         _("Headquarters country"),

@@ -66,3 +66,11 @@ def test_the_api_says_its_count_is_capped_and_refuses_deeper_pages(client, many)
     assert "Pages stop at result 6" in refused.json()["page"][0]
     beyond_everything = client.get("/api/v1/programmes/?page=99")
     assert beyond_everything.status_code == 400
+
+
+def test_search_says_more_than_past_the_cap(client, many):
+    english = html(client.get("/en/search/?q=p"))
+    assert 'Programmes <span class="count">(6+)</span>' in english
+    assert "See more than 6 results in the list" in english
+    french = html(client.get("/fr/search/?q=p"))
+    assert "Voir plus de 6 résultats dans la liste" in french

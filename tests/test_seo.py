@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
 
 from ecosystem.site.sitemaps import DirectorySitemap
 from tests.helpers import html, url
@@ -127,3 +128,13 @@ def test_a_large_section_is_split_into_files(client, world):
         DirectorySitemap.limit = limit
     locations = {entry.find("s:loc", NS).text for entry in entries}
     assert "http://testserver/en/programmes/agri-senegal/" in locations
+
+
+def test_files_of_any_size_list_each_page_once_in_each_language(client, world, monkeypatch):
+    whole = sorted(entry.find("s:loc", NS).text for entry in sitemap_entries(client))
+    # Three URLs per file: a record's two languages fall in different files.
+    monkeypatch.setattr(DirectorySitemap, "limit", 3)
+    cache.clear()  # the answers kept for the first reading
+    split = sorted(entry.find("s:loc", NS).text for entry in sitemap_entries(client))
+    assert split == whole
+    assert len(split) == len(set(split))

@@ -75,6 +75,14 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def linked_to(queryset, field, hubs):
+    """The records linked to any of these countries or sectors, as a semi-join (pk IN
+    links) rather than a join made DISTINCT: the database can then read the records in
+    the order of an index and stop at the page's twentieth."""
+    model = queryset.model
+    return queryset.filter(pk__in=model.objects.filter(**{f"{field}__in": hubs}).values("pk"))
+
+
 class DirectoryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
@@ -84,6 +92,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
         field_name="countries",
         to_field_name="code",
         queryset=Country.objects.all(),
+        method="filter_country",
     )
     sector = django_filters.ModelMultipleChoiceFilter(
         label=_("Sector"),
@@ -145,7 +154,13 @@ class DirectoryFilterSet(django_filters.FilterSet):
             return queryset
         chosen = {sector.pk for sector in sectors}
         chosen |= set(Sector.objects.filter(parent__in=chosen).values_list("pk", flat=True))
-        return queryset.filter(sectors__in=chosen).distinct()
+        return linked_to(queryset, "sectors", chosen)
+
+    @extend_schema_field(OpenApiTypes.STR)  # a country code, repeatable
+    def filter_country(self, queryset, name, countries):
+        if not countries:
+            return queryset
+        return linked_to(queryset, "countries", countries)
 
     @extend_schema_field(OpenApiTypes.STR)
     def sort_by(self, queryset, name, value):

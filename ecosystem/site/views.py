@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ecosystem.core import listing
 from ecosystem.core.counts import ALL, counts
 from ecosystem.core.models import Country, Sector
 from ecosystem.core.registry import registry
@@ -101,12 +102,14 @@ def search_page(request):
     if words(query) and not ignored:
         for record_type in registry:
             found = search(record_type.published(), query)
-            count = found.count()
+            cap = listing.MAX_RESULTS
+            count = found.order_by()[: cap + 1].count()
             if count:
                 groups.append(
                     {
                         "title": record_type.title,
-                        "count": count,
+                        "count": min(count, cap),
+                        "capped": count > cap,
                         "records": found.for_list()[:SEARCH_RESULTS_PER_TYPE],
                         "list_url": record_type.list_url,
                     }
@@ -177,16 +180,15 @@ def hub_context(hub, parameter):
     return {
         "hub": hub,
         "query": "?" + query.urlencode(),
-        "sections": [sample(t, t.filterset(query, t.published().for_list()).qs) for t in registry],
-    }
-
-
-def sample(record_type, records):
-    """The first HUB_SAMPLE records of a type, with how many there are in all."""
-    return {
-        "type": record_type,
-        "records": list(records[:HUB_SAMPLE]),
-        "count": records.count(),
+        "sections": [
+            {
+                "type": t,
+                "records": list(t.filterset(query, t.published().for_list()).qs[:HUB_SAMPLE]),
+                # As many as the list filtered on it shows: the counts kept per hub.
+                "count": counts()[t.key][parameter].get(hub.pk, 0),
+            }
+            for t in registry
+        ],
     }
 
 
