@@ -82,7 +82,8 @@ class Organization(Publishable):
                 violation_error_message=_("The founding year must be between 1800 and 2100."),
             ),
         ]
-        # The SME list's sorts read the first rows of a million in index order.
+        # Each list's sorts read the first rows of a million in index order: SMEs, and
+        # the few thousand support organizations among them (their kinds counted too).
         indexes = [
             models.Index(fields=["kind", "publication_status"], name="org_kind_status"),
             *(
@@ -92,6 +93,14 @@ class Organization(Publishable):
                     name=f"sme_published_{field.strip('-')}",
                 )
                 for field in ("sort_en", "sort_fr", "-updated")
+            ),
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=~Q(kind="sme") & Q(publication_status="published"),
+                    name=f"support_published_{field.strip('-')}",
+                )
+                for field in ("sort_en", "sort_fr", "-updated", "kind")
             ),
         ]
 

@@ -74,3 +74,22 @@ def test_search_says_more_than_past_the_cap(client, many):
     assert "See more than 6 results in the list" in english
     french = html(client.get("/fr/search/?q=p"))
     assert "Voir plus de 6 résultats dans la liste" in french
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "Too many results to count each value’s"),
+        ("fr", "Trop de résultats pour compter ceux de chaque valeur"),
+    ],
+)
+def test_facets_past_the_cap_offer_values_without_counts(client, many, language, note):
+    page = html(client.get(f"/{language}/programmes/?q=p"))
+    assert note in page
+    assert 'name="status" value="active"' in page  # offered...
+    status = page[
+        page.index("<legend>Status") if language == "en" else page.index("<legend>Statut") :
+    ]
+    assert 'class="count"' not in status[: status.index("</fieldset>")]  # ...not counted
+    # Under the cap, the same list counts them.
+    assert note not in html(client.get(f"/{language}/programmes/?q=p+1"))

@@ -74,7 +74,7 @@ class DeepPage:
 class Option:
     value: str
     label: str
-    count: int
+    count: int | None
     selected: bool
 
 
@@ -83,6 +83,7 @@ class Facet:
     name: str
     label: str
     options: list[Option]
+    uncounted: bool = False  # too many results to count each value's
 
 
 @dataclass
@@ -191,24 +192,29 @@ def filtered(data):
     )
 
 
-def facets_for(filterset_class, filterset, data, queryset, kept=None):
+def facets_for(filterset_class, filterset, data, queryset, kept=None, many=False):
     """For each facet, the count of results per value with every other filter applied
     (so that ticking a value shows what one would get). Where no other filter applies,
     countries and sectors read the counts kept for the whole list (`kept`: the record
-    type's entry of ecosystem.core.counts) rather than count a million records."""
+    type's entry of ecosystem.core.counts) rather than count a million records. Where
+    other filters apply to `many` results (more than MAX_RESULTS), the values are offered
+    without counts: counting them would cost seconds."""
     facets = []
     selected_data = filterset.form.cleaned_data
     for name in filterset_class.facets:
         others = data.copy()
         others.pop(name, None)
         form_field = filterset.form.fields[name]
-        if kept and name in kept and not filtered(others):
+        uncounted = many and filtered(others)
+        if kept and name in kept and (uncounted or not filtered(others)):
             by_pk = kept[name]
             counts = {
                 value_key(form_field, hub): by_pk[hub.pk]
                 for hub in form_field.queryset
                 if hub.pk in by_pk
             }
+        elif uncounted:
+            counts = {str(value): 1 for value, _label in form_field.choices}
         else:
             records = filterset_class(others, queryset=queryset).qs
             counts = filterset.facet_counts(name, records)
@@ -222,11 +228,11 @@ def facets_for(filterset_class, filterset, data, queryset, kept=None):
         else:
             choices = [(str(value), str(label)) for value, label in form_field.choices]
         options = [
-            Option(value, label, counts.get(value, 0), value in selected)
+            Option(value, label, None if uncounted else counts.get(value, 0), value in selected)
             for value, label in choices
             if counts.get(value) or value in selected
         ]
-        facets.append(Facet(name, str(form_field.label), options))
+        facets.append(Facet(name, str(form_field.label), options, uncounted))
     return facets
 
 
@@ -244,7 +250,9 @@ def build_listing(request, filterset_class, queryset, kept=None):
     return Listing(
         filterset=filterset,
         page=page,
-        facets=facets_for(filterset_class, filterset, filterset.data, queryset, kept),
+        facets=facets_for(
+            filterset_class, filterset, filterset.data, queryset, kept, many=paginator.capped
+        ),
         chips=chips_for(filterset, filterset.data),
         ignored=ignored,
     )

@@ -22,6 +22,9 @@ from django.db.models.expressions import RawSQL
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 WORD = re.compile(r"\w+")
 MAX_QUERY_LENGTH = 200
+# Past this many matches, results come in the list's own order (by name): ranking a
+# common word's hundred thousand matches costs seconds and tells nothing.
+MAX_RANKED = 10_000
 
 
 def fold(text: str) -> str:
@@ -42,13 +45,16 @@ def words(query: str) -> list[str]:
 
 
 def search(queryset, query: str):
-    """Records matching every word of the query; ranked by relevance on PostgreSQL."""
+    """Records matching every word of the query; ranked by relevance on PostgreSQL when
+    there are at most MAX_RANKED of them."""
     terms = words(query)
     if not terms:
         return queryset
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and (
+        queryset.order_by()[: MAX_RANKED + 1].count() <= MAX_RANKED
+    ):
         # Prefix matching ("senegal" ranks "senegalaise"); terms are word characters
         # only, so the tsquery cannot be malformed. Cover density, with names (weight A)
         # counting five times the rest (weight B): a match in the name comes first.
