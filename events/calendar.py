@@ -1,6 +1,8 @@
 """Events as iCalendar (RFC 5545), through the icalendar library. Dates are all-day: the
-directory knows days, not hours. An event known only to the month or the year spans that
-month or year, and says so in its description."""
+directory knows days, not hours. An event known only to the month or the year is one
+all-day entry on the period's first day, with the period in its title ("SIPEN (May
+2027)") and its description, never a block filling the month. An event announced but
+not known to have been held is TENTATIVE; held, CONFIRMED; cancelled, CANCELLED."""
 
 import datetime
 
@@ -11,6 +13,11 @@ from ecosystem.core.dates import Precision
 from events.models import EventStatus
 
 PRODID = "-//West Africa tech-support directory//Events//EN"
+STATUS = {
+    EventStatus.ANNOUNCED: "TENTATIVE",
+    EventStatus.HELD: "CONFIRMED",
+    EventStatus.CANCELLED: "CANCELLED",
+}
 
 
 def vevent(event, absolute_url):
@@ -19,10 +26,12 @@ def vevent(event, absolute_url):
     entry.add("uid", f"event-{event.pk}@west-africa-tech-support-directory")
     entry.add("dtstamp", event.updated)
     entry.add("last-modified", event.updated)
-    entry.add("summary", event.name)
+    exact = event.start_precision == Precision.DAY
+    entry.add("summary", event.name if exact else f"{event.name} ({event.period})")
     entry.add("dtstart", event.start)
     # DTEND is exclusive for all-day events: the day after the last day.
-    entry.add("dtend", event.end + datetime.timedelta(days=1))
+    last = event.end if exact else event.start
+    entry.add("dtend", last + datetime.timedelta(days=1))
     entry.add("url", url)
     location = ", ".join(
         part
@@ -34,10 +43,10 @@ def vevent(event, absolute_url):
     if location:
         entry.add("location", location)
     description = [event.summary, url]
-    if event.start_precision != Precision.DAY:
+    if not exact:
         description.insert(0, _("Dates known only as: %(period)s.") % {"period": event.period})
     entry.add("description", "\n\n".join(part for part in description if part))
-    entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    entry.add("status", STATUS[event.status])
     entry.add("categories", [event.get_kind_display()])
     return entry
 

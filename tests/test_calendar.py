@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from events import views
+from events.models import Event
 from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +33,37 @@ def test_one_event_as_ics(client, world):
     assert str(calendar["version"]) == "2.0" and calendar["prodid"]
 
 
-def test_a_month_precise_event_spans_its_month_and_says_so(client, world):
+@pytest.mark.parametrize(
+    ("language", "known"),
+    [
+        ("fr", "Dates connues seulement : {month} {year}."),
+        ("en", "Dates known only as: {month} {year}."),
+    ],
+)
+def test_a_month_precise_event_is_one_day_entry_titled_with_its_month(
+    client, world, language, known
+):
     year = timezone.localdate().year
-    (event,) = read(client.get("/events.ics?series=sipen", HTTP_ACCEPT_LANGUAGE="fr")).walk(
-        "VEVENT"
-    )
+    month = "mai" if language == "fr" else "May"
+    response = client.get("/events.ics?series=sipen", HTTP_ACCEPT_LANGUAGE=language)
+    (event,) = read(response).walk("VEVENT")
     assert event.decoded("dtstart") == datetime.date(year + 1, 5, 1)
-    assert event.decoded("dtend") == datetime.date(year + 1, 6, 1)
-    assert f"Dates connues seulement : mai {year + 1}." in str(event["description"])
+    assert event.decoded("dtend") == datetime.date(year + 1, 5, 2)  # not a month-long block
+    assert str(event["summary"]).endswith(f" ({month} {year + 1})")
+    assert known.format(month=month, year=year + 1) in str(event["description"])
+
+
+def test_only_held_events_are_confirmed(client, world):
+    statuses = {
+        str(e["uid"]): str(e["status"]) for e in read(client.get("/events.ics")).walk("VEVENT")
+    }
+    expected = {"announced": "TENTATIVE", "held": "CONFIRMED", "cancelled": "CANCELLED"}
+    for event in Event.objects.published():
+        assert (
+            statuses[f"event-{event.pk}@west-africa-tech-support-directory"]
+            == (expected[event.status])
+        )
+    assert "TENTATIVE" in statuses.values() and "CONFIRMED" in statuses.values()
 
 
 def test_the_feed_takes_the_list_filters(client, world):
@@ -49,7 +73,8 @@ def test_the_feed_takes_the_list_filters(client, world):
             client.get("/events.ics?kind=consultation&kind=mission", HTTP_ACCEPT_LANGUAGE="en")
         ).walk("VEVENT")
     }
-    assert summaries == {"Sector consultation in Dakar", "Mission to Bamako"}
+    mission = Event.objects.get(kind="mission")
+    assert summaries == {"Sector consultation in Dakar", f"Mission to Bamako ({mission.period})"}
     assert "draft-event" not in client.get("/events.ics").content.decode()
     # A bad filter is ignored, as on the page, rather than breaking a subscription.
     assert client.get("/events.ics?country=XX&year=abc").status_code == 200
