@@ -15,7 +15,7 @@ class EventFilter(DirectoryFilterSet):
         queryset=EventSeries.objects.all(),
         empty_label=_("Any series"),
     )
-    programme = programme_filter()
+    programme = programme_filter("programme")
     year = YearFilter(label=_("Year"), method="filter_year")
     when = django_filters.ChoiceFilter(
         label=_("When"),

@@ -7,7 +7,7 @@ from programmes.filters import programme_filter
 
 
 class SMEFilter(DirectoryFilterSet):
-    programme = programme_filter(field_name="programme_roles__programme", distinct=True)
+    programme = programme_filter("programme_roles__programme")
 
     class Meta:
         model = Organization

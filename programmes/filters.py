@@ -32,16 +32,36 @@ def role_filter(label, role):
     )
 
 
-def programme_filter(**kwargs):
-    """?programme=ntf-v on the lists of organizations, SMEs and events: any published
-    programme, the most recent ones offered in the form's list."""
+def with_phases(programme):
+    """The pks of a programme and of every programme under it (phases, sub-programmes)."""
+    found = layer = {programme.pk}
+    while layer:
+        layer = set(Programme.objects.filter(parent__in=layer).values_list("pk", flat=True))
+        layer -= found
+        found = found | layer
+    return found
+
+
+def programme_filter(field_name):
+    """?programme=hub-iit on the lists of organizations, SMEs and events: the records of
+    that programme and of its phases and sub-programmes (`field_name` leads from a
+    record to a programme). Any published programme; the most recent are offered in
+    the form's list."""
+
+    @extend_schema_field(OpenApiTypes.STR)  # a programme slug
+    def filter_programme(queryset, name, programme):
+        if programme is None:
+            return queryset
+        linked = queryset.model.objects.filter(**{f"{field_name}__in": with_phases(programme)})
+        return queryset.filter(pk__in=linked.values("pk"))
+
     return OfferedChoiceFilter(
         label=_("Programme"),
         to_field_name="slug",
         queryset=Programme.objects.published(),
         offered=Programme.objects.published().order_by(F("start").desc(nulls_last=True), "pk"),
+        method=filter_programme,
         empty_label=_("Any programme"),
-        **kwargs,
     )
 
 

@@ -78,3 +78,12 @@ def test_where_an_event_was_held_is_among_its_countries(client, world, staff_cli
     event.country = world["CI"]
     event.save()  # from the shell too
     assert "CI" in event.countries.values_list("code", flat=True)
+
+
+def test_a_programme_finds_the_events_of_its_phases(client, world):
+    factories.EventFactory(slug="phase-training", programme=world["phase"], countries=[world["SN"]])
+    for language in ("en", "fr"):
+        assert "phase-training" in shown(events(client, "?programme=agri-senegal", language))
+        assert "phase-training" in shown(events(client, "?programme=agri-senegal-2", language))
+    api = client.get("/api/v1/events/?programme=agri-senegal").json()
+    assert [record["slug"] for record in api["results"]] == ["phase-training"]

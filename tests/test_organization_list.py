@@ -69,3 +69,13 @@ def test_the_programme_list_offers_the_most_recent_and_accepts_any(client, world
     # ...but understood.
     assert shown(smes(client, "?programme=agri-senegal")) == ["agro-thies"]
     assert set(shown(organizations(client, "?programme=digital-mali"))) == {"afd", "itc"}
+
+
+def test_a_programme_finds_the_partners_of_its_phases(client, world):
+    factories.ProgrammeRoleFactory(
+        programme=world["phase"], organization=world["itc"], role="implementing"
+    )
+    assert set(shown(organizations(client, "?programme=agri-senegal"))) == {"afd", "itc", "optic"}
+    assert shown(organizations(client, "?programme=agri-senegal-2", "fr")) == ["itc"]
+    api = client.get("/api/v1/organizations/?programme=agri-senegal").json()
+    assert {record["slug"] for record in api["results"]} == {"afd", "itc", "optic"}
