@@ -1,5 +1,7 @@
 """Country and sector pages, and their indexes."""
 
+import re
+
 import pytest
 
 from tests import factories
@@ -58,8 +60,7 @@ def test_the_country_index_counts_published_records(client, world):
     page = html(client.get(url("country-list", "en")))
     # Senegal: 3 programmes, 2 organizations, 1 SME, 2 events.
     assert (
-        '<a href="/en/countries/sn/">Senegal</a></th><td>West Africa</td>'
-        "<td>3</td><td>2</td><td>1</td><td>2</td>"
+        '<a href="/en/countries/sn/">Senegal</a></th><td>3</td><td>2</td><td>1</td><td>2</td>'
     ) in page
     assert "/en/countries/bf/" not in page  # nothing there yet
 
@@ -93,3 +94,18 @@ def test_a_country_page_shows_a_sample_and_links_to_the_whole_list(client, world
     assert 'href="/en/programmes/?country=SN">See all 28 in the list</a>' in page
     french = html(client.get(url("country-detail", "fr", code="sn")))
     assert "Voir les 28 dans la liste" in french
+
+
+@pytest.mark.parametrize(
+    ("language", "west", "central"),
+    [("en", "West Africa", "Central Africa"), ("fr", "Afrique de l’Ouest", "Afrique centrale")],
+)
+def test_the_country_index_is_grouped_by_region_west_africa_first(
+    client, world, language, west, central
+):
+    chad = factories.CountryFactory(code="TD", region="central_africa")
+    factories.ProgrammeFactory(slug="chad-programme", countries=[chad])
+    page = html(client.get(url("country-list", language)))
+    order = re.findall(r'href="/\w\w/countries/(\w\w)/"', page.split("<table")[1])
+    assert order == ["ml", "sn", "td"]  # Mali, Senegal; then Chad, in its own region
+    assert page.index(west) < page.index("/countries/ml/") < page.index(central)

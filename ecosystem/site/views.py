@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from ecosystem.core import listing
 from ecosystem.core.counts import ALL, counts
-from ecosystem.core.models import Country, Sector
+from ecosystem.core.models import Country, Region, Sector
 from ecosystem.core.registry import registry
 from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
 from ecosystem.pictures import africa_map, timeline
@@ -122,7 +122,12 @@ def search_page(request):
 
 
 def country_list(request):
-    countries = sorted(by_name(Country.objects.with_record_counts()), key=lambda c: c.region)
+    # Grouped by region, West Africa first (the order of Region), then by name in the
+    # page's language.
+    regions = list(Region.values)
+    countries = sorted(
+        by_name(Country.objects.with_record_counts()), key=lambda c: regions.index(c.region)
+    )
     return render(
         request,
         "ecosystem/hub_list.html",
