@@ -79,3 +79,17 @@ def test_a_programme_finds_the_partners_of_its_phases(client, world):
     assert shown(organizations(client, "?programme=agri-senegal-2", "fr")) == ["itc"]
     api = client.get("/api/v1/organizations/?programme=agri-senegal").json()
     assert {record["slug"] for record in api["results"]} == {"afd", "itc", "optic"}
+
+
+@pytest.mark.parametrize(
+    ("language", "empty", "unmatched"),
+    [
+        ("en", "No SME here yet.", "Nothing matches all these filters."),
+        ("fr", "Aucune PME ici pour l’instant.", "Aucune fiche ne correspond à tous ces filtres."),
+    ],
+)
+def test_an_empty_list_says_why(client, db, language, empty, unmatched):
+    page = html(smes(client, "", language))
+    assert empty in page and unmatched not in page
+    filtered = html(smes(client, "?q=nothing", language))
+    assert unmatched in filtered and empty not in filtered

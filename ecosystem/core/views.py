@@ -32,6 +32,7 @@ def directory_list(request, record_type, queryset):
             **(pictures(listing) if pictures else {}),
             "title": record_type.title,
             "description": record_type.description,
+            "empty": record_type.empty_here,
             "row_template": record_type.row_template,
             "export_url": record_type.export_url,
             "subscribe_url": record_type.subscribe_url,
