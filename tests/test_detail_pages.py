@@ -111,3 +111,20 @@ def test_draft_relations_do_not_leak(client, world):
     assert client.get("/api/v1/events/mission-bamako/").json()["programme"] is None
     csv = b"".join(client.get(url("events:event-export", "en")).streaming_content).decode()
     assert "draft-programme" not in csv and world["draft"].name_en not in csv
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_title_that_holds_its_acronym_does_not_repeat_it(client, db, language):
+    factories.ProgrammeFactory(
+        slug="ntf-v",
+        name_en="Netherlands Trust Fund, phase V (NTF V)",
+        name_fr="Fonds fiduciaire néerlandais, 5e volet (NTF V)",
+        acronym="NTF V",
+    )
+    page = html(client.get(f"/{language}/programmes/ntf-v/"))
+    heading = page[page.index("<h1>") : page.index("</h1>")]
+    assert heading.count("NTF V") == 1
+    assert page[page.index("<title>") : page.index("</title>")].count("NTF V") == 1
+    factories.OrganizationFactory(slug="itc", name_en="International Trade Centre", acronym="ITC")
+    page = html(client.get(f"/{language}/organizations/itc/"))
+    assert '<span class="acronym">(ITC)</span>' in page
