@@ -118,3 +118,24 @@ def test_a_bad_page_size_is_a_400(client, world, size):
     response = client.get("/api/v1/programmes/", {"page_size": size})
     assert response.status_code == 400
     assert "page_size" in response.json()
+
+
+def test_a_source_date_keeps_its_precision(client, world):
+    import datetime
+
+    for slug, day, precision in [
+        ("yearly", datetime.date(2018, 1, 1), "year"),
+        ("monthly", datetime.date(2019, 1, 1), "month"),
+        ("daily", datetime.date(2018, 7, 4), "day"),
+    ]:
+        world["active"].sources.add(
+            factories.SourceFactory(slug=slug, published=day, published_precision=precision)
+        )
+    world["active"].sources.add(factories.SourceFactory(slug="undated"))
+    body = get(client, "programmes/agri-senegal/").json()
+    assert sorted(str(source["published"]) for source in body["sources"]) == [
+        "2018",
+        "2018-07-04",
+        "2019-01",
+        "None",
+    ]

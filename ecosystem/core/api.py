@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from ecosystem.core import listing
+from ecosystem.core.dates import iso_partial
 from ecosystem.core.models import Country, Sector, Source
 
 
@@ -78,9 +79,17 @@ class AbsoluteURLField(serializers.Field):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    published = serializers.SerializerMethodField(
+        help_text="ISO 8601 with no more precision than is known: 2018, 2018-07 or 2018-07-04."
+    )
+
     class Meta:
         model = Source
         fields = ["title", "publisher", "author", "language", "published", "url", "document"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_published(self, source):
+        return iso_partial(source.published, source.published_precision) or None
 
 
 class CountrySerializer(serializers.ModelSerializer):
