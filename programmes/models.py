@@ -25,6 +25,8 @@ from members.models import Organization, Role, organization_link, unique_role
 class Qualifier(models.TextChoices):
     EXACT = "exact", _("exactly")
     AT_LEAST = "at_least", _("at least")
+    # "plus de 100": the source says more than, not at least.
+    MORE_THAN = "more_than", _("more than")
     ABOUT = "about", _("about")
     TARGET = "target", _("target")
 

@@ -128,3 +128,10 @@ def test_a_title_that_holds_its_acronym_does_not_repeat_it(client, db, language)
     factories.OrganizationFactory(slug="itc", name_en="International Trade Centre", acronym="ITC")
     page = html(client.get(f"/{language}/organizations/itc/"))
     assert '<span class="acronym">(ITC)</span>' in page
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "more than 100"), ("fr", "plus de 100")])
+def test_a_figure_says_more_than_as_the_source_does(client, seeded, language, shown):
+    page = html(client.get(f"/{language}/programmes/hub-iit-pilot/"))
+    assert shown in page
+    assert "at least 100" not in page and "au moins 100" not in page

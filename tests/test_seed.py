@@ -114,9 +114,9 @@ def test_the_hub_iit_network_has_its_hubs_and_figures(seeded):
     pilot = Programme.objects.get(slug="hub-iit-pilot")
     figures = {(i.qualifier, i.value) for i in pilot.indicators.all()}
     assert {
-        ("at_least", Decimal(100)),
+        ("more_than", Decimal(100)),  # "plus de 100"
         ("exact", Decimal(240)),
-        ("at_least", Decimal(300)),
+        ("more_than", Decimal(300)),
     } <= figures
     assert ("target", Decimal(18)) in {(i.qualifier, i.value) for i in deployment.indicators.all()}
 
