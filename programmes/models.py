@@ -187,11 +187,12 @@ class Programme(Publishable, Period):
 
 
 class ProgrammeRoleKind(models.TextChoices):
-    # IATI participating-organisation roles, then the directory's own.
-    FUNDING = "funding", _("funding")
-    ACCOUNTABLE = "accountable", _("accountable")
-    EXTENDING = "extending", _("extending")
-    IMPLEMENTING = "implementing", _("implementing")
+    # IATI participating-organisation roles (the values, in the API and the CSV codes),
+    # labelled in plain words; then the directory's own.
+    FUNDING = "funding", _("funder")
+    ACCOUNTABLE = "accountable", _("responsible body")
+    EXTENDING = "extending", _("fund manager")
+    IMPLEMENTING = "implementing", _("implementer")
     PARTNER = "partner", _("partner")
     HOST = "host", _("host")
     BENEFICIARY = "beneficiary", _("beneficiary")

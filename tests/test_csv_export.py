@@ -26,7 +26,7 @@ def test_programmes_in_english(client, world):
     assert [row["Name"] for row in rows] == ["Agri Senegal", "Digital Mali"]
     agri = rows[0]
     assert agri["Status"] == "active"
-    assert agri["Roles"] == "beneficiary: Agro Thiès; funding: AFD; partner: OPTIC"
+    assert agri["Roles"] == "beneficiary: Agro Thiès; funder: AFD; partner: OPTIC"
     assert agri["Countries"] == "Senegal"
     assert agri["Page"] == "http://testserver/en/programmes/agri-senegal/"
 
@@ -36,7 +36,7 @@ def test_programmes_in_french(client, world):
     sahel = next(row for row in rows if row["Nom"] == "Sahel numérique")
     assert sahel["Pays"] == "Mali; Sénégal" or sahel["Pays"] == "Sénégal; Mali"
     assert sahel["Statut"] == "prévu"
-    assert sahel["Rôles"] == "mise en œuvre: ITC" or sahel["Rôles"].startswith("mise en œuvre")
+    assert sahel["Rôles"].startswith("opérateur")  # an implementing role, in plain words
 
 
 def test_quoting_survives_commas_quotes_and_newlines(client, world):

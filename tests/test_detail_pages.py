@@ -33,7 +33,7 @@ def test_a_funder_page_lists_what_it_funds(client, seeded, django_assert_num_que
         response = client.get(url("members:organization-detail", "fr", slug="afd"))
     html = response.content.decode()
     assert 'href="/fr/programmes/hub-iit-deployment/"' in html
-    assert "Financeur" in html
+    assert "Bailleur de fonds" in html  # its role, in plain words
 
 
 def test_an_event_page(client, seeded, django_assert_num_queries):

@@ -284,7 +284,7 @@ def test_the_revert_plan_shows_what_is_there_now(staff_client, programme):
     with translation.override("en"):
         plan = {str(what): (now, then) for what, now, then in history.revert_plan(programme, first)}
     now, then = plan["programme roles"]
-    assert "partner" in now and "funding" in then
+    assert "partner" in now and "funder" in then
 
 
 def test_a_source_deleted_since_is_left_out_of_a_revert(staff_client, programme):
@@ -323,7 +323,7 @@ def test_the_history_page_shows_the_rows_changed_with_a_version(staff_client, pr
         admin_url(Programme, "history", programme.pk), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "<strong>Programme roles</strong>:" in page
-    assert "funding – Trust fund → " in page and "implementing – Trust fund" in page
+    assert "funder – Trust fund → " in page and "implementer – Trust fund" in page
 
 
 def test_once_a_history_has_begun_migrate_adds_no_first_versions(db):

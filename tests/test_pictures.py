@@ -64,7 +64,7 @@ def test_the_timeline_respects_precision(client, world):
 
 def test_relationship_graphs(client, world):
     page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
-    assert 'aria-label="Funding: AFD"' in page or 'aria-label="Funding: French Develop' in page
+    assert 'aria-label="Funder: AFD"' in page or 'aria-label="Funder: French Develop' in page
     assert 'href="/en/organizations/optic/" aria-label="Partner: OPTIC"' in page
     organization = html(client.get(url("members:organization-detail", "fr", slug="itc")))
     assert "Qui est lié à" in organization
