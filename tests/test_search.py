@@ -157,3 +157,17 @@ def test_names_outrank_descriptions_on_postgresql(client, seeded):
     programmes = re.findall(r'<h3><a href="/en/programmes/([\w-]+)/">', page)
     assert programmes[0].startswith("hub-iit")
     assert programmes.index("fisong") > programmes.index("hub-iit")
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "link", "name"),
+    [
+        ("en", "mali", "/en/countries/ml/", "Mali"),
+        ("fr", "senegal", "/fr/countries/sn/", "Sénégal"),
+        ("fr", "numeriques", "/fr/sectors/digital-technology/", "Technologies numériques"),
+        ("en", "digital", "/en/sectors/digital-technology/", "Digital technology"),
+    ],
+)
+def test_search_finds_countries_and_sectors(client, world, language, query, link, name):
+    page = html(client.get(f"/{language}/search/", {"q": query}))
+    assert f'<a href="{link}">{name}</a>' in page

@@ -14,7 +14,7 @@ from ecosystem.core import listing
 from ecosystem.core.counts import ALL, counts
 from ecosystem.core.models import Country, Region, Sector
 from ecosystem.core.registry import registry
-from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, words
+from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, search_key, words
 from ecosystem.pictures import africa_map, timeline
 
 SEARCH_RESULTS_PER_TYPE = 10
@@ -98,8 +98,9 @@ def home(request):
 def search_page(request):
     query = request.GET.get("q", "")
     ignored = len(query) > MAX_QUERY_LENGTH
-    groups = []
+    groups, hubs = [], []
     if words(query) and not ignored:
+        hubs = matching_hubs(words(query))
         for record_type in registry:
             found = search(record_type.published(), query)
             cap = listing.MAX_RESULTS
@@ -117,8 +118,26 @@ def search_page(request):
     return render(
         request,
         "ecosystem/search.html",
-        {"query": "" if ignored else query, "ignored": ignored, "groups": groups},
+        {"query": "" if ignored else query, "ignored": ignored, "groups": groups, "hubs": hubs},
     )
+
+
+def matching_hubs(terms):
+    """The countries and sectors whose names, in either language, or code hold every
+    word: a few dozen rows, compared in Python as search compares records."""
+    found = []
+    for title, hubs in (
+        (_("Countries"), Country.objects.all()),
+        (_("Sectors"), Sector.objects.all()),
+    ):
+        matches = [
+            hub
+            for hub in by_name(hubs)
+            if all(term in search_key(f"{hub.name_en} {hub.name_fr} {hub.pk}") for term in terms)
+        ]
+        if matches:
+            found.append({"title": title, "hubs": matches})
+    return found
 
 
 def country_list(request):
