@@ -135,3 +135,19 @@ def test_a_figure_says_more_than_as_the_source_does(client, seeded, language, sh
     page = html(client.get(f"/{language}/programmes/hub-iit-pilot/"))
     assert shown in page
     assert "at least 100" not in page and "au moins 100" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "no_address"),
+    [
+        ("en", ", International Trade Centre, in English", "no known web address"),
+        ("fr", ", International Trade Centre, en anglais", "pas d’adresse web connue"),
+    ],
+)
+def test_a_source_shows_its_language_and_never_a_file_name(
+    client, seeded, language, shown, no_address
+):
+    page = html(client.get(f"/{language}/programmes/ntf-v/"))
+    assert "000_a24fd8ffef3c98a1.txt" not in page
+    assert shown in page
+    assert no_address in page
