@@ -104,11 +104,8 @@ class ProgrammeQuerySet(PublishableQuerySet):
     def for_detail(self):
         """Everything a programme's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""
-        events = self.model._meta.get_field("events").related_model.objects
-        return self.for_api().prefetch_related(
-            Prefetch("children", Programme.objects.published()),
-            Prefetch("events", events.published().for_list()),
-        )
+        # Its sites, figures and events are read with its phases' (programmes.views).
+        return self.for_api().prefetch_related(Prefetch("children", Programme.objects.published()))
 
 
 class Programme(Publishable, Period):

@@ -1,7 +1,9 @@
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.pictures import relationship_graph, timeline
-from programmes.models import Programme
+from programmes.filters import with_phases
+from programmes.models import Indicator, Programme, Site
 
 TIMELINE_ROWS = 40
 
@@ -20,8 +22,22 @@ def programme_timeline(programmes):
 
 
 def detail_context(programme):
-    """A programme's page also draws its relationship graph."""
-    return {"graph": relationship_graph(programme, links(programme))}
+    """A programme's page draws its relationship graph, and shows the sites, figures and
+    events of its published phases and sub-programmes with its own, each marked with its
+    phase: an umbrella's page (HUB-IIT) holds its whole network."""
+    phases = Programme.objects.published().filter(pk__in=with_phases(programme) - {programme.pk})
+    family = [programme.pk, *phases.values_list("pk", flat=True)]
+    events = Programme.events.rel.related_model.objects.published()
+    return {
+        "graph": relationship_graph(programme, links(programme)),
+        "sites": Site.objects.filter(programme__in=family)
+        .select_related("programme", "country", "host")
+        .order_by(F("opened").asc(nulls_last=True), "country__code", "name"),
+        "indicators": Indicator.objects.filter(programme__in=family)
+        .select_related("programme", "source")
+        .order_by(F("programme__start").asc(nulls_first=True), "pk"),
+        "events": events.filter(programme__in=family).for_list().select_related("programme"),
+    }
 
 
 def links(programme):

@@ -17,7 +17,7 @@ def test_the_root_redirects_by_the_browsers_language(client):
 
 
 def test_a_programme_page_shows_what_the_data_holds(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         response = client.get(url("programmes:programme-detail", "en", slug="ntf-v"))
     html = response.content.decode()
     assert "July 2021 – June 2025" in html
@@ -53,7 +53,7 @@ def test_detail_queries_do_not_grow_with_related_rows(client, django_assert_num_
         factories.SiteFactory(programme=programme, host=factories.OrganizationFactory())
         factories.IndicatorFactory(programme=programme, source=factories.SourceFactory())
         factories.EventFactory(programme=programme)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         assert client.get(url("programmes:programme-detail", "en", slug="p")).status_code == 200
 
 
@@ -151,3 +151,22 @@ def test_a_source_shows_its_language_and_never_a_file_name(
     assert "000_a24fd8ffef3c98a1.txt" not in page
     assert shown in page
     assert no_address in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_hub_iit_page_shows_its_whole_network(client, seeded, language):
+    page = html(client.get(f"/{language}/programmes/hub-iit/"))
+    sites = page[page.index("<table") : page.index("</table>")]
+    for city in ["Bamako", "Sikasso", "Ziguinchor", "Ouagadougou", "Bobo-Dioulasso"]:
+        assert city in sites
+    assert "Djamena" in sites
+    assert f'href="/{language}/programmes/hub-iit-deployment/"' in sites  # marked by phase
+    assert ("more than" if language == "en" else "plus de") + " <strong>100</strong>" in page
+
+
+def test_a_phase_s_events_show_on_its_umbrella_page(client, world):
+    factories.EventFactory(
+        slug="phase-training", name_en="Phase training", programme=world["phase"]
+    )
+    page = html(client.get("/en/programmes/agri-senegal/"))
+    assert 'href="/en/events/phase-training/"' in page
