@@ -391,3 +391,11 @@ def test_a_malformed_section_is_a_message(tmp_path, data, message):
     with pytest.raises(CommandError) as error:
         call_command("seed_ecosystem", file=write(tmp_path, data), verbosity=0)
     assert message in str(error.value)
+
+
+def test_the_export_strategy_is_part_of_ntf_iv_as_the_document_says(client, seeded):
+    strategy = Programme.objects.get(slug="senegal-it-bpo-export-strategy")
+    assert strategy.parent.slug == "ntf-iv"
+    # Its consultations count among NTF IV's events.
+    events = client.get("/api/v1/events/?programme=ntf-iv").json()["results"]
+    assert "it-bpo-sector-consultation-1-dakar-2018" in {event["slug"] for event in events}
