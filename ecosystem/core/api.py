@@ -87,7 +87,7 @@ class SourceSerializer(serializers.ModelSerializer):
         model = Source
         fields = ["title", "publisher", "author", "language", "published", "url", "document"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True, "example": "2018-07"})
     def get_published(self, source):
         return iso_partial(source.published, source.published_precision) or None
 

@@ -114,7 +114,9 @@ class Loader:
             raise SeedError(
                 f"unknown section {', '.join(map(repr, unknown))}: expected {', '.join(known)}"
             )
-        with transaction.atomic(), history.reason("seed", self.name), counts.deferred():
+        # The counts are made after the transaction, committed or rolled back: never in
+        # one a database error has aborted, which would hide that error.
+        with counts.deferred(), transaction.atomic(), history.reason("seed", self.name):
             for section in sections():
                 for item in items(self.data, section):
                     self.where = f"{section.name} {item.get(section.key)!r}"

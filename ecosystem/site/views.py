@@ -201,6 +201,7 @@ def hub_context(hub, parameter):
     FilterSets, so a sector includes its sub-sectors here too."""
     query = QueryDict(mutable=True)
     query[parameter] = hub.code if parameter == "country" else hub.slug
+    kept = counts()
     return {
         "hub": hub,
         "query": "?" + query.urlencode(),
@@ -209,7 +210,7 @@ def hub_context(hub, parameter):
                 "type": t,
                 "records": list(t.filterset(query, t.published().for_list()).qs[:HUB_SAMPLE]),
                 # As many as the list filtered on it shows: the counts kept per hub.
-                "count": counts()[t.key][parameter].get(hub.pk, 0),
+                "count": kept[t.key][parameter].get(hub.pk, 0),
             }
             for t in registry
         ],
