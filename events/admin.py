@@ -40,7 +40,13 @@ class EventAdmin(PublishableAdmin):
         *PublishableAdmin.list_filter,
         ("series", admin.RelatedOnlyFieldListFilter),
     ]
-    autocomplete_fields = [*PublishableAdmin.autocomplete_fields, "series", "programme", "country"]
+    autocomplete_fields = [
+        *PublishableAdmin.autocomplete_fields,
+        "series",
+        "programme",
+        "country",
+        "dates_source",
+    ]
     date_hierarchy = "start"
     fieldsets = [
         PublishableAdmin.identity_fieldset,
@@ -53,6 +59,7 @@ class EventAdmin(PublishableAdmin):
                     "series",
                     "programme",
                     *PERIOD_FIELDS,
+                    "dates_source",
                     ("venue", "city", "country"),
                     "online",
                 ]

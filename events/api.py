@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ecosystem.core.api import DirectoryViewSet, PublishableSerializer, RoleSerializer
+from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
 from events.filters import EventFilter
 from events.models import Event
 
@@ -12,7 +12,12 @@ class EventSerializer(PublishableSerializer):
     )
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
     period = serializers.CharField(read_only=True)
+    dates_source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     roles = RoleSerializer(many=True, read_only=True)
+    status_as_of = AsOfField(
+        help_text="When the status was last known true (the latest dated source, or the "
+        "last verification), ISO 8601 at its precision; null when unknown."
+    )
 
     class Meta:
         model = Event
@@ -26,11 +31,14 @@ class EventSerializer(PublishableSerializer):
             "end",
             "end_precision",
             "period",
+            "dates_source",
             "city",
             "country",
             "venue",
             "online",
             "status",
+            "status_as_of",
+            "last_verified",
             "roles",
         ]
 

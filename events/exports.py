@@ -23,5 +23,7 @@ COLUMNS = [
     (_("Roles"), exports.roles),
     exports.SUMMARY,
     exports.WEBSITE,
+    exports.SOURCES,
+    exports.LAST_VERIFIED,
     exports.UPDATED,
 ]

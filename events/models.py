@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.dates import PartialDateField
+from ecosystem.core.dates import PartialDateField, status_as_of
 from ecosystem.core.history import History
 from ecosystem.core.models import (
     Country,
@@ -17,6 +17,7 @@ from ecosystem.core.models import (
     PublishableQuerySet,
     Source,
     Translated,
+    fact_source,
     public,
 )
 from members.models import Role, organization_link, unique_role
@@ -87,7 +88,10 @@ class EventQuerySet(PublishableQuerySet):
         )
 
     def for_list(self):
-        return self.select_related("series", "country").prefetch_related("countries", "sectors")
+        """What a list row shows; its sources date an "announced" status."""
+        return self.select_related("series", "country").prefetch_related(
+            "countries", "sectors", "sources"
+        )
 
     def for_api(self):
         return self.for_detail()
@@ -96,14 +100,14 @@ class EventQuerySet(PublishableQuerySet):
         """Everything an event's page shows, in a fixed number of queries."""
         return (
             self.for_list()
-            .select_related("programme")
+            .select_related("programme", "dates_source")
             .prefetch_related(
                 "sources",
                 Prefetch(
                     "roles",
                     EventRole.objects.filter(
                         organization__publication_status=PublicationStatus.PUBLISHED
-                    ).select_related("organization"),
+                    ).select_related("organization", "source"),
                 ),
             )
         )
@@ -143,6 +147,7 @@ class Event(Publishable, Period):
     status = models.CharField(
         _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.ANNOUNCED
     )
+    dates_source = fact_source()
 
     objects = EventQuerySet.as_manager()
 
@@ -159,6 +164,14 @@ class Event(Publishable, Period):
     @property
     def public_programme(self) -> Programme | None:
         return public(self.programme)
+
+    def get_status_display(self):
+        """Held and cancelled are facts; "announced" may have changed since its source
+        said it, so it says when: "announced (as of January 2019)"."""
+        label = EventStatus(self.status).label
+        if self.status == EventStatus.ANNOUNCED:
+            return status_as_of(label, self.as_of)
+        return label
 
     def clean(self):
         super().clean()
@@ -183,6 +196,8 @@ class EventRoleKind(models.TextChoices):
     ORGANIZER = "organizer", _("organizer")
     CO_ORGANIZER = "co_organizer", _("co-organizer")
     HOST = "host", _("host")
+    # "sous l'égide du Ministère": patronage, not hosting.
+    PATRON = "patron", _("under the aegis of")
     SPONSOR = "sponsor", _("sponsor")
     EXHIBITOR = "exhibitor", _("exhibitor")
     PARTICIPANT = "participant", _("participant")

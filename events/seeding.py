@@ -30,6 +30,7 @@ def load_event(loader, item):
     values["series"] = loader.optional(EventSeries, item, "series")
     values["programme"] = loader.optional(Programme, item, "programme")
     values["country"] = loader.optional(Country, item, "country", key="code")
+    values["dates_source"] = loader.fact_source(item, "dates_source", required=False)
     loader.save(
         Event,
         {"slug": item["slug"]},
@@ -45,5 +46,5 @@ def load_roles(loader, event, created, item):
         loader.where = f"events {item['slug']!r} roles"
         organization = loader.lookup(Organization, "organization", role.get("organization"))
         lookup = {"event": event, "organization": organization, "role": role.get("role")}
-        changed |= loader.child(created, EventRole, lookup, {})
+        changed |= loader.child(created, EventRole, lookup, {"source": loader.fact_source(role)})
     return changed

@@ -9,16 +9,16 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "member"
     extra = 0
-    autocomplete_fields = ["organization"]
-    verbose_name = _("member of")
-    verbose_name_plural = _("member of")
+    autocomplete_fields = ["organization", "source"]
+    verbose_name = _("relation with another organization")
+    verbose_name_plural = _("relations with other organizations")
 
 
 class MembersInline(MembershipInline):
     fk_name = "organization"
-    autocomplete_fields = ["member"]
-    verbose_name = _("member")
-    verbose_name_plural = _("members")
+    autocomplete_fields = ["member", "source"]
+    verbose_name = _("relation from another organization")
+    verbose_name_plural = _("relations from other organizations")
 
 
 @admin.register(Organization)
@@ -39,7 +39,7 @@ class OrganizationAdmin(PublishableAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(DirectoryAdmin):
-    list_display = ["member", "organization", "period"]
+    list_display = ["member", "kind", "organization", "period"]
     list_select_related = ["member", "organization"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
@@ -50,14 +50,14 @@ class MembershipAdmin(DirectoryAdmin):
         "organization__name_fr",
         "organization__acronym",
     ]
-    autocomplete_fields = ["member", "organization"]
+    autocomplete_fields = ["member", "organization", "source"]
 
 
 class RoleInline(admin.TabularInline):
     """The organizations and their roles, on a programme's or an event's page."""
 
     extra = 0
-    autocomplete_fields = ["organization"]
+    autocomplete_fields = ["organization", "source"]
 
 
 class RoleAdmin(DirectoryAdmin):
@@ -76,5 +76,5 @@ class RoleAdmin(DirectoryAdmin):
             for end in ("organization", record)
             for name in ("name_en", "name_fr", "acronym")
         ]
-        self.autocomplete_fields = ["organization", record]
+        self.autocomplete_fields = ["organization", record, "source"]
         super().__init__(model, admin_site)

@@ -18,5 +18,7 @@ COLUMNS = [
     exports.SECTORS,
     exports.SUMMARY,
     exports.WEBSITE,
+    exports.SOURCES,
+    exports.LAST_VERIFIED,
     exports.UPDATED,
 ]

@@ -11,6 +11,7 @@ from ecosystem.core.models import (
     Period,
     Publishable,
     PublishableQuerySet,
+    fact_source,
     published_rows,
 )
 
@@ -113,8 +114,25 @@ class Organization(Publishable):
             raise ValidationError({"founded": _("The founding year cannot be in the future.")})
 
 
+class RelationKind(models.TextChoices):
+    """How `member` relates to `organization`, read from the member's side."""
+
+    MEMBER = "member", _("member of")
+    PARTNER = "partner", _("partner of")
+    EMERGENCE = "emergence", _("helped bring about")
+
+
+# The same relations read from the other side, on `organization`'s page.
+INVERSE_LABELS = {
+    RelationKind.MEMBER: _("member"),
+    RelationKind.PARTNER: _("partner"),
+    RelationKind.EMERGENCE: _("brought about with the help of"),
+}
+
+
 class Membership(Period):
-    """`member` belongs to `organization` (an association, a consortium, a network)."""
+    """`member` is related to `organization`: it belongs to it (an association, a
+    consortium, a network), is its partner, or helped bring it about."""
 
     member = models.ForeignKey(
         Organization,
@@ -128,6 +146,10 @@ class Membership(Period):
         on_delete=models.CASCADE,
         related_name="members",
     )
+    kind = models.CharField(
+        _("relation"), max_length=10, choices=RelationKind.choices, default=RelationKind.MEMBER
+    )
+    source = fact_source()
 
     history = History()
 
@@ -148,7 +170,10 @@ class Membership(Period):
         ]
 
     def __str__(self):
-        return f"{self.member} → {self.organization}"
+        return f"{self.member} – {self.get_kind_display()} – {self.organization}"
+
+    def get_inverse_display(self):
+        return INVERSE_LABELS[self.kind]
 
     def clean(self):
         super().clean()
@@ -161,6 +186,8 @@ class Role(models.Model):
     in an event (organizer, exhibitor...). Each subclass adds the record's foreign key,
     names it in `record_field`, and gives the roles' choices; `organization_link()` and
     `unique_role()` give it the rest."""
+
+    source = fact_source()
 
     record_field = ""
 

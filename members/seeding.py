@@ -30,6 +30,8 @@ def load_memberships(loader, item):
             values = {
                 **loader.dates({"start": membership.get("since")}, "start"),
                 **loader.dates({"end": membership.get("until")}, "end", end=True),
+                "kind": membership.get("kind"),
+                "source": loader.fact_source(membership),
             }
             lookup = {"member": member, "organization": organization}
             changed |= loader.child(created, Membership, lookup, values)

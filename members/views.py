@@ -1,5 +1,3 @@
-from django.utils.translation import gettext_lazy as _
-
 from ecosystem.pictures import relationship_graph
 
 
@@ -13,6 +11,6 @@ def links(organization):
     return [
         *((r.programme, r.role, r.get_role_display()) for r in organization.programme_roles.all()),
         *((r.event, r.role, r.get_role_display()) for r in organization.event_roles.all()),
-        *((m.organization, "member", _("member of")) for m in organization.memberships.all()),
-        *((m.member, "member", _("member")) for m in organization.members.all()),
+        *((m.organization, m.kind, m.get_kind_display()) for m in organization.memberships.all()),
+        *((m.member, m.kind, m.get_inverse_display()) for m in organization.members.all()),
     ]

@@ -15,13 +15,14 @@ class ProgrammeRoleInline(RoleInline):
 class SiteInline(admin.StackedInline):
     model = Site
     extra = 0
-    autocomplete_fields = ["host", "country"]
+    autocomplete_fields = ["host", "country", "source", "location_source"]
     fields = [
         ("name", "status"),
         ("host", "city", "country"),
-        ("latitude", "longitude"),
+        ("latitude", "longitude", "location_source"),
         ("opened", "opened_precision"),
         ("note_en", "note_fr"),
+        "source",
     ]
 
 
@@ -54,7 +55,12 @@ class ProgrammeAdmin(PublishableAdmin):
     ]
     list_select_related = ["parent"]
     list_filter = [*PublishableAdmin.list_filter, ("parent", admin.RelatedOnlyFieldListFilter)]
-    autocomplete_fields = [*PublishableAdmin.autocomplete_fields, "parent"]
+    autocomplete_fields = [
+        *PublishableAdmin.autocomplete_fields,
+        "parent",
+        "dates_source",
+        "budget_source",
+    ]
     date_hierarchy = "start"
     fieldsets = [
         PublishableAdmin.identity_fieldset,
@@ -64,7 +70,9 @@ class ProgrammeAdmin(PublishableAdmin):
                 "fields": [
                     "parent",
                     *PERIOD_FIELDS,
+                    "dates_source",
                     ("budget_amount", "budget_currency", "budget_qualifier"),
+                    "budget_source",
                     "objectives_en",
                     "objectives_fr",
                 ]
@@ -80,6 +88,10 @@ class ProgrammeAdmin(PublishableAdmin):
     def period(self, obj):
         return obj.period
 
+    def get_queryset(self, request):
+        # The status says as of when, from the sources.
+        return super().get_queryset(request).prefetch_related("sources")
+
     @admin.display(description=_("status"))
     def status_display(self, obj):
         return obj.get_status_display()
@@ -94,7 +106,7 @@ class SiteAdmin(DirectoryAdmin):
     list_select_related = ["programme", "host", "country"]
     list_filter = ["status", "country", ("programme", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "city", "host__name_en", "host__name_fr", "host__acronym"]
-    autocomplete_fields = ["programme", "host", "country"]
+    autocomplete_fields = ["programme", "host", "country", "source", "location_source"]
     date_hierarchy = "opened"
 
     @admin.display(description=_("opened"), ordering="opened")

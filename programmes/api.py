@@ -1,13 +1,18 @@
 from rest_framework import serializers
 
-from ecosystem.core.api import DirectoryViewSet, PublishableSerializer, RoleSerializer
+from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
 from programmes.filters import ProgrammeFilter
-from programmes.models import Indicator, Programme, Site
+from programmes.models import Indicator, Programme, ProgrammeStatus, Site
 
 
 class SiteSerializer(serializers.ModelSerializer):
     host = serializers.SlugRelatedField(slug_field="slug", read_only=True, source="public_host")
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    location_source = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    status_as_of = AsOfField()
 
     class Meta:
         model = Site
@@ -21,6 +26,9 @@ class SiteSerializer(serializers.ModelSerializer):
             "opened",
             "opened_precision",
             "status",
+            "status_as_of",
+            "source",
+            "location_source",
         ]
 
 
@@ -45,12 +53,20 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class ProgrammeSerializer(PublishableSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, source="public_parent")
     status = serializers.ChoiceField(
-        choices=["planned", "active", "closed"],
+        choices=ProgrammeStatus.values,
         allow_null=True,
         read_only=True,
-        help_text="Derived from the dates and today; null when the dates are unknown.",
+        help_text="Derived from the dates, the last verification and today; null when the "
+        "dates are unknown. `reported_active`: started, with no known end, and not verified "
+        "lately, so active only as of `status_as_of`.",
+    )
+    status_as_of = AsOfField(
+        help_text="When the status was last known true (the latest dated source, or the "
+        "last verification), ISO 8601 at its precision; null when unknown."
     )
     period = serializers.CharField(read_only=True)
+    dates_source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    budget_source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     roles = RoleSerializer(many=True, read_only=True)
     sites = SiteSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
@@ -65,10 +81,14 @@ class ProgrammeSerializer(PublishableSerializer):
             "end",
             "end_precision",
             "period",
+            "dates_source",
             "status",
+            "status_as_of",
+            "last_verified",
             "budget_amount",
             "budget_currency",
             "budget_qualifier",
+            "budget_source",
             "objectives_en",
             "objectives_fr",
             "roles",

@@ -19,5 +19,7 @@ COLUMNS = [
     (_("Budget currency"), lambda programme: programme.budget_currency),
     exports.SUMMARY,
     exports.WEBSITE,
+    exports.SOURCES,
+    exports.LAST_VERIFIED,
     exports.UPDATED,
 ]

@@ -1,12 +1,20 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.dates import PartialDateField, PrecisionField, format_partial
+from ecosystem.core.dates import (
+    PartialDateField,
+    PrecisionField,
+    format_as_of,
+    format_partial,
+    months_before,
+    status_as_of,
+)
 from ecosystem.core.history import History
 from ecosystem.core.models import (
     Country,
@@ -16,6 +24,7 @@ from ecosystem.core.models import (
     PublishableQuerySet,
     Source,
     Translated,
+    fact_source,
     non_negative,
     public,
 )
@@ -34,16 +43,24 @@ class Qualifier(models.TextChoices):
 class ProgrammeStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     ACTIVE = "active", _("active")
+    # Started, with no known end, and not verified lately: it was active when its
+    # sources were written, which says nothing about today.
+    REPORTED_ACTIVE = "reported_active", _("last reported active")
     CLOSED = "closed", _("closed")
 
 
 def status_conditions(today=None):
-    """The status is never stored: it follows from the dates and today. Starts are the
-    first day and ends the last day of their period, so these are plain comparisons."""
+    """The status is never stored: it follows from the dates, staff's last verification
+    and today. Starts are the first day and ends the last day of their period, so these
+    are plain comparisons."""
     today = today or timezone.localdate()
+    verified = Q(last_verified__gte=months_before(today, settings.VERIFIED_RECENTLY_MONTHS))
+    started = Q(start__lte=today)
+    open_ended = Q(end__isnull=True)
     return {
         ProgrammeStatus.PLANNED: Q(start__gt=today),
-        ProgrammeStatus.ACTIVE: Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today)),
+        ProgrammeStatus.ACTIVE: started & (Q(end__gte=today) | open_ended & verified),
+        ProgrammeStatus.REPORTED_ACTIVE: started & open_ended & ~verified,
         ProgrammeStatus.CLOSED: Q(end__lt=today),
     }
 
@@ -74,29 +91,36 @@ class ProgrammeQuerySet(PublishableQuerySet):
         )
 
     def for_list(self):
-        """What a list row shows: dates, parent, countries, sectors and funders."""
+        """What a list row shows: dates, status (as of its sources), parent, countries,
+        sectors and funders."""
         funders = ProgrammeRole.objects.filter(
             role=ProgrammeRoleKind.FUNDING,
             organization__publication_status=PublicationStatus.PUBLISHED,
         ).select_related("organization")
         return self.select_related("parent").prefetch_related(
-            "countries", "sectors", Prefetch("roles", funders, to_attr="funding_roles")
+            "countries", "sectors", "sources", Prefetch("roles", funders, to_attr="funding_roles")
         )
 
     def with_public_roles(self):
         """Roles of published organizations only."""
         roles = ProgrammeRole.objects.filter(
             organization__publication_status=PublicationStatus.PUBLISHED
-        ).select_related("organization")
+        ).select_related("organization", "source")
         return self.prefetch_related(Prefetch("roles", roles))
 
     def for_api(self):
         return (
             self.for_list()
             .with_public_roles()
+            .select_related("dates_source", "budget_source")
             .prefetch_related(
                 "sources",
-                Prefetch("sites", Site.objects.select_related("host", "country")),
+                Prefetch(
+                    "sites",
+                    Site.objects.select_related(
+                        "host", "country", "source", "location_source", "programme__dates_source"
+                    ).prefetch_related("programme__sources"),
+                ),
                 Prefetch("indicators", Indicator.objects.select_related("source")),
             )
         )
@@ -105,7 +129,10 @@ class ProgrammeQuerySet(PublishableQuerySet):
         """Everything a programme's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""
         # Its sites, figures and events are read with its phases' (programmes.views).
-        return self.for_api().prefetch_related(Prefetch("children", Programme.objects.published()))
+        children = Programme.objects.published().prefetch_related("sources")
+        return (
+            self.for_api().prefetch_related(Prefetch("children", children))
+        )
 
 
 class Programme(Publishable, Period):
@@ -129,6 +156,8 @@ class Programme(Publishable, Period):
     budget_qualifier = models.CharField(
         _("budget qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
     )
+    dates_source = fact_source()
+    budget_source = fact_source()
 
     objectives = Translated(_("objectives"))
 
@@ -167,7 +196,9 @@ class Programme(Publishable, Period):
         if self.end and self.end < today:
             return ProgrammeStatus.CLOSED
         if self.start:
-            return ProgrammeStatus.ACTIVE
+            if self.end or self.verified_recently(today):
+                return ProgrammeStatus.ACTIVE
+            return ProgrammeStatus.REPORTED_ACTIVE
         return None  # dates unknown: the directory does not guess
 
     @property
@@ -175,8 +206,19 @@ class Programme(Publishable, Period):
         return self.status_on(timezone.localdate())
 
     def get_status_display(self):
+        """The status in words, never more current than its source: "planned (as of
+        January 2019)", "last reported active, January 2019", "status unknown"."""
         status = self.status
-        return ProgrammeStatus(status).label if status else _("dates unknown")
+        if status is None:
+            return _("dates unknown")
+        if status == ProgrammeStatus.REPORTED_ACTIVE:
+            as_of = self.as_of
+            if not as_of:
+                return _("status unknown")
+            return _("last reported active, %(date)s") % {"date": format_as_of(*as_of)}
+        if status == ProgrammeStatus.PLANNED:
+            return status_as_of(ProgrammeStatus(status).label, self.as_of)
+        return ProgrammeStatus(status).label
 
     def save(self, *args, **kwargs):
         self.budget_currency = self.budget_currency.upper()
@@ -250,6 +292,9 @@ class Site(models.Model):
     )
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
     note_fr = models.CharField(_("note (French)"), max_length=300, blank=True)
+    source = fact_source()
+
+    location_source = fact_source()
 
     note = Translated(_("note"))
 
@@ -288,6 +333,19 @@ class Site(models.Model):
     @property
     def opened_display(self):
         return format_partial(self.opened, self.opened_precision)
+
+    @property
+    def as_of(self):
+        source = self.source or self.programme.dates_source
+        if source and source.published:
+            return source.published, source.published_precision
+        return self.programme.as_of
+
+    def get_status_display(self):
+        """An opening that was planned may have happened since: "planned (as of January
+        2019)"."""
+        label = SiteStatus(self.status).label
+        return status_as_of(label, self.as_of) if self.status == SiteStatus.PLANNED else label
 
 
 class Indicator(models.Model):

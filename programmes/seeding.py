@@ -1,7 +1,7 @@
 """The seed file's programmes section, with their roles, sites and figures
 (ecosystem.opendata.seeding runs it)."""
 
-from ecosystem.core.models import Country, Source
+from ecosystem.core.models import Country
 from members.models import Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
@@ -18,6 +18,8 @@ def load_programme(loader, item):
         budget_qualifier=budget.get("qualifier"),
     )
     values["parent"] = loader.parent_if_loaded(Programme, item)
+    values["dates_source"] = loader.fact_source(item, "dates_source", required=False)
+    values["budget_source"] = loader.fact_source(budget, required=bool(budget))
     loader.save(
         Programme,
         {"slug": item["slug"]},
@@ -33,7 +35,9 @@ def load_rows(loader, programme, created, item):
         loader.where = f"programmes {item['slug']!r} roles"
         organization = loader.lookup(Organization, "organization", role.get("organization"))
         lookup = {"programme": programme, "organization": organization, "role": role.get("role")}
-        changed |= loader.child(created, ProgrammeRole, lookup, {})
+        changed |= loader.child(
+            created, ProgrammeRole, lookup, {"source": loader.fact_source(role)}
+        )
     for site in item.get("sites") or []:
         loader.where = f"programmes {item['slug']!r} sites {site.get('name')!r}"
         values = loader.text(site, "city", "note_en", "note_fr", "status")
@@ -44,6 +48,10 @@ def load_rows(loader, programme, created, item):
         )
         values["host"] = loader.optional(Organization, site, "host")
         values["country"] = loader.lookup(Country, "country", site.get("country"), key="code")
+        values["source"] = loader.fact_source(site)
+        values["location_source"] = loader.fact_source(
+            site, "location_source", required="latitude" in site
+        )
         changed |= loader.child(
             created, Site, {"programme": programme, "name": site["name"]}, values
         )
@@ -52,7 +60,7 @@ def load_rows(loader, programme, created, item):
         values = loader.text(indicator, "label_fr", "unit_en", "unit_fr", "qualifier")
         values.update(loader.dates(indicator, "as_of"))
         values["value"] = loader.decimal(indicator.get("value"))
-        values["source"] = loader.optional(Source, indicator, "source")
+        values["source"] = loader.fact_source(indicator)
         lookup = {"programme": programme, "label_en": indicator["label_en"]}
         changed |= loader.child(created, Indicator, lookup, values)
     return changed

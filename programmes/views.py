@@ -1,9 +1,12 @@
+import datetime
+
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.pictures import relationship_graph, timeline
+from ecosystem.core.models import PublicationStatus
+from ecosystem.pictures import africa_map, relationship_graph, timeline
 from programmes.filters import with_phases
-from programmes.models import Indicator, Programme, Site
+from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
 TIMELINE_ROWS = 40
 
@@ -28,11 +31,29 @@ def detail_context(programme):
     phases = Programme.objects.published().filter(pk__in=with_phases(programme) - {programme.pk})
     family = [programme.pk, *phases.values_list("pk", flat=True)]
     events = Programme.events.rel.related_model.objects.published()
+    roles = ProgrammeRole.objects.filter(
+        programme__in=family, organization__publication_status=PublicationStatus.PUBLISHED
+    ).select_related("programme", "organization", "source")
+    sites = list(
+        Site.objects.filter(programme__in=family)
+        .select_related("programme__dates_source", "country", "host", "source", "location_source")
+        .prefetch_related("programme__sources")
+        .order_by(F("opened").asc(nulls_last=True), "country__code", "name")
+    )
+    located = [site for site in sites if site.latitude is not None]
     return {
         "graph": relationship_graph(programme, links(programme)),
-        "sites": Site.objects.filter(programme__in=family)
-        .select_related("programme", "country", "host")
-        .order_by(F("opened").asc(nulls_last=True), "country__code", "name"),
+        "map": africa_map([], located, []) if located else None,
+        # Its own roles first, then its phases' in the order they started.
+        "roles": sorted(
+            roles,
+            key=lambda role: (
+                role.programme_id != programme.pk,
+                role.programme.start or datetime.date.min,
+                role.programme.slug,
+            ),
+        ),
+        "sites": sites,
         "indicators": Indicator.objects.filter(programme__in=family)
         .select_related("programme", "source")
         .order_by(F("programme__start").asc(nulls_first=True), "pk"),

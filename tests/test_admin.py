@@ -52,7 +52,7 @@ PAGES = {
     Source: (11, 6, 6),
     Organization: (12, 6, 17),
     Membership: (9, 6, 10),
-    Programme: (14, 6, 21),
+    Programme: (15, 6, 21),
     ProgrammeRole: (9, 6, 10),
     Site: (12, 6, 9),
     Indicator: (9, 6, 8),

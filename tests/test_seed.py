@@ -349,7 +349,9 @@ def test_a_record_new_in_the_file_is_added_to_a_seeded_database(seeded, tmp_path
             "sources": ["optic-ntf-v"],
         }
     )
-    data["programmes"][0]["roles"].append({"organization": "new-hub", "role": "partner"})
+    data["programmes"][0]["roles"].append(
+        {"organization": "new-hub", "role": "partner", "source": "optic-ntf-v"}
+    )
     before = Programme.objects.get(slug=data["programmes"][0]["slug"]).updated
     call_command("seed_ecosystem", file=write(tmp_path, data), verbosity=0)
     assert Organization.objects.get(slug="new-hub").is_published

@@ -287,7 +287,10 @@ class PublishableAdmin(DirectoryAdmin):
         {"fields": ["summary_en", "summary_fr", "description_en", "description_fr", "website"]},
     )
     where_fieldset = (_("Where and what"), {"fields": ["countries", "sectors"]})
-    provenance_fieldset = (_("Provenance"), {"fields": ["sources", "created", "updated"]})
+    provenance_fieldset = (
+        _("Provenance"),
+        {"fields": ["sources", "last_verified", "created", "updated"]},
+    )
 
     def get_queryset(self, request):
         # The changelist shows the country codes: one query for all rows, not one per row.

@@ -78,14 +78,40 @@ class AbsoluteURLField(serializers.Field):
         return self.context.get("base_url", "") + url  # the dataset export
 
 
+@extend_schema_field({"type": "string", "nullable": True, "example": "2019-01"})
+class AsOfField(serializers.Field):
+    """A record's `as_of` (its latest dated source or last verification) as ISO 8601 at
+    its precision: 2019, 2019-01 or 2019-01-17."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="as_of", read_only=True, **kwargs)
+
+    def to_representation(self, as_of):
+        return iso_partial(*as_of) if as_of else None
+
+    def get_attribute(self, instance):
+        return instance.as_of
+
+
 class SourceSerializer(serializers.ModelSerializer):
+    key = serializers.SlugField(source="slug", read_only=True)
     published = serializers.SerializerMethodField(
         help_text="ISO 8601 with no more precision than is known: 2018, 2018-07 or 2018-07-04."
     )
 
     class Meta:
         model = Source
-        fields = ["title", "publisher", "author", "language", "published", "url", "document"]
+        fields = [
+            "key",
+            "title",
+            "publisher",
+            "author",
+            "language",
+            "published",
+            "url",
+            "document",
+            "outside",
+        ]
 
     @extend_schema_field({"type": "string", "nullable": True, "example": "2018-07"})
     def get_published(self, source):
@@ -144,6 +170,13 @@ class RoleSerializer(serializers.Serializer):
 
     organization = serializers.CharField(source="organization.slug", read_only=True)
     role = serializers.CharField(read_only=True)
+    source = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The `key` of the source this role comes from (one of the record's "
+        "`sources`, or of the dataset's).",
+    )
 
 
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -99,6 +99,32 @@ def format_partial(value: datetime.date | None, precision: str) -> str:
     return format_date(value, FORMATS[precision])
 
 
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return day.replace(
+        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
+    )
+
+
+def format_as_of(value: datetime.date | None, precision: str) -> str:
+    """When a status was last known, to the month at most: "January 2019", "2019"."""
+    return format_partial(value, Precision.YEAR if precision == Precision.YEAR else Precision.MONTH)
+
+
+# A status that may have changed since the source said it: "planned (as of January 2019)".
+AS_OF = _("%(status)s (as of %(date)s)")
+
+
+def status_as_of(status, as_of) -> str:
+    """`status` with the date it was last known true, if known: `as_of` is (date,
+    precision) or None."""
+    if not as_of:
+        return str(status)
+    return AS_OF % {"status": status, "date": format_as_of(*as_of)}
+
+
 ISO_FORMATS = {Precision.YEAR: "%Y", Precision.MONTH: "%Y-%m", Precision.DAY: "%Y-%m-%d"}
 
 

@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.core.dates import iso_partial
 from ecosystem.core.listing import labelled, lenient_filterset
 
 CHUNK = 2000
@@ -62,6 +63,28 @@ SECTORS = (_("Sectors"), lambda record: names(record.sectors.all()))
 SUMMARY = (_("Summary"), lambda record: record.summary)
 WEBSITE = (_("Website"), lambda record: record.website)
 UPDATED = (_("Last updated"), lambda record: record.updated.date().isoformat())
+LAST_VERIFIED = (
+    _("Last verified"),
+    lambda record: record.last_verified.isoformat() if record.last_verified else "",
+)
+
+
+def reference(source):
+    """A source in one line: "Title, Publisher (2018-07), https://…"."""
+    published = iso_partial(source.published, source.published_precision)
+    return ", ".join(
+        part
+        for part in (
+            source.title,
+            source.publisher,
+            f"({published})" if published else "",
+            source.url or str(_("no known web address")),
+        )
+        if part
+    )
+
+
+SOURCES = (_("Sources"), lambda record: joined(reference(s) for s in record.sources.all()))
 
 
 def rows(columns, records, absolute_url):

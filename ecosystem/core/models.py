@@ -1,6 +1,7 @@
 """The shared core: countries, sectors, sources, and the bases every directory record
 builds on (bilingual text, publication status, periods with precision)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
@@ -13,10 +14,12 @@ from django_countries import countries as iso_countries
 from ecosystem.core import counts
 from ecosystem.core.dates import (
     PartialDateField,
+    Precision,
     PrecisionField,
     format_partial,
     format_period,
     iso_partial,
+    months_before,
 )
 from ecosystem.core.history import DERIVED_FIELDS, History
 from ecosystem.core.registry import registry
@@ -229,6 +232,14 @@ class Source(models.Model):
         blank=True,
         help_text=_("The file or print reference when there is no URL."),
     )
+    outside = models.BooleanField(
+        _("outside source"),
+        default=False,
+        help_text=_(
+            "A public reference that completes the directory's documents (an official "
+            "website, a later article); its facts are marked as coming from outside."
+        ),
+    )
 
     history = History()
 
@@ -249,6 +260,20 @@ class Source(models.Model):
     @property
     def published_display(self):
         return format_partial(self.published, self.published_precision)
+
+
+def fact_source(related_name="+"):
+    """The source a relation row (a role, a site, a membership) or a group of fields
+    (dates, budget) comes from: pages show it as a numbered note beside the fact."""
+    return models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        help_text=_("The document this fact comes from."),
+    )
 
 
 class Period(models.Model):
@@ -330,6 +355,15 @@ class Publishable(models.Model):
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
     )
+    last_verified = models.DateField(
+        _("last verified on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When staff last checked this record with the organization or a current "
+            "source. Until then, what it says holds as of its sources' dates."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     # Folded copies for search (ecosystem.core.search), kept current on save and when the
@@ -373,6 +407,22 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def as_of(self):
+        """(date, precision) when what the record says was last known true: its latest
+        dated source, or staff's last verification if later; None when neither is known.
+        Reads the prefetched sources."""
+        known = [(s.published, s.published_precision) for s in self.sources.all() if s.published]
+        if self.last_verified:
+            known.append((self.last_verified, Precision.DAY))
+        return max(known, default=None, key=lambda date: date[0])
+
+    def verified_recently(self, today):
+        return bool(
+            self.last_verified
+            and self.last_verified >= months_before(today, settings.VERIFIED_RECENTLY_MONTHS)
+        )
 
     @property
     def short_name(self):
@@ -450,5 +500,5 @@ def published_rows(model, name, other_end):
         name,
         rows.objects.filter(
             **{f"{other_end}__publication_status": PublicationStatus.PUBLISHED}
-        ).select_related(other_end),
+        ).select_related(other_end, "source"),
     )

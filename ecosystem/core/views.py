@@ -8,6 +8,7 @@ from django.urls import path
 from ecosystem.core.counts import COUNTRY, SECTOR, counts
 from ecosystem.core.exports import csv_response
 from ecosystem.core.listing import build_listing
+from ecosystem.core.notes import SourceNotes
 from ecosystem.core.registry import registry
 
 
@@ -73,7 +74,12 @@ def record_detail(request, key, slug):
     records = (record_type.pages or record_type.published)()
     record = get_object_or_404(records.for_detail(), slug=slug)
     extra = record_type.detail_context(record) if record_type.detail_context else {}
-    context = {"record": record, record_type.context_name: record, **extra}
+    context = {
+        "record": record,
+        record_type.context_name: record,
+        "notes": SourceNotes(record.sources.all()),
+        **extra,
+    }
     return render(request, record_type.detail_template, context)
 
 

@@ -287,6 +287,13 @@ class Loader:
             self.fail("sources", "every seeded record cites at least one source")
         return values, many
 
+    def fact_source(self, item, field="source", *, required=True):
+        """The source a seeded fact cites (a role, a site, a figure, a membership, a
+        record's dates or budget): every relation row states one."""
+        if required and not item.get(field):
+            self.fail(field, "every seeded fact cites the source it comes from")
+        return self.optional(Source, item, field)
+
     decimal = staticmethod(decimal)
 
     def link_parent(self, model, item):
@@ -313,6 +320,7 @@ class Loader:
     def load_source(self, item):
         values = self.text(item, "title", "publisher", "author", "language", "url", "document")
         values.update(self.dates(item, "published"))
+        values["outside"] = bool(item.get("outside"))
         self.save(Source, {"slug": item["key"]}, values)
 
     def load_country(self, item):

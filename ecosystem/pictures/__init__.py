@@ -101,6 +101,7 @@ def africa_map(countries, sites, record_types):
             [shape for shape in shapes if shape.url] + elsewhere, key=lambda shape: fold(shape.name)
         ),
         "sites": points,
+        "sites_only": not countries,
         "legend": legend(most),
     }
 

@@ -275,6 +275,10 @@ if SESSION_IDLE_MINUTES < 1:
         f"SESSION_IDLE_MINUTES must be a positive number of minutes, not {SESSION_IDLE_MINUTES}."
     )
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# A record staff verified within this many months may say it is current: a programme with
+# no known end is "active" only then, else "last reported active" as of its sources.
+VERIFIED_RECENTLY_MONTHS = env_int("VERIFIED_RECENTLY_MONTHS", 18)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ecosystem.core.registry import registry
 
@@ -33,3 +34,21 @@ def json_ld(context, record):
     # "<" escaped so that no text in the data can close the element.
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).replace("<", "\\u003c")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag(takes_context=True)
+def cite(context, source):
+    """A numbered note beside a fact, linking to its source in the page's list; a source
+    from outside the directory's documents says so. Nothing when the fact has none."""
+    notes = context.get("notes")
+    if source is None or notes is None:
+        return ""
+    number = notes.number(source)
+    if source.outside:
+        text = _("[%(number)s, outside source]") % {"number": number}
+    else:
+        text = f"[{number}]"
+    label = _("Source %(number)s: %(title)s") % {"number": number, "title": source.title}
+    return format_html(
+        '<sup class="note"><a href="#source-{}" title="{}">{}</a></sup>', number, label, text
+    )
