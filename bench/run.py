@@ -124,6 +124,7 @@ def sample(database):
         or middle("members_organization", "kind <> 'sme'"),
         "programme": middle("programmes_programme"),
         "event": middle("events_event"),
+        "series": middle("events_eventseries"),
     }
 
 
@@ -150,6 +151,10 @@ def urls(slugs):
         ("sector page", "/fr/sectors/digital-technology/"),
         ("countries", "/fr/countries/"),
         ("search", "/en/search/?q=dakar"),
+        ("search no match", "/en/search/?q=dakkar"),  # "did you mean"
+        ("series", "/en/series/"),
+        ("series page", f"/en/series/{slugs['series']}/"),
+        ("programmes last reported active", "/en/programmes/?status=reported_active"),
         ("sme page", f"/en/organizations/{slugs['sme']}/"),
         ("organization page", f"/fr/organizations/{slugs['organization']}/"),
         ("programme page", f"/en/programmes/{slugs['programme']}/"),

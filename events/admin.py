@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin, PublishableForm
-from events.models import Event, EventRole, EventSeries
+from ecosystem.core.admin import PublishableAdmin, PublishableForm
+from events.models import Event, EventRole, EventSeries, EventSeriesRole
 from members.admin import RoleAdmin, RoleInline
 from programmes.admin import PERIOD_FIELDS
 
@@ -11,12 +11,20 @@ class EventRoleInline(RoleInline):
     model = EventRole
 
 
+class EventSeriesRoleInline(RoleInline):
+    model = EventSeriesRole
+    autocomplete_fields = [*RoleInline.autocomplete_fields, "programme"]
+
+
 @admin.register(EventSeries)
-class EventSeriesAdmin(DirectoryAdmin):
-    list_display = ["name_en", "acronym", "slug", "website"]
-    search_fields = ["slug", "name_en", "name_fr", "acronym"]
-    autocomplete_fields = ["countries", "sources"]
-    prepopulated_fields = {"slug": ["name_en"]}
+class EventSeriesAdmin(PublishableAdmin):
+    fieldsets = [
+        PublishableAdmin.identity_fieldset,
+        PublishableAdmin.text_fieldset,
+        PublishableAdmin.where_fieldset,
+        PublishableAdmin.provenance_fieldset,
+    ]
+    inlines = [EventSeriesRoleInline]
 
 
 class EventForm(PublishableForm):

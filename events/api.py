@@ -1,8 +1,17 @@
 from rest_framework import serializers
 
 from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
-from events.filters import EventFilter
-from events.models import Event
+from events.filters import EventFilter, EventSeriesFilter
+from events.models import Event, EventSeries
+
+
+class SeriesRoleSerializer(RoleSerializer):
+    through = serializers.CharField(
+        source="through.slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The programme that made this part possible, if the source names one.",
+    )
 
 
 class EventSerializer(PublishableSerializer):
@@ -41,6 +50,21 @@ class EventSerializer(PublishableSerializer):
             "last_verified",
             "roles",
         ]
+
+
+class EventSeriesSerializer(PublishableSerializer):
+    roles = SeriesRoleSerializer(many=True, read_only=True)
+    events = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = EventSeries
+        fields = [*PublishableSerializer.common_fields, "last_verified", "roles", "events"]
+
+
+class EventSeriesViewSet(DirectoryViewSet):
+    queryset = EventSeries.objects.published().for_api()
+    serializer_class = EventSeriesSerializer
+    filterset_class = EventSeriesFilter
 
 
 class EventViewSet(DirectoryViewSet):

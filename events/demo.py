@@ -3,6 +3,7 @@
 
 import datetime
 
+from ecosystem.core.models import PublicationStatus
 from events.models import Event, EventKind, EventRole, EventRoleKind, EventSeries
 from members.models import Organization
 from programmes.models import Programme
@@ -16,7 +17,12 @@ def make_events(count, demo):
         name_en, name_fr = demo.name("Forum", "forum")
         series.append(
             demo.save(
-                EventSeries(slug=f"demo-series-{number}", name_en=name_en, name_fr=name_fr)
+                EventSeries(
+                    slug=f"demo-series-{number}",
+                    name_en=name_en,
+                    name_fr=name_fr,
+                    publication_status=PublicationStatus.PUBLISHED,
+                )
             ).pk
         )
     programmes = list(Programme.objects.published().values_list("pk", flat=True)[:10000])

@@ -4,6 +4,20 @@ from ecosystem.core import exports
 from ecosystem.core.dates import iso_partial
 from events.models import EventKind, EventStatus
 
+SERIES_COLUMNS = [
+    exports.NAME,
+    exports.ACRONYM,
+    exports.COUNTRIES,
+    exports.COUNTRY_CODES,
+    exports.SECTORS,
+    (_("Roles"), exports.roles),
+    exports.SUMMARY,
+    exports.WEBSITE,
+    exports.SOURCES,
+    exports.LAST_VERIFIED,
+    exports.UPDATED,
+]
+
 COLUMNS = [
     exports.NAME,
     (_("Kind"), exports.display("kind", EventKind.choices)),

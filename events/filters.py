@@ -7,12 +7,22 @@ from events.models import Event, EventKind, EventSeries
 from programmes.filters import programme_filter
 
 
+class EventSeriesFilter(DirectoryFilterSet):
+    sort_orders = {"name": []}
+    sort_labels = {"name": _("Name")}
+    default_sort = "name"
+
+    class Meta:
+        model = EventSeries
+        fields = ["q", "country", "sector", "sort"]
+
+
 class EventFilter(DirectoryFilterSet):
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
     series = django_filters.ModelChoiceFilter(
         label=_("Series"),
         to_field_name="slug",
-        queryset=EventSeries.objects.all(),
+        queryset=EventSeries.objects.published(),
         empty_label=_("Any series"),
     )
     programme = programme_filter("programme")

@@ -15,8 +15,8 @@ from ecosystem.core.models import (
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
+    Sector,
     Source,
-    Translated,
     fact_source,
     public,
 )
@@ -24,36 +24,45 @@ from members.models import Role, organization_link, unique_role
 from programmes.models import Programme
 
 
-class EventSeries(models.Model):
-    """A recurring event (SIPEN, VivaTech, GITEX) whose editions are Events."""
+class EventSeriesQuerySet(PublishableQuerySet):
+    def for_detail(self):
+        """Everything a series' page shows, in a fixed number of queries: its roles
+        (who takes part, and through which programme) and its published editions."""
+        roles = EventSeriesRole.objects.filter(
+            organization__publication_status=PublicationStatus.PUBLISHED
+        ).select_related("organization", "programme", "source")
+        editions = Event.objects.published().for_list()
+        return (
+            super()
+            .for_detail()
+            .prefetch_related(Prefetch("roles", roles), Prefetch("events", editions))
+        )
 
-    slug = models.SlugField(_("slug"), max_length=80, db_index=False)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    summary_en = models.CharField(_("summary (English)"), max_length=400, blank=True)
-    summary_fr = models.CharField(_("summary (French)"), max_length=400, blank=True)
-    website = models.URLField(_("website"), max_length=300, blank=True)
+
+class EventSeries(Publishable):
+    """A recurring event (SIPEN, VivaTech, GITEX) whose editions are Events: a record of
+    its own, with a page, in lists, search, sitemap and API."""
+
+    # Its links keep the names they had before series became records.
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="event_series"
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="event_series"
     )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="event_series"
     )
 
-    name = Translated(_("name"))
-    summary = Translated(_("summary"))
+    objects = EventSeriesQuerySet.as_manager()
 
-    history = History(m2m_fields=["countries", "sources"])
-
-    class Meta:
-        ordering = ["slug"]
+    class Meta(Publishable.Meta):
         verbose_name = _("event series")
         verbose_name_plural = _("event series")
         constraints = [models.UniqueConstraint(fields=["slug"], name="event_series_unique_slug")]
 
-    def __str__(self):
-        return self.name
+    def get_absolute_url(self):
+        return reverse("events:series-detail", kwargs={"slug": self.slug})
 
 
 class EventKind(models.TextChoices):
@@ -204,6 +213,28 @@ class EventRoleKind(models.TextChoices):
     DELEGATION = "delegation", _("delegation")
 
 
+ROLE_PLURALS = {
+    EventRoleKind.ORGANIZER: _("organizers"),
+    EventRoleKind.CO_ORGANIZER: _("co-organizers"),
+    EventRoleKind.HOST: _("hosts"),
+    EventRoleKind.PATRON: _("under the aegis of"),
+    EventRoleKind.SPONSOR: _("sponsors"),
+    EventRoleKind.EXHIBITOR: _("exhibitors"),
+    EventRoleKind.PARTICIPANT: _("participants"),
+    EventRoleKind.DELEGATION: _("delegations"),
+}
+ROLE_ON_ORGANIZATION_PAGE = {
+    EventRoleKind.ORGANIZER: _("organizer of"),
+    EventRoleKind.CO_ORGANIZER: _("co-organizer of"),
+    EventRoleKind.HOST: _("host of"),
+    EventRoleKind.PATRON: _("patron of"),
+    EventRoleKind.SPONSOR: _("sponsor of"),
+    EventRoleKind.EXHIBITOR: _("exhibitor at"),
+    EventRoleKind.PARTICIPANT: _("took part in"),
+    EventRoleKind.DELEGATION: _("sent a delegation to"),
+}
+
+
 class EventRole(Role):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
@@ -212,6 +243,8 @@ class EventRole(Role):
     role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
 
     record_field = "event"
+    plurals = ROLE_PLURALS
+    organization_labels = ROLE_ON_ORGANIZATION_PAGE
     history = History()
 
     class Meta:
@@ -219,3 +252,38 @@ class EventRole(Role):
         verbose_name = _("event role")
         verbose_name_plural = _("event roles")
         constraints = [unique_role("event", "event_role_unique")]
+
+
+class EventSeriesRole(Role):
+    """An organization's part in a series as a whole ("OPTIC's members exhibited at
+    SIPEN through NTF V"), when the source names no edition."""
+
+    series = models.ForeignKey(
+        EventSeries, verbose_name=_("series"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organization = organization_link("series_roles")
+    role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("through programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="series_roles",
+        help_text=_("The programme that made this part possible, if the source names one."),
+    )
+
+    record_field = "series"
+    plurals = ROLE_PLURALS
+    organization_labels = ROLE_ON_ORGANIZATION_PAGE
+    history = History()
+
+    class Meta:
+        ordering = ["series__slug", "role", "organization__slug"]
+        verbose_name = _("series role")
+        verbose_name_plural = _("series roles")
+        constraints = [unique_role("series", "event_series_role_unique")]
+
+    @property
+    def through(self):
+        return public(self.programme)

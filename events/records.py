@@ -1,11 +1,11 @@
 """Events in the registry of record types (ecosystem.core.registry)."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
 from events import api, demo, exports, filters, seeding, structured_data
-from events.models import Event
+from events.models import Event, EventSeries
 
 HOME_EVENTS = 5
 
@@ -62,9 +62,37 @@ EVENTS = RecordType(
 )
 
 
+SERIES = RecordType(
+    key="series",
+    position=50,
+    model=EventSeries,
+    published=lambda: EventSeries.objects.published(),
+    filterset=filters.EventSeriesFilter,
+    list_url="events:series-list",
+    export_url="events:series-export",
+    title=_("Event series"),
+    nav_label=pgettext_lazy("navigation", "Series"),
+    count_label=ngettext_lazy("%(counter)s event series", "%(counter)s event series", "counter"),
+    empty_here=_("No event series here yet."),
+    description=_(
+        "The recurring trade shows, conferences and meetings of the ecosystem (SIPEN, "
+        "VivaTech, GITEX...), with who takes part and their editions."
+    ),
+    row_template="events/_series_row.html",
+    detail_template="events/series_detail.html",
+    serializer=api.EventSeriesSerializer,
+    viewset=api.EventSeriesViewSet,
+    csv_columns=exports.SERIES_COLUMNS,
+    json_ld=structured_data.for_series,
+    dataset_description="Event series (recurring events), with their roles.",
+    in_feed=False,
+)
+
+
 def register():
     registry.register(EVENTS)
-    registry.register_seed(SeedSection("event_series", seeding.load_series))
+    registry.register(SERIES)
+    registry.register_seed(SeedSection("event_series", seeding.load_series, children=["roles"]))
     registry.register_seed(SeedSection("events", seeding.load_event, children=["roles"]))
     registry.register_demo(
         DemoSection("events", "events in series, with roles", demo.make_events, 1000)

@@ -1,21 +1,35 @@
 """The seed file's event series and events sections (ecosystem.opendata.seeding runs
 them)."""
 
-from ecosystem.core.models import Country, Source
-from events.models import Event, EventRole, EventSeries
+from ecosystem.core.models import Country
+from events.models import Event, EventRole, EventSeries, EventSeriesRole
 from members.models import Organization
 from programmes.models import Programme
 
 
 def load_series(loader, item):
-    values = loader.text(
-        item, "name_en", "name_fr", "acronym", "summary_en", "summary_fr", "website"
+    values, many = loader.publishable(item)
+    loader.save(
+        EventSeries,
+        {"slug": item["slug"]},
+        values,
+        many,
+        children=lambda series, created: load_series_roles(loader, series, created, item),
     )
-    many = {
-        "countries": loader.lookups(Country, "countries", item.get("countries"), key="code"),
-        "sources": loader.lookups(Source, "sources", item.get("sources")),
-    }
-    loader.save(EventSeries, {"slug": item["slug"]}, values, many)
+
+
+def load_series_roles(loader, series, created, item):
+    changed = False
+    for role in item.get("roles") or []:
+        loader.where = f"event_series {item['slug']!r} roles"
+        organization = loader.lookup(Organization, "organization", role.get("organization"))
+        lookup = {"series": series, "organization": organization, "role": role.get("role")}
+        values = {
+            "programme": loader.optional(Programme, role, "through"),
+            "source": loader.fact_source(role),
+        }
+        changed |= loader.child(created, EventSeriesRole, lookup, values)
+    return changed
 
 
 def load_event(loader, item):

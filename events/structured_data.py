@@ -9,6 +9,10 @@ EVENT_STATUS = {
 }
 
 
+def for_series(series, absolute_url):
+    return common(series, absolute_url, "EventSeries")
+
+
 def for_event(event, absolute_url):
     data = common(event, absolute_url, "Event")
     data["startDate"] = iso_partial(event.start, event.start_precision)

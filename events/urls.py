@@ -6,6 +6,7 @@ from events import views
 app_name = "events"
 urlpatterns = [
     *record_paths("events", "events", "event"),
+    *record_paths("series", "series", "series"),
     path("events/<slug:slug>.ics", views.event_calendar, name="event-calendar"),
 ]
 # Outside the language prefix: a calendar application subscribes to one address.

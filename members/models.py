@@ -50,6 +50,7 @@ class OrganizationQuerySet(PublishableQuerySet):
             ("members", "member"),
             ("programme_roles", "programme"),
             ("event_roles", "event"),
+            ("series_roles", "series"),
             ("hosted_sites", "programme"),
         ]
         return self.for_list().prefetch_related(
@@ -190,12 +191,28 @@ class Role(models.Model):
     source = fact_source()
 
     record_field = ""
+    # Each subclass gives, per role, its plural ("funders", the heading above several
+    # organizations) and how the organization's own page says it ("funds": on AFD's
+    # page, "funder: FISONG" would read as if FISONG funded AFD).
+    plurals = {}
+    organization_labels = {}
 
     class Meta:
         abstract = True
 
     def __str__(self):
         return f"{self.organization} – {self.get_role_display()} – {self.record}"
+
+    def heading(self, count):
+        return self.get_role_display() if count == 1 else self.plurals[self.role]
+
+    def get_organization_label(self):
+        return self.organization_labels[self.role]
+
+    @property
+    def through(self):
+        """The programme that made the role possible, where a kind of role says."""
+        return None
 
     @property
     def record(self):

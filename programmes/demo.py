@@ -4,6 +4,7 @@
 import datetime
 from decimal import Decimal
 
+from ecosystem.core.search import search_key
 from members.models import Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, ProgrammeRoleKind, Site
 
@@ -59,6 +60,9 @@ def make_programmes(count, demo):
                 "name": f"{city} hub {n + 1}",
                 "city": city,
                 "country_id": country.pk,
+                "search_text": search_key(
+                    f"{city} hub {n + 1} {city} {country.name_en} {country.name_fr} {country.pk}"
+                ),
             }
             for pk, (country, city) in zip(pks, places, strict=True)
             for n in range(demo.rng.randint(0, 2))

@@ -6,6 +6,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecosystem.core.dates import (
     PartialDateField,
@@ -28,6 +29,7 @@ from ecosystem.core.models import (
     non_negative,
     public,
 )
+from ecosystem.core.search import search_key
 from members.models import Organization, Role, organization_link, unique_role
 
 
@@ -130,9 +132,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
         records the public may not see (drafts) are left out."""
         # Its sites, figures and events are read with its phases' (programmes.views).
         children = Programme.objects.published().prefetch_related("sources")
-        return (
-            self.for_api().prefetch_related(Prefetch("children", children))
-        )
+        return self.for_api().prefetch_related(Prefetch("children", children))
 
 
 class Programme(Publishable, Period):
@@ -237,6 +237,26 @@ class ProgrammeRoleKind(models.TextChoices):
     BENEFICIARY = "beneficiary", _("beneficiary")
 
 
+ROLE_PLURALS = {
+    ProgrammeRoleKind.FUNDING: _("funders"),
+    ProgrammeRoleKind.ACCOUNTABLE: _("responsible bodies"),
+    ProgrammeRoleKind.EXTENDING: _("fund managers"),
+    ProgrammeRoleKind.IMPLEMENTING: _("implementers"),
+    ProgrammeRoleKind.PARTNER: _("partners"),
+    ProgrammeRoleKind.HOST: _("hosts"),
+    ProgrammeRoleKind.BENEFICIARY: _("beneficiaries"),
+}
+ROLE_ON_ORGANIZATION_PAGE = {
+    ProgrammeRoleKind.FUNDING: _("funds"),
+    ProgrammeRoleKind.ACCOUNTABLE: _("is responsible for"),
+    ProgrammeRoleKind.EXTENDING: _("manages the funds of"),
+    ProgrammeRoleKind.IMPLEMENTING: _("implements"),
+    ProgrammeRoleKind.PARTNER: _("is a partner in"),
+    ProgrammeRoleKind.HOST: _("hosts"),
+    ProgrammeRoleKind.BENEFICIARY: _("benefits from"),
+}
+
+
 class ProgrammeRole(Role):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles"
@@ -245,6 +265,8 @@ class ProgrammeRole(Role):
     role = models.CharField(_("role"), max_length=12, choices=ProgrammeRoleKind.choices)
 
     record_field = "programme"
+    plurals = ROLE_PLURALS
+    organization_labels = ROLE_ON_ORGANIZATION_PAGE
     history = History()
 
     class Meta:
@@ -257,7 +279,7 @@ class ProgrammeRole(Role):
 class SiteStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("a site's status", "closed")
 
 
 class Site(models.Model):
@@ -295,10 +317,13 @@ class Site(models.Model):
     source = fact_source()
 
     location_source = fact_source()
+    # Folded name, city and country, for search (ecosystem.core.search): "thies" finds
+    # the Dakar/Thiès hub.
+    search_text = models.TextField(editable=False, blank=True)
 
     note = Translated(_("note"))
 
-    history = History()
+    history = History(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["programme__slug", "country__code", "name"]
@@ -325,6 +350,15 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.folded_search_text()
+        super().save(*args, **kwargs)
+
+    def folded_search_text(self):
+        country = self.country if self.country_id else None
+        names = [country.name_en, country.name_fr, country.code] if country else []
+        return search_key(" ".join([self.name, self.city, *names]))
 
     @property
     def public_host(self) -> Organization | None:

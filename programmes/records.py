@@ -4,11 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ecosystem.core.models import PublicationStatus
-from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
+from ecosystem.core.registry import (
+    DemoSection,
+    HomeSection,
+    RecordType,
+    SearchHit,
+    SeedSection,
+    registry,
+)
 from programmes import api, demo, exports, filters, seeding, structured_data, views
 from programmes.models import Programme, ProgrammeStatus, Site
 
 HOME_SAMPLE = 10
+SEARCH_HITS = 20
 
 
 def published():
@@ -28,6 +36,22 @@ def home_sections():
             link="programmes:programme-list",
             link_label=_("See all programmes"),
         )
+    ]
+
+
+def search_sites(terms):
+    """The sites (Hub-IITs...) of published programmes whose name, city or country holds
+    every word, on their programme's page."""
+    sites = Site.objects.filter(programme__publication_status=PublicationStatus.PUBLISHED)
+    for term in terms:
+        sites = sites.filter(search_text__contains=term)
+    return [
+        SearchHit(
+            f"{site.name} ({site.city + ', ' if site.city else ''}{site.country.name})",
+            site.programme.get_absolute_url(),
+            _("Site of %(programme)s") % {"programme": site.programme},
+        )
+        for site in sites.select_related("programme", "country").order_by("name")[:SEARCH_HITS]
     ]
 
 
@@ -68,6 +92,7 @@ PROGRAMMES = RecordType(
     detail_context=views.detail_context,
     home_sections=home_sections,
     map_sites=map_sites,
+    search_extra=search_sites,
 )
 
 

@@ -114,6 +114,7 @@ class EventSeriesFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"series-{n}")
     name_en = factory.Sequence(lambda n: f"Series {n}")
     name_fr = factory.Sequence(lambda n: f"Série {n}")
+    publication_status = "published"
 
     class Meta:
         model = EventSeries

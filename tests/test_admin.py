@@ -56,7 +56,7 @@ PAGES = {
     ProgrammeRole: (9, 6, 10),
     Site: (12, 6, 9),
     Indicator: (9, 6, 8),
-    EventSeries: (8, 6, 8),
+    EventSeries: (11, 6, 10),
     Event: (14, 6, 17),
     EventRole: (9, 6, 10),
 }

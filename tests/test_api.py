@@ -30,8 +30,8 @@ def test_a_programme_list_has_the_contract_shape(client, world, django_assert_nu
     assert record["sectors"] == ["agri-food"]
     assert record["status"] == "active"
     assert record["start"].endswith("-07-01") and record["start_precision"] == "month"
-    assert {"organization": "afd", "role": "funding"} in record["roles"]
-    assert {"organization": "optic", "role": "partner"} in record["roles"]
+    assert {"organization": "afd", "role": "funding", "source": None} in record["roles"]
+    assert {"organization": "optic", "role": "partner", "source": None} in record["roles"]
 
 
 def test_queries_do_not_grow_with_rows(client, world, django_assert_num_queries):
@@ -39,7 +39,7 @@ def test_queries_do_not_grow_with_rows(client, world, django_assert_num_queries)
         programme = factories.ProgrammeFactory(slug=f"more-{number}", countries=[world["SN"]])
         factories.ProgrammeRoleFactory(programme=programme, organization=world["afd"])
         factories.SiteFactory(programme=programme, country=world["SN"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert get(client, "programmes/", country="SN").json()["count"] == 13
 
 
@@ -61,7 +61,7 @@ def test_details_by_slug_and_code(client, world):
     event = get(client, "events/consultation-dakar/").json()
     assert event["kind"] == "consultation"
     assert event["country"] == "SN"
-    assert {"organization": "itc", "role": "organizer"} in event["roles"]
+    assert {"organization": "itc", "role": "organizer", "source": None} in event["roles"]
     assert get(client, "countries/sn/").json()["name_fr"] == "Sénégal"
     assert get(client, "sectors/it-bpo/").json()["parent"] == "digital-technology"
     assert get(client, "smes/agro-thies/").json()["kind"] == "sme"

@@ -36,7 +36,7 @@ def test_one_event_as_ics(client, world):
 @pytest.mark.parametrize(
     ("language", "known"),
     [
-        ("fr", "Dates connues seulement : {month} {year}."),
+        ("fr", "Date exacte inconnue : {month} {year}."),
         ("en", "Dates known only as: {month} {year}."),
     ],
 )

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_export_dataset_writes_csv_json_and_a_readme(world, tmp_path, capsys):
     call_command("export_dataset", tmp_path, "--base-url", "https://annuaire.example.org/")
-    assert "Wrote 13 files" in capsys.readouterr().out
+    assert "Wrote 15 files" in capsys.readouterr().out
     programmes = json.loads((tmp_path / "programmes.json").read_text())
     assert {p["slug"] for p in programmes} == {
         "agri-senegal",

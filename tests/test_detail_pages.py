@@ -29,7 +29,7 @@ def test_a_programme_page_shows_what_the_data_holds(client, seeded, django_asser
 
 
 def test_a_funder_page_lists_what_it_funds(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url("members:organization-detail", "fr", slug="afd"))
     html = response.content.decode()
     assert 'href="/fr/programmes/hub-iit-deployment/"' in html

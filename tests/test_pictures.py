@@ -26,7 +26,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
         r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
-        r'2 événements"><path class="country shade-4"',
+        r'2 événements, 0 série d’événements"><path class="country shade-4"',
         svg,
     )
     assert '<path class="country other"' in svg  # a country not in the directory
@@ -67,7 +67,7 @@ def test_relationship_graphs(client, world):
     assert 'aria-label="Funder: AFD"' in page or 'aria-label="Funder: French Develop' in page
     assert 'href="/en/organizations/optic/" aria-label="Partner: OPTIC"' in page
     organization = html(client.get(url("members:organization-detail", "fr", slug="itc")))
-    assert "Qui est lié à" in organization
+    assert "qui y est lié, et comment" in organization
     assert 'href="/fr/programmes/digital-mali/"' in organization
 
 

@@ -111,7 +111,7 @@ def test_french(client, world):
     assert '<html lang="fr">' in page
     assert "1 résultat" in page
     assert "Agri Sénégal" in page
-    assert "Statut : actif" in page or "Statut : Actif" in page
+    assert "Statut : en cours" in page or "Statut : En cours" in page
     assert "En cours" in page or "Actif" in page
 
 

@@ -170,8 +170,8 @@ class RoleSerializer(serializers.Serializer):
 
     organization = serializers.CharField(source="organization.slug", read_only=True)
     role = serializers.CharField(read_only=True)
-    source = serializers.SlugRelatedField(
-        slug_field="slug",
+    source = serializers.CharField(
+        source="source.slug",
         read_only=True,
         allow_null=True,
         help_text="The `key` of the source this role comes from (one of the record's "

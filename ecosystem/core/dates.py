@@ -11,7 +11,7 @@ import datetime
 import re
 
 from django.db import models
-from django.utils.dateformat import format as format_date
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -80,7 +80,22 @@ def parse_partial(text: str, *, end: bool = False) -> tuple[datetime.date, str]:
 FORMATS = {Precision.YEAR: "Y", Precision.MONTH: "F Y", Precision.DAY: "j F Y"}
 
 
-# French says "à partir du 4 juillet" but "à partir de 2015": one phrase per precision.
+# French writes the first of the month "1er juillet".
+FIRST_DAY = pgettext_lazy("the first day of a month, written before the month: 1 July", "1")
+
+
+def format_date(value: datetime.date, date_format: str) -> str:
+    """Django's date formatting (month names in the page's language), with the first
+    day of a month written as the language writes it."""
+    text = dateformat.format(value, date_format)
+    if date_format.startswith("j") and value.day == 1:
+        text = str(FIRST_DAY) + text[1:]
+    return text
+
+
+# French says "à partir du 4 juillet" but "à partir de 2015", and "à partir d'avril": one
+# phrase per precision, and for months whose name begins with a vowel.
+OPEN_ENDED_VOWEL = pgettext_lazy("from a month whose name begins with a vowel", "from %(start)s")
 OPEN_ENDED = {
     Precision.YEAR: pgettext_lazy("from a year", "from %(start)s"),
     Precision.MONTH: pgettext_lazy("from a month", "from %(start)s"),
@@ -144,7 +159,10 @@ def format_period(
     if start is None and end is None:
         return ""
     if end is None:
-        return OPEN_ENDED[start_precision] % {"start": format_partial(start, start_precision)}
+        text = format_partial(start, start_precision)
+        if start_precision == Precision.MONTH and text[:1].lower() in "aeiouéèêâîôûy":
+            return OPEN_ENDED_VOWEL % {"start": text}
+        return OPEN_ENDED[start_precision] % {"start": text}
     if start is None:
         return OPEN_START[end_precision] % {"end": format_partial(end, end_precision)}
     if start_precision == end_precision:

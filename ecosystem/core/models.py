@@ -125,6 +125,13 @@ class SectorQuerySet(HubQuerySet):
         return counts
 
 
+def iso_name(code, language):
+    """A country's name from django-countries' ISO data, with the typographic apostrophe
+    the rest of the site writes ("Côte d’Ivoire")."""
+    with translation.override(language):
+        return str(iso_countries.name(code)).replace("'", "’")
+
+
 class Country(models.Model):
     """A country, keyed by its ISO code. Its names are copied from django-countries'
     maintained ISO data on save (never typed by hand) so that the database can search
@@ -157,8 +164,7 @@ class Country(models.Model):
     def save(self, *args, **kwargs):
         self.code = self.code.upper()
         for language in ("en", "fr"):
-            with translation.override(language):
-                setattr(self, f"name_{language}", str(iso_countries.name(self.code)))
+            setattr(self, f"name_{language}", iso_name(self.code, language))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -26,6 +26,16 @@ class HomeSection:
     link_label: str = ""
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """Something search finds that is not a record of its own (a site, a source): its
+    name, the page it is on, and a line saying what it is."""
+
+    name: str
+    url: str
+    detail: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class RecordType:
     """One kind of record. Labels are lazy translations (French and English)."""
@@ -68,6 +78,8 @@ class RecordType:
     detail_context: Callable | None = None  # (record) -> extra context for its page
     home_sections: Callable | None = None  # () -> [HomeSection]
     map_sites: Callable | None = None  # () -> places to dot on the map
+    # (terms) -> [SearchHit] of what else it holds that search finds (a programme's sites)
+    search_extra: Callable | None = None
 
     @property
     def context_name(self):

@@ -40,6 +40,36 @@ def search_key(text: str) -> str:
     return fold(text).replace("'", "")
 
 
+def char_key(char: str) -> str:
+    """What one character becomes in a search key ("" for an apostrophe or an accent
+    on its own), spaces kept, so that a match can be traced back to the text."""
+    decomposed = unicodedata.normalize("NFKD", char.translate(APOSTROPHES))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.casefold().replace("'", "")
+
+
+def matched_spans(text: str, terms) -> list[tuple[int, int]]:
+    """Where in `text` the search `terms` match, as search matches them (case, accents
+    and apostrophes ignored): merged (start, end) spans of the original text."""
+    folded, owners = [], []
+    for index, char in enumerate(text):
+        key = char_key(char)
+        folded.append(key)
+        owners.extend([index] * len(key))
+    folded = "".join(folded)
+    spans = []
+    for term in terms:
+        for match in re.finditer(re.escape(term), folded):
+            spans.append((owners[match.start()], owners[match.end() - 1] + 1))
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def words(query: str) -> list[str]:
     return WORD.findall(search_key(query))
 

@@ -2,6 +2,8 @@
 robots.txt and the health check. They loop over the registry of record types
 (ecosystem.core.registry) and name none."""
 
+import difflib
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse, QueryDict
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ecosystem.core import listing
+from ecosystem.core.cache import cached
 from ecosystem.core.counts import ALL, counts
-from ecosystem.core.models import Country, Region, Sector
-from ecosystem.core.registry import registry
+from ecosystem.core.models import Country, Region, Sector, Source
+from ecosystem.core.registry import SearchHit, registry
 from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, search_key, words
 from ecosystem.pictures import africa_map, timeline
 
@@ -98,10 +101,13 @@ def home(request):
 def search_page(request):
     query = request.GET.get("q", "")
     ignored = len(query) > MAX_QUERY_LENGTH
-    groups, hubs = [], []
-    if words(query) and not ignored:
-        hubs = matching_hubs(words(query))
+    groups, hubs, hits, suggestion = [], [], [], ""
+    terms = words(query)
+    if terms and not ignored:
+        hubs = matching_hubs(terms)
         for record_type in registry:
+            if record_type.search_extra and (found := record_type.search_extra(terms)):
+                hits.append({"title": _("Sites"), "hits": found})
             found = search(record_type.published(), query)
             cap = listing.MAX_RESULTS
             count = found.order_by()[: cap + 1].count()
@@ -115,11 +121,65 @@ def search_page(request):
                         "list_url": record_type.list_url,
                     }
                 )
+        if sources := matching_sources(terms):
+            hits.append({"title": _("Sources"), "hits": sources})
+        if not (groups or hubs or hits):
+            suggestion = did_you_mean(terms)
     return render(
         request,
         "ecosystem/search.html",
-        {"query": "" if ignored else query, "ignored": ignored, "groups": groups, "hubs": hubs},
+        {
+            "query": "" if ignored else query,
+            "ignored": ignored,
+            "groups": groups,
+            "hubs": hubs,
+            "hits": hits,
+            "suggestion": suggestion,
+        },
     )
+
+
+def matching_sources(terms):
+    """The sources whose title, publisher or author holds every word: a short table,
+    compared in Python as search compares records."""
+    return [
+        SearchHit(
+            source.title,
+            source.url,
+            ", ".join(filter(None, [source.publisher, source.published_display])),
+        )
+        for source in Source.objects.order_by("title")
+        if all(
+            term in search_key(f"{source.title} {source.publisher} {source.author}")
+            for term in terms
+        )
+    ][:SEARCH_RESULTS_PER_TYPE]
+
+
+# Names a misspelt query may have meant: the countries, sectors and the records few
+# enough to list (every type's first VOCABULARY_RECORDS names, SMEs' millions aside).
+VOCABULARY_RECORDS = 5000
+
+
+def vocabulary():
+    def compute():
+        texts = [f"{hub.name_en} {hub.name_fr}" for hub in Country.objects.all()]
+        texts += [f"{hub.name_en} {hub.name_fr}" for hub in Sector.objects.all()]
+        for record_type in registry:
+            names = record_type.published().values_list("search_names", flat=True)
+            texts += names.order_by()[:VOCABULARY_RECORDS]
+        return sorted({word for text in texts for word in words(text) if len(word) > 2})
+
+    return cached("search-vocabulary", compute)
+
+
+def did_you_mean(terms):
+    """A query close to `terms` made of names in the directory ("sipen" for "sipem"),
+    or "" when none is close enough."""
+    known = vocabulary()
+    close = [difflib.get_close_matches(term, known, n=1, cutoff=0.75) for term in terms]
+    suggestion = [match[0] if match else term for term, match in zip(terms, close, strict=True)]
+    return " ".join(suggestion) if suggestion != terms else ""
 
 
 def matching_hubs(terms):

@@ -3,11 +3,15 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ecosystem.core.dates import Precision, format_partial
 from ecosystem.core.registry import registry
+from ecosystem.core.search import matched_spans, words
 
 register = template.Library()
 
@@ -34,6 +38,35 @@ def json_ld(context, record):
     # "<" escaped so that no text in the data can close the element.
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).replace("<", "\\u003c")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def highlight(text, query):
+    """`text` with the words of a search `query` marked (<mark>), found as search finds
+    them: "thies" marks "Thiès"."""
+    text = str(text or "")
+    parts, done = [], 0
+    for start, end in matched_spans(text, words(query or "")):
+        parts.append(format_html("{}<mark>{}</mark>", text[done:start], text[start:end]))
+        done = end
+    parts.append(conditional_escape(text[done:]))
+    return mark_safe("".join(parts))
+
+
+@register.filter
+def long_date(moment):
+    """A date and time's day, written in full in the page's language: "1er juillet 2026"."""
+    return format_partial(timezone.localtime(moment).date(), Precision.DAY)
+
+
+@register.simple_tag
+def role_heading(roles, show):
+    """The heading above organizations of one role on a record's page ("Funders" when
+    several), or above records on an organization's page ("Funds")."""
+    first = roles[0]
+    if show == "record":
+        return capfirst(first.get_organization_label())
+    return capfirst(first.heading(len(roles)))
 
 
 @register.simple_tag(takes_context=True)
