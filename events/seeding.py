@@ -3,7 +3,6 @@ them)."""
 
 from ecosystem.core.models import Country
 from events.models import Event, EventRole, EventSeries, EventSeriesRole
-from members.models import Organization
 from programmes.models import Programme
 
 
@@ -14,22 +13,15 @@ def load_series(loader, item):
         {"slug": item["slug"]},
         values,
         many,
-        children=lambda series, created: load_series_roles(loader, series, created, item),
+        children=lambda series, created: loader.roles(
+            EventSeriesRole,
+            series,
+            created,
+            item,
+            "event_series",
+            lambda role: {"programme": loader.optional(Programme, role, "through")},
+        ),
     )
-
-
-def load_series_roles(loader, series, created, item):
-    changed = False
-    for role in item.get("roles") or []:
-        loader.where = f"event_series {item['slug']!r} roles"
-        organization = loader.lookup(Organization, "organization", role.get("organization"))
-        lookup = {"series": series, "organization": organization, "role": role.get("role")}
-        values = {
-            "programme": loader.optional(Programme, role, "through"),
-            "source": loader.fact_source(role),
-        }
-        changed |= loader.child(created, EventSeriesRole, lookup, values)
-    return changed
 
 
 def load_event(loader, item):
@@ -50,15 +42,5 @@ def load_event(loader, item):
         {"slug": item["slug"]},
         values,
         many,
-        children=lambda event, created: load_roles(loader, event, created, item),
+        children=lambda event, created: loader.roles(EventRole, event, created, item, "events"),
     )
-
-
-def load_roles(loader, event, created, item):
-    changed = False
-    for role in item.get("roles") or []:
-        loader.where = f"events {item['slug']!r} roles"
-        organization = loader.lookup(Organization, "organization", role.get("organization"))
-        lookup = {"event": event, "organization": organization, "role": role.get("role")}
-        changed |= loader.child(created, EventRole, lookup, {"source": loader.fact_source(role)})
-    return changed

@@ -30,14 +30,7 @@ def load_programme(loader, item):
 
 
 def load_rows(loader, programme, created, item):
-    changed = False
-    for role in item.get("roles") or []:
-        loader.where = f"programmes {item['slug']!r} roles"
-        organization = loader.lookup(Organization, "organization", role.get("organization"))
-        lookup = {"programme": programme, "organization": organization, "role": role.get("role")}
-        changed |= loader.child(
-            created, ProgrammeRole, lookup, {"source": loader.fact_source(role)}
-        )
+    changed = loader.roles(ProgrammeRole, programme, created, item, "programmes")
     for site in item.get("sites") or []:
         loader.where = f"programmes {item['slug']!r} sites {site.get('name')!r}"
         values = loader.text(site, "city", "note_en", "note_fr", "status")

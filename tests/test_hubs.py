@@ -93,7 +93,7 @@ def test_a_country_page_shows_a_sample_and_links_to_the_whole_list(client, world
     assert len(shown_programmes) < 25
     assert 'href="/en/programmes/?country=SN">See all 28 in the list</a>' in page
     french = html(client.get(url("country-detail", "fr", code="sn")))
-    assert "Voir les 28 dans la liste" in french
+    assert "Voir les 28 fiches dans la liste" in french
 
 
 @pytest.mark.parametrize(

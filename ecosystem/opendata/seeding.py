@@ -294,6 +294,25 @@ class Loader:
             self.fail(field, "every seeded fact cites the source it comes from")
         return self.optional(Source, item, field)
 
+    def roles(self, model, record, created, item, section, values=lambda role: {}):
+        """Load the roles `item` lists for `record` (a members.Role subclass `model`):
+        each names its organization and role and cites its source; `values(role)`
+        gives the fields a kind of role adds. Says whether any was created or changed."""
+        organizations = model._meta.get_field("organization").related_model
+        changed = False
+        for role in item.get("roles") or []:
+            self.where = f"{section} {item['slug']!r} roles"
+            lookup = {
+                model.record_field: record,
+                "organization": self.lookup(
+                    organizations, "organization", role.get("organization")
+                ),
+                "role": role.get("role"),
+            }
+            fields = {"source": self.fact_source(role), **values(role)}
+            changed |= self.child(created, model, lookup, fields)
+        return changed
+
     decimal = staticmethod(decimal)
 
     def link_parent(self, model, item):
