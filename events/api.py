@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
-from events.filters import EventFilter, EventSeriesFilter
+from events.filters import EventFilter
 from events.models import Event, EventSeries
 
 
@@ -59,12 +59,6 @@ class EventSeriesSerializer(PublishableSerializer):
     class Meta:
         model = EventSeries
         fields = [*PublishableSerializer.common_fields, "last_verified", "roles", "events"]
-
-
-class EventSeriesViewSet(DirectoryViewSet):
-    queryset = EventSeries.objects.published().for_api()
-    serializer_class = EventSeriesSerializer
-    filterset_class = EventSeriesFilter
 
 
 class EventViewSet(DirectoryViewSet):

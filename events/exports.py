@@ -4,7 +4,7 @@ from ecosystem.core import exports
 from ecosystem.core.dates import iso_partial
 from events.models import EventKind, EventStatus
 
-SERIES_COLUMNS = [
+COLUMNS = [
     exports.NAME,
     exports.ACRONYM,
     exports.COUNTRIES,

@@ -7,16 +7,6 @@ from events.models import Event, EventKind, EventSeries
 from programmes.filters import programme_filter
 
 
-class EventSeriesFilter(DirectoryFilterSet):
-    sort_orders = {"name": []}
-    sort_labels = {"name": _("Name")}
-    default_sort = "name"
-
-    class Meta:
-        model = EventSeries
-        fields = ["q", "country", "sector", "sort"]
-
-
 class EventFilter(DirectoryFilterSet):
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
     series = django_filters.ModelChoiceFilter(

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
+from ecosystem.core.records import record_type
 from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
 from events import api, demo, exports, filters, seeding, structured_data
 from events.models import Event, EventSeries
@@ -62,12 +63,10 @@ EVENTS = RecordType(
 )
 
 
-SERIES = RecordType(
+SERIES = record_type(
     key="series",
     position=50,
     model=EventSeries,
-    published=lambda: EventSeries.objects.published(),
-    filterset=filters.EventSeriesFilter,
     list_url="events:series-list",
     export_url="events:series-export",
     title=_("Event series"),
@@ -81,8 +80,6 @@ SERIES = RecordType(
     row_template="events/_series_row.html",
     detail_template="events/series_detail.html",
     serializer=api.EventSeriesSerializer,
-    viewset=api.EventSeriesViewSet,
-    csv_columns=exports.SERIES_COLUMNS,
     json_ld=structured_data.for_series,
     dataset_description="Event series (recurring events), with their roles.",
     in_feed=False,

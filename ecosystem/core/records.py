@@ -19,6 +19,8 @@ COLUMNS = [
     exports.SECTORS,
     exports.SUMMARY,
     exports.WEBSITE,
+    exports.SOURCES,
+    exports.LAST_VERIFIED,
     exports.UPDATED,
 ]
 
