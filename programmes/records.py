@@ -32,7 +32,10 @@ def home_sections():
             .with_status(ProgrammeStatus.ACTIVE)
             .for_list()
             .order_by("-start", "sort_en")[:HOME_SAMPLE],
-            empty=_("No programme in the directory is running today."),
+            empty=_(
+                "No programme in the directory is known to be running today: those with "
+                "no known end are listed as last reported active."
+            ),
             link="programmes:programme-list",
             link_label=_("See all programmes"),
         )
