@@ -76,9 +76,10 @@ def test_staff_log_in_and_edit_a_record(page, site):
 def test_the_pictures_are_there_and_lead_somewhere(page, site):
     page.goto(site + "/en/")
     expect(page.locator(".africa-map path.country.shade-4")).to_have_count(1)
-    # Hubs with coordinates: Bamako (pilot and deployment: one dot), Sikasso, Ziguinchor,
-    # Ouagadougou, Bobo-Dioulasso, N’Djamena. Dakar/Thiès names two cities: no dot.
-    expect(page.locator(".africa-map .site")).to_have_count(6)
+    # Sites with coordinates: Bamako (pilot and deployment: one dot), Sikasso, Ziguinchor,
+    # Dakar/Thiès (at Thiès, cited to GeoNames), Ouagadougou, Bobo-Dioulasso, N’Djamena,
+    # and the Diamniadio park.
+    expect(page.locator(".africa-map .site")).to_have_count(8)
     expect(page.locator(".timeline-svg rect.bar")).not_to_have_count(0)
     page.locator(".africa-map a[href='/en/countries/sn/']").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Senegal")
