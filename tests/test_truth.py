@@ -278,3 +278,11 @@ def test_a_misspelt_query_gets_a_did_you_mean(client, seeded, language, did_you_
     assert did_you_mean in page
     assert 'href="?q=sipen"' in page
     assert did_you_mean not in html(client.get(f"/{language}/search/?q=zzzzqqq"))
+
+
+def test_country_names_take_the_typographic_apostrophe(db):
+    from ecosystem.core.models import Country
+
+    country = Country(code="CI", region="west_africa")
+    country.save()
+    assert (country.name_en, country.name_fr) == ("Côte d’Ivoire", "Côte d’Ivoire")
