@@ -162,6 +162,10 @@ def test_the_hub_iit_page_shows_its_whole_network(client, seeded, language):
     assert "Djamena" in sites
     assert f'href="/{language}/programmes/hub-iit-deployment/"' in sites  # marked by phase
     assert ("more than" if language == "en" else "plus de") + " <strong>100</strong>" in page
+    # A target follows its figure: "7 hubs (target)", never "objectif 7".
+    assert (
+        "7</strong> hubs (target)" if language == "en" else "7</strong> Hub-IIT (objectif)"
+    ) in page
 
 
 def test_a_phase_s_events_show_on_its_umbrella_page(client, world):
