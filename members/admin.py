@@ -30,6 +30,10 @@ class OrganizationAdmin(PublishableAdmin):
     fieldsets = [
         PublishableAdmin.identity_fieldset,
         (_("Organization"), {"fields": ["kind", "hq_country", "hq_city", "founded"]}),
+        (
+            _("Contact"),
+            {"fields": [("email", "phone"), "address", ("linkedin", "x", "facebook")]},
+        ),
         PublishableAdmin.text_fieldset,
         PublishableAdmin.where_fieldset,
         PublishableAdmin.provenance_fieldset,

@@ -10,7 +10,20 @@ class OrganizationSerializer(PublishableSerializer):
 
     class Meta:
         model = Organization
-        fields = [*PublishableSerializer.common_fields, "kind", "hq_country", "hq_city", "founded"]
+        fields = [
+            *PublishableSerializer.common_fields,
+            "kind",
+            "hq_country",
+            "hq_city",
+            "founded",
+            "email",
+            "phone",
+            "address",
+            "linkedin",
+            "x",
+            "facebook",
+            "last_verified",
+        ]
 
 
 class OrganizationViewSet(DirectoryViewSet):

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -26,6 +29,50 @@ class OrganizationKind(models.TextChoices):
     SME = "sme", _("SME or start-up")
     CONSORTIUM = "consortium", _("consortium")
     OTHER = "other", _("other")
+
+
+PHONE_CHARACTERS = re.compile(r"[\s().\-]")
+
+
+def validate_phone(value):
+    """An international number: "+", the country code and the number, 8 to 15 digits
+    (E.164), spaces, dots, dashes and brackets allowed between them."""
+    digits = PHONE_CHARACTERS.sub("", value)
+    if not re.fullmatch(r"\+[1-9]\d{7,14}", digits):
+        raise ValidationError(
+            _(
+                "Write the number in international form: + and the country code, then the "
+                "number, e.g. +221 33 869 00 00."
+            )
+        )
+
+
+class NetworkURLValidator:
+    """A link to a profile on one social network: its address must be on that
+    network's site."""
+
+    def __init__(self, network, *hosts):
+        self.network, self.hosts = network, hosts
+
+    def __call__(self, value):
+        host = (urlsplit(value).hostname or "").lower()
+        if not any(host == h or host.endswith(f".{h}") for h in self.hosts):
+            raise ValidationError(
+                _("A %(network)s link is an address on %(hosts)s."),
+                params={"network": self.network, "hosts": " or ".join(self.hosts)},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, NetworkURLValidator) and other.hosts == self.hosts
+
+    def deconstruct(self):
+        return ("members.models.NetworkURLValidator", (self.network, *self.hosts), {})
+
+
+def network_link(name, *hosts):
+    return models.URLField(
+        name, max_length=300, blank=True, validators=[NetworkURLValidator(name, *hosts)]
+    )
 
 
 class OrganizationQuerySet(PublishableQuerySet):
@@ -70,6 +117,24 @@ class Organization(Publishable):
     )
     hq_city = models.CharField(_("headquarters city"), max_length=100, blank=True)
     founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
+    # Contact details, public: what an entrepreneur looks for first.
+    email = models.EmailField(_("public email"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("International form, e.g. +221 33 869 00 00."),
+    )
+    address = models.CharField(
+        _("postal address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Street and number, P.O. box; the city and country are given apart."),
+    )
+    linkedin = network_link("LinkedIn", "linkedin.com")
+    x = network_link("X", "x.com", "twitter.com")
+    facebook = network_link("Facebook", "facebook.com", "fb.com")
 
     objects = OrganizationQuerySet.as_manager()
 

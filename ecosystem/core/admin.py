@@ -3,12 +3,14 @@ relations, deleted records, bulk publication). Each app registers its models' ad
 on these bases; ecosystem/core/admin.py registers the core's."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from ecosystem.core import history
 from ecosystem.core.models import PublicationStatus
+from ecosystem.core.registry import registry
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -252,6 +255,49 @@ def archive(modeladmin, request, queryset):
     set_publication_status(modeladmin, request, queryset, PublicationStatus.ARCHIVED)
 
 
+@admin.action(description=_("Mark the selected records as verified today"))
+def mark_verified(modeladmin, request, queryset):
+    """Staff checked the records against the organization or a current source: today,
+    by them, one version each in the history."""
+    today = timezone.localdate()
+    with history.reason("bulk-action", "verified"):
+        for record in queryset:
+            record.last_verified, record.verified_by = today, request.user
+            record._history_user = request.user
+            record.save()
+    count = queryset.count()
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d record marked as verified.", "%(count)d records marked as verified.", count
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+class FreshnessFilter(admin.SimpleListFilter):
+    title = _("freshness")
+    parameter_name = "freshness"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "stale",
+                _("may be out of date (not checked for %(months)s months)")
+                % {"months": settings.VERIFIED_RECENTLY_MONTHS},
+            ),
+            ("never", _("never verified")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.stale()
+        if self.value() == "never":
+            return queryset.filter(last_verified__isnull=True)
+        return queryset
+
+
 class PublishableForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
@@ -271,12 +317,12 @@ class PublishableAdmin(DirectoryAdmin):
     form = PublishableForm
 
     list_display = ["__str__", "publication_status", "country_codes", "updated"]
-    list_filter = ["publication_status", "countries", "sectors"]
+    list_filter = ["publication_status", FreshnessFilter, "countries", "sectors"]
     search_fields = ["slug", "name_en", "name_fr", "acronym"]
     autocomplete_fields = ["countries", "sectors", "sources"]
     prepopulated_fields = {"slug": ["name_en"]}
-    readonly_fields = ["created", "updated"]
-    actions = [publish, unpublish, archive]
+    readonly_fields = ["verified_by", "created", "updated"]
+    actions = [publish, unpublish, archive, mark_verified]
     list_per_page = 50
     identity_fieldset = (
         None,
@@ -289,7 +335,7 @@ class PublishableAdmin(DirectoryAdmin):
     where_fieldset = (_("Where and what"), {"fields": ["countries", "sectors"]})
     provenance_fieldset = (
         _("Provenance"),
-        {"fields": ["sources", "last_verified", "created", "updated"]},
+        {"fields": ["sources", ("last_verified", "verified_by"), "created", "updated"]},
     )
 
     def get_queryset(self, request):
@@ -299,3 +345,38 @@ class PublishableAdmin(DirectoryAdmin):
     @admin.display(description=_("countries"))
     def country_codes(self, obj):
         return ", ".join(country.code for country in obj.countries.all())
+
+
+TO_CHECK_SHOWN = 100
+
+
+def records_to_check(request):
+    """The staff page of records nobody has checked for VERIFIED_RECENTLY_MONTHS, of
+    every type, the longest unchecked first (archived records aside)."""
+    groups = []
+    for record_type in registry:
+        if not record_type.has_pages and record_type.model in {g["model"] for g in groups}:
+            continue  # SMEs are organizations: listed with them
+        records = (
+            record_type.model.objects.exclude(publication_status=PublicationStatus.ARCHIVED)
+            .stale()
+            .by_last_check()
+        )
+        opts = record_type.model._meta
+        groups.append(
+            {
+                "model": record_type.model,
+                "title": opts.verbose_name_plural,
+                "count": records.count(),
+                "records": records[:TO_CHECK_SHOWN],
+                "change_url": f"admin:{opts.app_label}_{opts.model_name}_change",
+            }
+        )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Records to check"),
+        "months": settings.VERIFIED_RECENTLY_MONTHS,
+        "groups": groups,
+        "shown": TO_CHECK_SHOWN,
+    }
+    return TemplateResponse(request, "admin/records_to_check.html", context)

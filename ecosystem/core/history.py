@@ -72,6 +72,7 @@ DETAILS = {
     "published": _("published"),
     "draft": _("draft"),
     "archived": _("archived"),
+    "verified": _("marked as verified"),
 }
 
 

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 
@@ -318,9 +318,27 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+def stale_since(today=None):
+    """The day before which a record's last check is too old: VERIFIED_RECENTLY_MONTHS
+    before today."""
+    return months_before(today or timezone.localdate(), settings.VERIFIED_RECENTLY_MONTHS)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+    def stale(self, today=None):
+        """Records nobody has checked for VERIFIED_RECENTLY_MONTHS: verified before that,
+        or never verified and added before that."""
+        cutoff = stale_since(today)
+        return self.filter(
+            Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True, created__date__lt=cutoff)
+        )
+
+    def by_last_check(self):
+        """The longest unchecked first."""
+        return self.order_by(Coalesce("last_verified", TruncDate("created")), "pk")
 
     # What a list row, the API and a page need; each kind of record adds its own.
     def for_list(self):
@@ -369,6 +387,15 @@ class Publishable(models.Model):
             "When staff last checked this record with the organization or a current "
             "source. Until then, what it says holds as of its sources' dates."
         ),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -425,10 +452,16 @@ class Publishable(models.Model):
         return max(known, default=None, key=lambda date: date[0])
 
     def verified_recently(self, today):
-        return bool(
-            self.last_verified
-            and self.last_verified >= months_before(today, settings.VERIFIED_RECENTLY_MONTHS)
-        )
+        return bool(self.last_verified and self.last_verified >= stale_since(today))
+
+    @property
+    def last_checked(self):
+        """The day staff last verified the record, or else the day it was added."""
+        return self.last_verified or timezone.localtime(self.created).date()
+
+    @property
+    def may_be_out_of_date(self):
+        return self.created is not None and self.last_checked < stale_since()
 
     @property
     def short_name(self):

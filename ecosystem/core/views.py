@@ -72,6 +72,10 @@ def record_export(request, key):
 def record_detail(request, key, slug):
     record_type = registry[key]
     records = (record_type.pages or record_type.published)()
+    if request.user.is_staff:
+        # Staff preview drafts and records in review at their public address; the page
+        # says they are not published, and is never cached (staff have a session).
+        records = record_type.model.objects.all()
     record = get_object_or_404(records.for_detail(), slug=slug)
     extra = record_type.detail_context(record) if record_type.detail_context else {}
     context = {

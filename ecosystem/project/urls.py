@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
+from ecosystem.core.admin import records_to_check
 from ecosystem.core.registry import registry
 from ecosystem.opendata import api
 from ecosystem.site import views
@@ -50,6 +51,11 @@ urlpatterns = [
     ),
     *(pattern for urls in feature_urls for pattern in getattr(urls, "root_urlpatterns", [])),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        f"{settings.ADMIN_URL}to-check/",
+        admin.site.admin_view(records_to_check),
+        name="records-to-check",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include((api.urls(), "api"))),
 ]

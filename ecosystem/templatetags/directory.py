@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django import template
@@ -55,8 +56,11 @@ def highlight(text, query):
 
 @register.filter
 def long_date(moment):
-    """A date and time's day, written in full in the page's language: "1er juillet 2026"."""
-    return format_partial(timezone.localtime(moment).date(), Precision.DAY)
+    """A day (or a date and time's day), written in full in the page's language:
+    "1er juillet 2026"."""
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment).date()
+    return format_partial(moment, Precision.DAY)
 
 
 @register.simple_tag
