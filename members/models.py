@@ -15,6 +15,7 @@ from ecosystem.core.models import (
     Publishable,
     PublishableQuerySet,
     fact_source,
+    publish_permission,
     published_rows,
 )
 
@@ -141,6 +142,7 @@ class Organization(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        permissions = [publish_permission("organization")]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(

@@ -28,6 +28,7 @@ from ecosystem.core.models import (
     fact_source,
     non_negative,
     public,
+    publish_permission,
 )
 from ecosystem.core.search import search_key
 from members.models import Organization, Role, organization_link, unique_role
@@ -166,6 +167,7 @@ class Programme(Publishable, Period):
     class Meta(Publishable.Meta):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        permissions = [publish_permission("programme")]
         constraints = [
             *Publishable.Meta.constraints,
             *Period.Meta.constraints,

@@ -45,8 +45,8 @@ def test_staff_mark_records_verified_and_find_the_stale_ones(staff_client):
     older = factories.OrganizationFactory(slug="older", name_en="Older one", name_fr="Older one")
     age(older, 800)
     factories.ProgrammeFactory(slug="new", name_en="New one", name_fr="New one")
-    assert 'href="/admin/to-check/"' in html(staff_client.get("/admin/"))
-    page = html(staff_client.get("/admin/to-check/"))
+    assert 'href="/admin/work/to-check/"' in html(staff_client.get("/admin/"))
+    page = html(staff_client.get("/admin/work/to-check/"))
     assert page.index("Older one") < page.index("Old one")  # the longest unchecked first
     assert "New one" not in page
     assert html(staff_client.get("/admin/members/organization/?freshness=stale")).count(
@@ -62,7 +62,7 @@ def test_staff_mark_records_verified_and_find_the_stale_ones(staff_client):
     assert old.last_verified == datetime.date.today()
     assert old.verified_by.username == "staff"
     assert old.history.first().history_change_reason == "bulk-action verified"
-    assert "Old one" not in html(staff_client.get("/admin/to-check/"))
+    assert "Old one" not in html(staff_client.get("/admin/work/to-check/"))
     # The API and the CSV carry it.
     old.publication_status = "published"
     old.save()
@@ -72,7 +72,7 @@ def test_staff_mark_records_verified_and_find_the_stale_ones(staff_client):
 
 
 def test_the_public_cannot_see_the_staff_page(client, db):
-    assert client.get("/admin/to-check/").status_code == 302  # to the log-in page
+    assert client.get("/admin/work/to-check/").status_code == 302  # to the log-in page
 
 
 @pytest.mark.parametrize(("language", "banner"), [("en", "Not published"), ("fr", "Non publiée")])

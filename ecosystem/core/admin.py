@@ -125,11 +125,20 @@ class DirectoryAdmin(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "revert_disabled": True}
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def can_publish(self, request):
+        """Publishers publish, unpublish, archive and revert a record of a kind that has
+        a publish permission; for the others (a role, a site), reverting is for those
+        who may delete them."""
+        codename = f"publish_{self.opts.model_name}"
+        if any(name == codename for name, _label in self.opts.permissions):
+            return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+        return self.has_delete_permission(request)
+
     def revert_view(self, request, object_id, version_id):
         obj = self.get_object(request, object_id)
         if obj is None:
             raise Http404
-        if not self.has_change_permission(request, obj):
+        if not (self.has_change_permission(request, obj) and self.can_publish(request)):
             raise PermissionDenied
         version = (
             get_history_manager_for_model(self.model)
@@ -181,7 +190,7 @@ class DirectoryAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/history/deleted.html", context)
 
     def restore_view(self, request, object_id):
-        if not self.has_add_permission(request):
+        if not (self.has_add_permission(request) and self.can_publish(request)):
             raise PermissionDenied
         try:
             pk = self.opts.pk.to_python(object_id)
@@ -342,41 +351,104 @@ class PublishableAdmin(DirectoryAdmin):
         # The changelist shows the country codes: one query for all rows, not one per row.
         return super().get_queryset(request).prefetch_related("countries")
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            for name in ("publish", "unpublish", "archive"):
+                actions.pop(name, None)
+        return actions
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if self.can_publish(request) or "publication_status" not in form.base_fields:
+            return form
+        # Editors write drafts and submit them for review; a published or archived
+        # record's status is the Publishers' to change.
+        field = form.base_fields["publication_status"]
+        editable = [PublicationStatus.DRAFT, PublicationStatus.REVIEW]
+        if obj is not None and obj.publication_status not in editable:
+            field.disabled = True
+        else:
+            field.choices = [c for c in PublicationStatus.choices if c[0] in editable]
+        return form
+
     @admin.display(description=_("countries"))
     def country_codes(self, obj):
         return ", ".join(country.code for country in obj.countries.all())
 
 
-TO_CHECK_SHOWN = 100
+WORK_SHOWN = 100
 
 
-def records_to_check(request):
-    """The staff page of records nobody has checked for VERIFIED_RECENTLY_MONTHS, of
-    every type, the longest unchecked first (archived records aside)."""
-    groups = []
+def review_queue(records):
+    return records.filter(publication_status=PublicationStatus.REVIEW).order_by("updated", "pk")
+
+
+def to_check(records):
+    return records.exclude(publication_status=PublicationStatus.ARCHIVED).stale().by_last_check()
+
+
+# The staff's lists of work across every kind of record: (title, intro, records).
+WORK_LISTS = {
+    "review": (
+        _("Review queue"),
+        _(
+            "Records submitted for review, the longest waiting first. A Publisher "
+            "publishes them, or sets them back to draft, from the list's actions."
+        ),
+        review_queue,
+    ),
+    "to-check": (
+        _("Records to check"),
+        _(
+            "Records nobody has verified for %(months)s months (or added that long ago and "
+            "never verified), the longest unchecked first. Their pages tell visitors they "
+            "may be out of date. Check each with the organization or a current source, then "
+            "use the action “Mark the selected records as verified today”."
+        ),
+        to_check,
+    ),
+}
+
+
+def work_groups(select, limit=WORK_SHOWN):
+    """The records `select` picks among each kind of record (SMEs with organizations)."""
+    groups, models = [], set()
     for record_type in registry:
-        if not record_type.has_pages and record_type.model in {g["model"] for g in groups}:
-            continue  # SMEs are organizations: listed with them
-        records = (
-            record_type.model.objects.exclude(publication_status=PublicationStatus.ARCHIVED)
-            .stale()
-            .by_last_check()
-        )
+        if record_type.model in models:
+            continue
+        models.add(record_type.model)
+        records = select(record_type.model.objects.all())
         opts = record_type.model._meta
         groups.append(
             {
-                "model": record_type.model,
                 "title": opts.verbose_name_plural,
                 "count": records.count(),
-                "records": records[:TO_CHECK_SHOWN],
+                "records": records[:limit],
                 "change_url": f"admin:{opts.app_label}_{opts.model_name}_change",
             }
         )
+    return groups
+
+
+def work_list(request, name):
+    """A staff page: the review queue, or the records to check."""
+    if name not in WORK_LISTS:
+        raise Http404
+    title, intro, select = WORK_LISTS[name]
     context = {
         **admin.site.each_context(request),
-        "title": _("Records to check"),
-        "months": settings.VERIFIED_RECENTLY_MONTHS,
-        "groups": groups,
-        "shown": TO_CHECK_SHOWN,
+        "title": title,
+        "intro": intro % {"months": settings.VERIFIED_RECENTLY_MONTHS},
+        "groups": work_groups(select),
+        "shown": WORK_SHOWN,
     }
-    return TemplateResponse(request, "admin/records_to_check.html", context)
+    return TemplateResponse(request, "admin/work_list.html", context)
+
+
+def work_counts():
+    """How many records each staff list holds, for the admin's index page."""
+    return [
+        (name, title, sum(group["count"] for group in work_groups(select, limit=0)))
+        for name, (title, _intro, select) in WORK_LISTS.items()
+    ]

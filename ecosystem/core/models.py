@@ -311,6 +311,12 @@ class Period(models.Model):
         return iso_partial(self.start, self.start_precision)
 
 
+def publish_permission(model_name):
+    """The permission to publish, unpublish, archive and revert records of a kind
+    ("publish_programme"): the Publisher group has it, the Editor group does not."""
+    return (f"publish_{model_name}", _("Can publish, unpublish, archive and revert"))
+
+
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     REVIEW = "review", _("in review")

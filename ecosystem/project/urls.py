@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 
-from ecosystem.core.admin import records_to_check
+from ecosystem.core.admin import work_list
 from ecosystem.core.registry import registry
 from ecosystem.opendata import api
 from ecosystem.site import views
@@ -52,9 +52,10 @@ urlpatterns = [
     *(pattern for urls in feature_urls for pattern in getattr(urls, "root_urlpatterns", [])),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
-        f"{settings.ADMIN_URL}to-check/",
-        admin.site.admin_view(records_to_check),
-        name="records-to-check",
+        f"{settings.ADMIN_URL}work/<slug:name>/",
+        admin.site.admin_view(work_list),
+        {},
+        name="work-list",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include((api.urls(), "api"))),
