@@ -2,7 +2,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import exports
 from ecosystem.core.dates import iso_partial
-from events.models import EventKind, EventStatus
+from ecosystem.opendata import imports
+from events.models import EventKind, EventSeries, EventStatus
+from programmes.models import Programme
 
 COLUMNS = [
     exports.NAME,
@@ -41,3 +43,17 @@ COLUMNS = [
     exports.LAST_VERIFIED,
     exports.UPDATED,
 ]
+
+# What the columns do when a file brings them back (ecosystem.opendata.imports).
+IMPORT_CELLS = {
+    "Kind": imports.put_choice("kind", EventKind.choices),
+    "Start": imports.put_partial_date("start"),
+    "End": imports.put_partial_date("end", end=True),
+    "City": imports.put_text("city"),
+    "Country where held": imports.put_country("country"),
+    "Venue": imports.put_text("venue"),
+    "Online": imports.put_yes_no("online"),
+    "Status": imports.put_choice("status", EventStatus.choices),
+    "Series": imports.put_related("series", EventSeries),
+    "Programme": imports.put_related("programme", Programme),
+}

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import exports
+from ecosystem.opendata import imports
 from members.models import OrganizationKind
 
 COLUMNS = [
@@ -28,3 +29,17 @@ COLUMNS = [
     exports.LAST_VERIFIED,
     exports.UPDATED,
 ]
+
+# What the columns do when a file brings them back (ecosystem.opendata.imports).
+IMPORT_CELLS = {
+    "Kind": imports.put_choice("kind", OrganizationKind.choices),
+    "Headquarters city": imports.put_text("hq_city"),
+    "Headquarters country": imports.put_country("hq_country"),
+    "Founded": imports.put_integer("founded"),
+    "Public email": imports.put_text("email"),
+    "Phone": imports.put_text("phone"),
+    "Postal address": imports.put_text("address"),
+    "LinkedIn": imports.put_text("linkedin"),
+    "X": imports.put_text("x"),
+    "Facebook": imports.put_text("facebook"),
+}

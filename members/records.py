@@ -5,7 +5,7 @@ from django.utils.translation import ngettext_lazy
 
 from ecosystem.core.registry import DemoSection, RecordType, SeedSection, registry
 from members import api, demo, exports, filters, seeding, structured_data, views
-from members.models import Organization
+from members.models import Organization, OrganizationKind
 
 COMMON = {
     "model": Organization,
@@ -15,6 +15,7 @@ COMMON = {
     "csv_columns": exports.COLUMNS,
     "json_ld": structured_data.for_organization,
     "detail_context": views.detail_context,
+    "import_cells": exports.IMPORT_CELLS,
     "on_map": True,
 }
 
@@ -54,6 +55,7 @@ SMES = RecordType(
     description=_("The SMEs and start-ups the ecosystem's programmes support."),
     dataset_description="SMEs and start-ups.",
     has_pages=False,  # an SME's page is an organization's page
+    import_defaults={"kind": OrganizationKind.SME},
     **COMMON,
 )
 

@@ -1,7 +1,11 @@
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import exports
 from ecosystem.core.dates import iso_partial
+from ecosystem.opendata import imports
+from programmes.models import Programme
 
 COLUMNS = [
     exports.NAME,
@@ -23,3 +27,21 @@ COLUMNS = [
     exports.LAST_VERIFIED,
     exports.UPDATED,
 ]
+
+
+def put_budget(row, text):
+    try:
+        amount = Decimal(text.replace(" ", "").replace("\u202f", "").replace(",", "."))
+    except InvalidOperation as error:
+        raise ValueError(_("an amount was expected, such as 71000000.")) from error
+    imports.set_value(row, "budget_amount", amount)
+
+
+# What the columns do when a file brings them back (ecosystem.opendata.imports).
+IMPORT_CELLS = {
+    "Start": imports.put_partial_date("start"),
+    "End": imports.put_partial_date("end", end=True),
+    "Part of": imports.put_related("parent", Programme),
+    "Budget": imports.Cell(put_budget, ("budget_amount",)),
+    "Budget currency": imports.put_text("budget_currency"),
+}

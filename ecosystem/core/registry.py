@@ -80,6 +80,11 @@ class RecordType:
     map_sites: Callable | None = None  # () -> places to dot on the map
     # (terms) -> [SearchHit] of what else it holds that search finds (a programme's sites)
     search_extra: Callable | None = None
+    # Import (ecosystem.opendata.imports): what its own CSV columns do when a file brings
+    # them back ({English label: Cell}), beyond the columns every type shares; and the
+    # fields a new imported record starts with (an SME's kind).
+    import_cells: dict | None = None
+    import_defaults: dict | None = None
 
     @property
     def context_name(self):

@@ -1,0 +1,139 @@
+"""Import what you export: a spreadsheet with the list's CSV columns, previewed, then
+written all at once or not at all, new records as drafts citing the file."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from members.models import Organization
+from tests.helpers import database_rows, html
+
+pytestmark = pytest.mark.django_db
+
+
+def write_csv(path, rows):
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+def import_records(*args):
+    out = io.StringIO()
+    call_command("import_records", *map(str, args), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+HEADER = ["Name", "Kind", "Headquarters city", "Country codes", "Sectors", "Summary", "Phone"]
+
+
+def test_500_smes_import_as_drafts_and_appear_once_published(client, seeded, tmp_path):
+    rows = [
+        [
+            f"Start-up {n}",
+            "",
+            "Dakar",
+            "SN",
+            "Agritech",
+            f"Start-up number {n}.",
+            "+221 77 000 00 00",
+        ]
+        for n in range(500)
+    ]
+    path = write_csv(tmp_path / "ntf-v-startups.csv", [HEADER, *rows])
+    preview = import_records("smes", path, "--dry-run")
+    assert "500 created" in preview and not Organization.objects.smes().exists()
+    assert "500 created (drafts)" in import_records("smes", path)
+    smes = Organization.objects.smes()
+    assert smes.count() == 500 and not smes.published().exists()
+    assert set(smes.values_list("countries__code", flat=True)) == {"SN"}
+    start_up = smes.get(slug="start-up-7")
+    assert start_up.sources.get().document == "ntf-v-startups.csv"
+    assert start_up.history.first().history_change_reason == "import ntf-v-startups.csv"
+    assert "start-up-7" not in html(client.get("/en/smes/"))
+    smes.update(publication_status="published")
+    assert client.get("/en/organizations/start-up-7/").status_code == 200
+
+
+def test_one_bad_row_writes_nothing_and_names_the_row_and_the_column(seeded, tmp_path):
+    before = database_rows()
+    path = write_csv(
+        tmp_path / "smes.csv",
+        [
+            HEADER,
+            ["Good one", "", "Dakar", "SN", "Agritech", "", ""],
+            ["Bad phone", "", "Dakar", "SN", "Agritech", "", "33 869"],
+            ["Bad country", "", "Dakar", "Atlantis", "", "", ""],
+        ],
+    )
+    with pytest.raises(CommandError) as error:
+        import_records("smes", path)
+    message = str(error.value)
+    assert "Row 3, column “Phone”: Write the number in international form" in message
+    assert "Row 4, column “Country codes”: no country “Atlantis”" in message
+    assert database_rows() == before
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_export_then_import_leaves_the_data_unchanged(client, seeded, tmp_path, language):
+    for key in ("organizations", "programmes", "events", "series"):
+        response = client.get(f"/{language}/{key}/export.csv")
+        path = tmp_path / f"{key}.csv"
+        path.write_bytes(response.getvalue())
+        before = database_rows()
+        assert "0 created (drafts), 0 updated" in import_records(key, path)
+        assert database_rows() == before, key
+
+
+def test_an_existing_record_changes_only_where_the_file_says(seeded, tmp_path):
+    path = write_csv(
+        tmp_path / "optic.csv",
+        [
+            ["Nom", "Téléphone", "Résumé", "Page"],
+            ["", "+221 33 000 00 00", "", "/fr/organizations/optic/"],
+        ],
+    )
+    import_records("organizations", path)
+    optic = Organization.objects.get(slug="optic")
+    assert optic.phone == "+221 33 000 00 00"
+    assert optic.summary_en and optic.name_fr.startswith("Organisation des Professionnels")
+    assert optic.publication_status == "published"  # an update publishes nothing new
+
+
+def test_an_xlsx_file_imports_like_a_csv(seeded, tmp_path):
+    book = Workbook()
+    book.active.append(["Nom", "Pays", "Secteurs"])
+    book.active.append(["Jeune pousse", "Sénégal", "Agritech"])
+    book.save(tmp_path / "pme.xlsx")
+    assert "1 created" in import_records("smes", tmp_path / "pme.xlsx")
+    record = Organization.objects.get(slug="jeune-pousse")
+    assert (record.name_fr, record.name_en, record.kind) == ("Jeune pousse", "Jeune pousse", "sme")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"Colour,Name\nred,x\n", "Unknown columns: \u201cColour\u201d"),
+        (b"Summary\nx\n", "needs a \u201cName\u201d column"),
+        ("Name\nCafé\n".encode("latin-1"), "UTF-8"),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why(db, tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        import_records("smes", path)
+
+
+def test_script_in_an_imported_field_comes_out_escaped(client, seeded, tmp_path):
+    path = write_csv(
+        tmp_path / "x.csv", [["Name", "Summary"], ["<script>alert(1)</script>", "<b>bold</b>"]]
+    )
+    import_records("smes", path, "--publish")
+    record = Organization.objects.get(name_en="<script>alert(1)</script>")
+    page = html(client.get(f"/en/organizations/{record.slug}/"))
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
