@@ -137,3 +137,40 @@ def test_script_in_an_imported_field_comes_out_escaped(client, seeded, tmp_path)
     page = html(client.get(f"/en/organizations/{record.slug}/"))
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_publisher_previews_then_confirms_an_import_in_the_admin(
+    client, seeded, tmp_path, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("pub", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Publisher"))
+    client.force_login(user)
+    assert 'href="/admin/import/"' in html(client.get("/admin/"))
+    rows = [HEADER, *[[f"Pousse {n}", "", "Dakar", "SN", "Agritech", "", ""] for n in range(20)]]
+    path = write_csv(tmp_path / "pousses.csv", rows)
+    with path.open("rb") as file:
+        page = html(
+            client.post("/admin/import/", {"record_type": "smes", "file": file, "publish": "on"})
+        )
+    assert "Pousse 7" in page and 'name="confirm"' in page
+    assert not Organization.objects.filter(name_en__startswith="Pousse").exists()
+    response = client.post("/admin/import/", {"confirm": "1"})
+    assert response.status_code == 302
+    assert Organization.objects.published().filter(name_en__startswith="Pousse").count() == 20
+
+
+def test_an_admin_import_with_a_bad_row_shows_it_and_offers_no_confirmation(
+    client, seeded, tmp_path, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    path = write_csv(tmp_path / "bad.csv", [HEADER, ["X", "", "", "Atlantis", "", "", ""]])
+    with path.open("rb") as file:
+        page = html(client.post("/admin/import/", {"record_type": "smes", "file": file}))
+    assert "Atlantis" in page and 'name="confirm"' not in page
+    assert 'name="publish"' not in html(client.get("/admin/import/"))  # an Editor's form

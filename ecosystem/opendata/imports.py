@@ -13,6 +13,7 @@ drafts unless published on purpose, and every imported record cites the file (or
 source staff chose) as its source.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -379,10 +380,8 @@ def find(record_type, values, columns, lookups, language):
     candidates = model.objects.filter(**{f"sort_{language}": fold(name)})
     country_text = parts(by_label.get("Country codes", "") or by_label.get("Countries", ""))
     if country_text:
-        try:
+        with contextlib.suppress(ValueError):  # its own column reports it
             candidates = candidates.filter(countries=lookups.country(country_text[0]))
-        except ValueError:
-            pass  # its own column reports it
     found = list(candidates[:2])
     if len(found) > 1:
         raise ValueError(

@@ -9,6 +9,7 @@ from django.urls import include, path, register_converter
 from ecosystem.core.admin import work_list
 from ecosystem.core.registry import registry
 from ecosystem.opendata import api
+from ecosystem.opendata.admin_import import import_view
 from ecosystem.site import views
 from ecosystem.site.feeds import UpdatesFeed
 from ecosystem.site.sitemaps import sitemaps
@@ -57,6 +58,7 @@ urlpatterns = [
         {},
         name="work-list",
     ),
+    path(f"{settings.ADMIN_URL}import/", admin.site.admin_view(import_view), name="admin-import"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include((api.urls(), "api"))),
 ]

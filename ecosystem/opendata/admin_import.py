@@ -1,0 +1,161 @@
+"""Import in the admin: a file, a preview of what every row would do, then confirm. The
+file waits between the two steps in a private folder, named by a token kept in the
+staff member's session; confirming plans it again (the data may have changed since)."""
+
+import io
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecosystem.core.models import Source
+from ecosystem.core.registry import registry
+from ecosystem.opendata import imports
+
+WAITING = Path(tempfile.gettempdir()) / "ecosystem-imports"
+SESSION_KEY = "import"
+
+
+def importable():
+    return [t for t in registry if t.has_pages or t.import_defaults]
+
+
+def permission(record_type, action):
+    opts = record_type.model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+class ImportForm(forms.Form):
+    record_type = forms.ChoiceField(label=_("Kind of records"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or XLSX, with the columns of the list's CSV export (French or English)."),
+    )
+    source = forms.ModelChoiceField(
+        label=_("Source"),
+        queryset=Source.objects.order_by("title"),
+        required=False,
+        empty_label=_("The file itself (its name and today's date)"),
+        help_text=_("What the imported records will cite."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the new records"),
+        required=False,
+        help_text=_("Otherwise they arrive as drafts."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"].choices = [
+            (t.key, t.title) for t in importable() if user.has_perm(permission(t, "add"))
+        ]
+        self.can_publish = any(user.has_perm(permission(t, "publish")) for t in importable())
+        if not self.can_publish:
+            del self.fields["publish"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        return upload
+
+
+def import_view(request):
+    if not any(request.user.has_perm(permission(t, "add")) for t in importable()):
+        raise PermissionDenied
+    context = {**admin.site.each_context(request), "title": _("Import records")}
+    if request.method == "POST" and "confirm" in request.POST:
+        return confirm(request, context)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        record_type = registry[form.cleaned_data["record_type"]]
+        upload = form.cleaned_data["file"]
+        publish = form.cleaned_data.get("publish", False)
+        if publish and not request.user.has_perm(permission(record_type, "publish")):
+            raise PermissionDenied
+        data = upload.read()
+        try:
+            rows = imports.plan(record_type, imports.read_table(io.BytesIO(data), upload.name))
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_urlsafe(16)
+            WAITING.mkdir(mode=0o700, exist_ok=True)
+            (WAITING / token).write_bytes(data)
+            source = form.cleaned_data.get("source")
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "name": upload.name,
+                "type": record_type.key,
+                "publish": publish,
+                "source": source.pk if source else None,
+            }
+            return preview(request, context, record_type, rows, upload.name, publish)
+    return TemplateResponse(request, "admin/import.html", {**context, "form": form})
+
+
+def preview(request, context, record_type, rows, name, publish):
+    errors = imports.errors_of(rows)
+    totals = {
+        action: sum(row.action == action for row in rows)
+        for action in ("create", "update", "unchanged")
+    }
+    return TemplateResponse(
+        request,
+        "admin/import.html",
+        {
+            **context,
+            "preview": True,
+            "record_type": record_type,
+            "name": name,
+            "rows": [row for row in rows if row.action != "unchanged" or row.errors],
+            "errors": errors,
+            "totals": totals,
+            "publish": publish,
+        },
+    )
+
+
+def confirm(request, context):
+    waiting = request.session.get(SESSION_KEY)
+    path = WAITING / waiting["token"] if waiting else None
+    if path is None or not path.exists():
+        messages.error(request, _("The file to import is no longer waiting: upload it again."))
+        return HttpResponseRedirect(reverse("admin-import"))
+    record_type = registry[waiting["type"]]
+    if not request.user.has_perm(permission(record_type, "add")) or (
+        waiting["publish"] and not request.user.has_perm(permission(record_type, "publish"))
+    ):
+        raise PermissionDenied
+    rows = imports.plan(record_type, imports.read_table(path, waiting["name"]))
+    if imports.errors_of(rows):  # the data changed since the preview
+        return preview(request, context, record_type, rows, waiting["name"], waiting["publish"])
+    source = Source.objects.filter(pk=waiting["source"]).first() if waiting["source"] else None
+    done = imports.apply(
+        rows,
+        file_name=waiting["name"],
+        publish=waiting["publish"],
+        source=source,
+        user=request.user,
+    )
+    path.unlink(missing_ok=True)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _("%(name)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        % {
+            "name": waiting["name"],
+            "created": done["create"],
+            "updated": done["update"],
+            "unchanged": done["unchanged"],
+        },
+    )
+    opts = record_type.model._meta
+    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
