@@ -41,6 +41,7 @@ REASONS = {
     "bulk-action": _("bulk action"),
     "seed": _("seed"),
     "import": _("import"),
+    "suggestion": _("accepted suggestion"),
     "revert": _("revert to version"),
     "restore": _("restore"),
     "shell": _("shell or script"),

@@ -82,6 +82,7 @@ def record_detail(request, key, slug):
         "record": record,
         record_type.context_name: record,
         "notes": SourceNotes(record.sources.all()),
+        "record_key": record_type.key,
         **extra,
     }
     return render(request, record_type.detail_template, context)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "members",
     "programmes",
     "events",
+    "suggestions",
 ]
 
 MIDDLEWARE = [

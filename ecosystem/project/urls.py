@@ -72,5 +72,6 @@ urlpatterns += i18n_patterns(
     path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
     *(path("", include(urls)) for urls in feature_urls),
+    path("", include("suggestions.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,62 @@
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from ecosystem.core.registry import registry
+from suggestions.forms import TYPES, SuggestionForm
+
+# A few suggestions an hour from one address, then a clear message.
+LIMIT_PER_HOUR = 5
+
+
+def corrected_record(request):
+    """The published record a "Suggest a correction" link names: ?record=<type>:<slug>."""
+    key, _colon, slug = request.GET.get("record", "").partition(":")
+    if key not in TYPES or not slug:
+        return None
+    return registry[key].published().filter(slug=slug).first()
+
+
+def over_limit(request):
+    key = f"suggestions:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) > LIMIT_PER_HOUR
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, 3600)
+        return False
+
+
+@never_cache
+def suggest(request):
+    if request.GET.get("sent"):
+        return render(request, "suggestions/suggest.html", {"sent": True})
+    record = corrected_record(request)
+    initial = {
+        "record_type": registry.for_record(record).key
+        if record
+        else request.GET.get("type", "smes")
+    }
+    form = SuggestionForm(request.POST or None, record=record, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if over_limit(request):
+            form.add_error(
+                None,
+                _(
+                    "You have sent several suggestions in the last hour: please try again "
+                    "later. What you wrote is kept below."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            suggestion = form.save(commit=False)
+            suggestion.language = "en" if request.LANGUAGE_CODE == "en" else "fr"
+            suggestion.save()
+            return redirect(f"{request.path}?sent=1")
+        else:
+            status = 400
+    return render(
+        request, "suggestions/suggest.html", {"form": form, "record": record}, status=status
+    )
