@@ -1,3 +1,6 @@
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
@@ -54,11 +57,21 @@ class EventSerializer(PublishableSerializer):
 
 class EventSeriesSerializer(PublishableSerializer):
     roles = SeriesRoleSerializer(many=True, read_only=True)
-    events = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    events = serializers.SerializerMethodField(
+        help_text="The series' editions: the events API filtered by this series."
+    )
 
     class Meta:
         model = EventSeries
         fields = [*PublishableSerializer.common_fields, "last_verified", "roles", "events"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_events(self, series):
+        path = f"{reverse('api:events-list')}?series={series.slug}"
+        request = self.context.get("request")
+        return (
+            request.build_absolute_uri(path) if request else self.context.get("base_url", "") + path
+        )
 
 
 class EventViewSet(DirectoryViewSet):

@@ -24,6 +24,8 @@ from ecosystem.core.models import (
 from members.models import Role, organization_link, unique_role
 from programmes.models import Programme
 
+SERIES_EDITIONS = 20
+
 
 class EventSeriesQuerySet(PublishableQuerySet):
     def for_detail(self):
@@ -32,11 +34,16 @@ class EventSeriesQuerySet(PublishableQuerySet):
         roles = EventSeriesRole.objects.filter(
             organization__publication_status=PublicationStatus.PUBLISHED
         ).select_related("organization", "programme", "source")
-        editions = Event.objects.published().for_list()
+        # The latest editions: a series held for decades lists its others in the
+        # events list (its page says how many).
+        editions = Event.objects.published().for_list().order_by("-start", "pk")
         return (
             super()
             .for_detail()
-            .prefetch_related(Prefetch("roles", roles), Prefetch("events", editions))
+            .prefetch_related(
+                Prefetch("roles", roles),
+                Prefetch("events", editions[:SERIES_EDITIONS], to_attr="latest_editions"),
+            )
         )
 
 

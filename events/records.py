@@ -6,7 +6,7 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 from ecosystem.core.records import record_type
 from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
 from events import api, demo, exports, filters, seeding, structured_data
-from events.models import Event, EventSeries
+from events.models import SERIES_EDITIONS, Event, EventSeries
 
 HOME_EVENTS = 5
 
@@ -83,6 +83,7 @@ SERIES = record_type(
     serializer=api.EventSeriesSerializer,
     json_ld=structured_data.for_series,
     dataset_description="Event series (recurring events), with their roles.",
+    detail_context=lambda series: {"editions_shown": SERIES_EDITIONS},
     in_feed=False,
 )
 

@@ -228,6 +228,7 @@ def test_a_series_is_a_record_with_its_page(client, seeded, language, took_part,
 
 def test_series_are_in_the_api_the_sitemap_and_the_csv(client, seeded):
     series = client.get("/api/v1/series/sipen/").json()
+    assert series["events"].endswith("/api/v1/events/?series=sipen")
     assert series["roles"] == [
         {"organization": "optic", "role": "delegation", "source": "optic-ntf-v", "through": "ntf-v"}
     ]
@@ -287,3 +288,15 @@ def test_country_names_take_the_typographic_apostrophe(db):
     country = Country(code="CI", region="west_africa")
     country.save()
     assert (country.name_en, country.name_fr) == ("Côte d’Ivoire", "Côte d’Ivoire")
+
+
+def test_a_series_page_lists_its_latest_editions_in_fixed_queries(
+    client, db, django_assert_num_queries
+):
+    series = factories.EventSeriesFactory(slug="forum")
+    for number in range(25):
+        factories.EventFactory(slug=f"forum-{number}", series=series)
+    with django_assert_num_queries(10):
+        page = html(client.get("/en/series/forum/"))
+    assert page.count('<li class="record">') == 20
+    assert 'href="/en/events/?series=forum"' in page
