@@ -439,7 +439,10 @@ class Publishable(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        for name, value in self.derived_values().items():
+        # A caller about to set the links (an import) names them, so that the copies
+        # are made once, with them (`links`: (countries, sectors)).
+        countries, sectors = getattr(self, "links", (None, None))
+        for name, value in self.derived_values(countries, sectors).items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
 

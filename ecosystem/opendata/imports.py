@@ -440,6 +440,33 @@ def errors_of(rows):
 # Writing ---------------------------------------------------------------------------------
 
 
+def link(record, many):
+    """Insert a new record's many-to-many rows, and note its hubs for the recount."""
+    model = type(record)
+    for name, related in many.items():
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        through.objects.bulk_create(
+            through(
+                **{
+                    f"{field.m2m_field_name()}_id": record.pk,
+                    f"{field.m2m_reverse_field_name()}_id": other.pk,
+                }
+            )
+            for other in related
+        )
+    countries, sectors = record.links
+    counts.recount(model, {c.pk for c in countries}, {s.pk for s in sectors})
+
+
+def links_after(record, many):
+    """(countries, sectors) the record will have once the row's links are set."""
+    return tuple(
+        many[name] if name in many else (list(getattr(record, name).all()) if record.pk else [])
+        for name in ("countries", "sectors")
+    )
+
+
 def file_source(file_name, language):
     """The source an import cites when staff choose none: the file itself, today."""
     today = timezone.localdate()
@@ -474,11 +501,22 @@ def apply(rows, *, file_name, publish=False, source=None, user=None, tick=lambda
                     PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
                 )
             record._history_user = user
-            record.save()
-            for name, related in row.many.items():
-                getattr(record, name).set(related)
             # The file is a source only of what it changed.
             source = source or file_source(file_name, row.language)
-            record.sources.add(source)
+            # One version of the record's history, its links included.
+            with history.one_version(record, "+" if row.action == "create" else "~"):
+                record.links = links_after(record, row.many)
+                try:
+                    record.save()
+                    if row.action == "create":
+                        # A new record's links, written straight: nothing to compare,
+                        # its copies are made, its hubs recounted at the end.
+                        link(record, {**row.many, "sources": [source]})
+                    else:
+                        for name, related in row.many.items():
+                            getattr(record, name).set(related)
+                        record.sources.add(source)
+                finally:
+                    del record.links
             tick()
     return done
