@@ -440,8 +440,8 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         # A caller about to set the links (an import) names them, so that the copies
-        # are made once, with them (`links`: (countries, sectors)).
-        countries, sectors = getattr(self, "links", (None, None))
+        # are made once, with them (`links_to_come`: (countries, sectors)).
+        countries, sectors = getattr(self, "links_to_come", (None, None))
         for name, value in self.derived_values(countries, sectors).items():
             setattr(self, name, value)
         super().save(*args, **kwargs)

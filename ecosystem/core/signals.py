@@ -28,7 +28,9 @@ def refresh(records):
 def refresh_on_m2m_change(sender, instance, action, reverse, model, pk_set, **kwargs):
     if not reverse:
         # Made already with the links the record is getting (Publishable.save).
-        if action in {"post_add", "post_remove", "post_clear"} and not hasattr(instance, "links"):
+        if action in {"post_add", "post_remove", "post_clear"} and not hasattr(
+            instance, "links_to_come"
+        ):
             instance.refresh_search_fields()
         return
     # country.programmes.add(...): the records are on the other side. A clear names

@@ -455,7 +455,7 @@ def link(record, many):
             )
             for other in related
         )
-    countries, sectors = record.links
+    countries, sectors = record.links_to_come
     counts.recount(model, {c.pk for c in countries}, {s.pk for s in sectors})
 
 
@@ -505,7 +505,7 @@ def apply(rows, *, file_name, publish=False, source=None, user=None, tick=lambda
             source = source or file_source(file_name, row.language)
             # One version of the record's history, its links included.
             with history.one_version(record, "+" if row.action == "create" else "~"):
-                record.links = links_after(record, row.many)
+                record.links_to_come = links_after(record, row.many)
                 try:
                     record.save()
                     if row.action == "create":
@@ -517,6 +517,6 @@ def apply(rows, *, file_name, publish=False, source=None, user=None, tick=lambda
                             getattr(record, name).set(related)
                         record.sources.add(source)
                 finally:
-                    del record.links
+                    del record.links_to_come
             tick()
     return done
