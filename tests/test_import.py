@@ -51,7 +51,13 @@ def test_500_smes_import_as_drafts_and_appear_once_published(client, seeded, tmp
     assert set(smes.values_list("countries__code", flat=True)) == {"SN"}
     start_up = smes.get(slug="start-up-7")
     assert start_up.sources.get().document == "ntf-v-startups.csv"
-    assert start_up.history.first().history_change_reason == "import ntf-v-startups.csv"
+    version = start_up.history.get()  # one version, its links included
+    assert (version.history_type, version.history_change_reason) == (
+        "+",
+        "import ntf-v-startups.csv",
+    )
+    assert [row.country_id for row in version.countries.all()] == ["SN"]
+    assert version.sources.count() == 1
     assert "start-up-7" not in html(client.get("/en/smes/"))
     smes.update(publication_status="published")
     assert client.get("/en/organizations/start-up-7/").status_code == 200

@@ -330,14 +330,18 @@ def plan(record_type, table):
     ):
         raise ImportFileError(_("The file needs a “Name” column (or “Page”) to name its records."))
     lookups = Lookups()
-    rows, slugs = [], set()
-    model = record_type.model
-    for number, cells in enumerate(body, start=2):
+    labels = [columns[fold(cell)][0] for cell in header]
+    table = [
+        dict(zip(labels, cells + [""] * (len(header) - len(cells)), strict=False)) for cells in body
+    ]
+    existing = Existing(record_type.model, table, language)
+    rows = []
+    for number, (cells, by_label) in enumerate(zip(body, table, strict=True), start=2):
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         row = Row(number, None, language=language)
         row.lookups = lookups
         try:
-            row.record = find(record_type, values, columns, lookups, language)
+            row.record = existing.find(by_label, lookups)
         except ValueError as error:
             row.error(_("Name"), str(error))
             rows.append(row)
@@ -347,7 +351,7 @@ def plan(record_type, table):
         else:
             row.action = "update"
         for header_cell, text in values.items():
-            english, cell = columns[fold(header_cell)]
+            _english, cell = columns[fold(header_cell)]
             if cell is None or not text:
                 continue
             try:
@@ -355,7 +359,7 @@ def plan(record_type, table):
             except ValueError as error:
                 row.error(header_cell, str(error))
         if row.action == "create":
-            row.record.slug = unique_slug(model, row.record, values, columns, slugs)
+            row.record.slug = existing.new_slug(row.record, by_label)
         validate(row, header, columns)
         if row.action == "update" and not (row.changes or changed_links(row)):
             row.action = "unchanged"
@@ -363,32 +367,70 @@ def plan(record_type, table):
     return rows
 
 
-def find(record_type, values, columns, lookups, language):
-    """The existing record a row means, or None for a new one."""
-    model = record_type.model
-    by_label = {columns[fold(header)][0]: text for header, text in values.items()}
-    page = by_label.get("Page", "")
-    if page:
-        slug = [part for part in urlsplit(page).path.split("/") if part][-1:]
-        if slug and (record := model.objects.filter(slug=slug[0]).first()):
-            return record
-    name = by_label.get("Name", "")
-    if not name:
-        if page:
-            return None
-        raise ValueError(_("each row needs a name."))
-    candidates = model.objects.filter(**{f"sort_{language}": fold(name)})
-    country_text = parts(by_label.get("Country codes", "") or by_label.get("Countries", ""))
-    if country_text:
-        with contextlib.suppress(ValueError):  # its own column reports it
-            candidates = candidates.filter(countries=lookups.country(country_text[0]))
-    found = list(candidates[:2])
-    if len(found) > 1:
-        raise ValueError(
-            _("several records are named “%(name)s” here: add the “Page” column to say which.")
-            % {"name": name}
-        )
-    return found[0] if found else None
+def page_slug(by_label):
+    """The slug at the end of the row's "Page" address, if it has one."""
+    path = urlsplit(by_label.get("Page", "")).path
+    found = [part for part in path.split("/") if part][-1:]
+    return found[0] if found else ""
+
+
+class Existing:
+    """The records a file's rows may name, found in a few queries for the whole file
+    (by page address and by folded name), and the slugs already taken."""
+
+    CHUNK = 500
+
+    def __init__(self, model, table, language):
+        self.model, self.language = model, language
+        slugs = {page_slug(row) for row in table} - {""}
+        names = {fold(row.get("Name", "")) for row in table} - {""}
+        bases = {slugify(row.get("Name", ""))[:100] for row in table} - {""}
+        self.by_slug = {r.slug: r for r in self.fetch("slug", slugs)}
+        self.by_name = {}
+        for record in self.fetch(f"sort_{language}", names, prefetch=True):
+            self.by_name.setdefault(getattr(record, f"sort_{language}"), []).append(record)
+        self.taken = set(self.fetch("slug", slugs | bases, values=True))
+
+    def fetch(self, field, keys, *, prefetch=False, values=False):
+        keys = sorted(keys)
+        for start in range(0, len(keys), self.CHUNK):
+            found = self.model.objects.filter(**{f"{field}__in": keys[start : start + self.CHUNK]})
+            if values:
+                yield from found.values_list("slug", flat=True)
+            else:
+                yield from found.prefetch_related("countries") if prefetch else found
+
+    def find(self, by_label, lookups):
+        """The existing record a row means, or None for a new one."""
+        slug = page_slug(by_label)
+        if slug in self.by_slug:
+            return self.by_slug[slug]
+        name = by_label.get("Name", "")
+        if not name:
+            if slug:
+                return None
+            raise ValueError(_("each row needs a name."))
+        candidates = self.by_name.get(fold(name), [])
+        country_text = parts(by_label.get("Country codes", "") or by_label.get("Countries", ""))
+        if country_text and candidates:
+            with contextlib.suppress(ValueError):  # its own column reports it
+                country = lookups.country(country_text[0])
+                candidates = [c for c in candidates if country in c.countries.all()]
+        if len(candidates) > 1:
+            raise ValueError(
+                _("several records are named “%(name)s” here: add the “Page” column to say which.")
+                % {"name": name}
+            )
+        return candidates[0] if candidates else None
+
+    def new_slug(self, record, by_label):
+        base = (page_slug(by_label) or slugify(record.name_en or record.name_fr))[:100] or "record"
+        slug, number = base, 1
+        while slug in self.taken or (number > 1 and self.model.objects.filter(slug=slug).exists()):
+            number += 1
+            slug = f"{base}-{number}"
+        self.taken.add(slug)
+        return slug
 
 
 def new_record(record_type):
@@ -398,19 +440,6 @@ def new_record(record_type):
     return record
 
 
-def unique_slug(model, record, values, columns, taken):
-    by_label = {columns[fold(header)][0]: text for header, text in values.items()}
-    page = by_label.get("Page", "")
-    wanted = [part for part in urlsplit(page).path.split("/") if part][-1:] if page else []
-    base = (wanted[0] if wanted else slugify(record.name_en or record.name_fr))[:100] or "record"
-    slug, number = base, 1
-    while slug in taken or model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    taken.add(slug)
-    return slug
-
-
 def validate(row, header, columns):
     by_field = {}
     for header_cell in header:
@@ -418,7 +447,8 @@ def validate(row, header, columns):
         for name in cell.fields if cell else ():
             by_field.setdefault(name, header_cell)
     try:
-        row.record.full_clean(exclude=["publication_status"], validate_unique=False)
+        # The slug is unique by construction (Existing.new_slug): no query per row for it.
+        row.record.full_clean(exclude=["publication_status", "slug"], validate_unique=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             row.error(by_field.get(name, name), " ".join(messages))
@@ -438,25 +468,6 @@ def errors_of(rows):
 
 
 # Writing ---------------------------------------------------------------------------------
-
-
-def link(record, many):
-    """Insert a new record's many-to-many rows, and note its hubs for the recount."""
-    model = type(record)
-    for name, related in many.items():
-        field = model._meta.get_field(name)
-        through = field.remote_field.through
-        through.objects.bulk_create(
-            through(
-                **{
-                    f"{field.m2m_field_name()}_id": record.pk,
-                    f"{field.m2m_reverse_field_name()}_id": other.pk,
-                }
-            )
-            for other in related
-        )
-    countries, sectors = record.links_to_come
-    counts.recount(model, {c.pk for c in countries}, {s.pk for s in sectors})
 
 
 def links_after(record, many):
@@ -484,39 +495,85 @@ def file_source(file_name, language):
     return source
 
 
+BATCH = 500
+
+
 def apply(rows, *, file_name, publish=False, source=None, user=None, tick=lambda: None):
-    """Write a plan without errors, every row or none; returns {action: count}."""
+    """Write a plan without errors, every row or none; returns {action: count}. New
+    records are written in batches (with their links, first versions and counts); an
+    existing one is saved with its links in one version of its history."""
     if errors_of(rows):
         raise ValueError("A plan with errors is never written.")
-    done = {"create": 0, "update": 0, "unchanged": 0}
-    with transaction.atomic(), counts.deferred(), history.reason("import", Path(file_name).name):
-        for row in rows:
-            done[row.action] += 1
-            if row.action == "unchanged":
-                tick()
-                continue
-            record = row.record
-            if row.action == "create":
-                record.publication_status = (
-                    PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
-                )
-            record._history_user = user
-            # The file is a source only of what it changed.
-            source = source or file_source(file_name, row.language)
-            # One version of the record's history, its links included.
-            with history.one_version(record, "+" if row.action == "create" else "~"):
-                record.links_to_come = links_after(record, row.many)
-                try:
-                    record.save()
-                    if row.action == "create":
-                        # A new record's links, written straight: nothing to compare,
-                        # its copies are made, its hubs recounted at the end.
-                        link(record, {**row.many, "sources": [source]})
-                    else:
-                        for name, related in row.many.items():
-                            getattr(record, name).set(related)
-                        record.sources.add(source)
-                finally:
-                    del record.links_to_come
+    done = {
+        action: sum(row.action == action for row in rows)
+        for action in ("create", "update", "unchanged")
+    }
+    if not (done["create"] or done["update"]):
+        for _row in rows:
             tick()
+        return done
+    with transaction.atomic(), counts.deferred(), history.reason("import", Path(file_name).name):
+        source = source or file_source(file_name, rows[0].language)
+        status = PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
+        creates = [row for row in rows if row.action == "create"]
+        for start in range(0, len(creates), BATCH):
+            create_batch(creates[start : start + BATCH], source, status, user)
+            for _row in creates[start : start + BATCH]:
+                tick()
+        for row in rows:
+            if row.action == "update":
+                update(row, source, user)
+            if row.action != "create":
+                tick()
     return done
+
+
+def create_batch(batch, source, status, user):
+    model = type(batch[0].record)
+    records = []
+    for row in batch:
+        record = row.record
+        record.publication_status = status
+        links = links_after(record, row.many)
+        for name, value in record.derived_values(*links).items():
+            setattr(record, name, value)
+        records.append(record)
+    model.objects.bulk_create(records)
+    countries, sectors = set(), set()
+    for name in ("countries", "sectors", "sources"):
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        pairs = [
+            (row.record.pk, other.pk)
+            for row in batch
+            for other in ([source] if name == "sources" else row.many.get(name, []))
+        ]
+        through.objects.bulk_create(
+            through(
+                **{
+                    f"{field.m2m_field_name()}_id": record_pk,
+                    f"{field.m2m_reverse_field_name()}_id": other_pk,
+                }
+            )
+            for record_pk, other_pk in pairs
+        )
+        if name == "countries":
+            countries = {other_pk for _record, other_pk in pairs}
+        elif name == "sectors":
+            sectors = {other_pk for _record, other_pk in pairs}
+    history.bulk_first_versions(model, records, user)
+    counts.recount(model, countries, sectors)
+
+
+def update(row, source, user):
+    record = row.record
+    record._history_user = user
+    with history.one_version(record, "~"):
+        record.links_to_come = links_after(record, row.many)
+        try:
+            record.save()
+            for name, related in row.many.items():
+                getattr(record, name).set(related)
+        finally:
+            del record.links_to_come
+        record.sources.add(source)
