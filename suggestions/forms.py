@@ -32,6 +32,10 @@ class SuggestionForm(forms.ModelForm):
             "start",
             "email",
             "phone",
+            "address",
+            "linkedin",
+            "x",
+            "facebook",
             "details",
             "submitter_name",
             "submitter_email",
@@ -40,7 +44,8 @@ class SuggestionForm(forms.ModelForm):
         widgets = {"details": forms.Textarea(attrs={"rows": 4})}
         # Visitors type "example.org": that means https, as Django 6 will assume.
         field_classes = {
-            "website": lambda **kwargs: forms.URLField(assume_scheme="https", **kwargs)
+            name: lambda **kwargs: forms.URLField(assume_scheme="https", **kwargs)
+            for name in ("website", "linkedin", "x", "facebook")
         }
 
     def __init__(self, *args, record=None, **kwargs):
@@ -105,6 +110,10 @@ class SuggestionForm(forms.ModelForm):
                 "sectors",
                 "email",
                 "phone",
+                "address",
+                "linkedin",
+                "x",
+                "facebook",
                 "details",
             ]
             if not any(data.get(name) for name in proposed):

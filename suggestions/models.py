@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import EventKind
-from members.models import validate_phone
+from members.models import network_link, validate_phone
 
 
 class SuggestionKind(models.TextChoices):
@@ -47,6 +47,10 @@ class Suggestion(models.Model):
     )
     email = models.EmailField(_("public email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    linkedin = network_link("LinkedIn", "linkedin.com")
+    x = network_link("X", "x.com", "twitter.com")
+    facebook = network_link("Facebook", "facebook.com", "fb.com")
     details = models.TextField(_("what to add or correct"), max_length=3000, blank=True)
     # Who, and on what grounds.
     submitter_name = models.CharField(_("your name"), max_length=120)

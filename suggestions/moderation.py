@@ -46,7 +46,7 @@ def apply_fields(record, suggestion, new):
             setattr(record, f"{name}_{language}", value)
             if new or not getattr(record, f"{name}_{other}"):
                 setattr(record, f"{name}_{other}", value)
-    for name in ("website", "email", "phone"):
+    for name in ("website", "email", "phone", "address", "linkedin", "x", "facebook"):
         value = getattr(suggestion, name)
         if value and hasattr(record, name):
             setattr(record, name, value)

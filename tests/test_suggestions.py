@@ -39,11 +39,15 @@ def test_a_suggestion_is_confirmed_and_never_public_before_acceptance(
 
 
 def test_bad_input_gets_clear_messages_and_is_kept(client, seeded):
-    response = client.post("/en/suggest/", {**NEW_SME, "countries": "Atlantis", "phone": "12"})
+    response = client.post(
+        "/en/suggest/",
+        {**NEW_SME, "countries": "Atlantis", "phone": "12", "linkedin": "https://example.org/x"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "No country “Atlantis”" in page
     assert "international form" in page
+    assert "A LinkedIn link is an address on linkedin.com" in page
     assert 'value="Agro Sahel Tech"' in page  # nothing typed is lost
     assert not Suggestion.objects.exists()
 
@@ -97,6 +101,7 @@ def test_an_accepted_correction_shows_on_the_public_page(client, seeded, django_
         {
             "record_type": "organizations",
             "phone": "+221 33 000 11 22",
+            "linkedin": "https://www.linkedin.com/company/optic-senegal",
             "submitter_name": "Moussa",
             "submitter_email": "m@example.org",
             "source": "Site de l'OPTIC, page contact",
@@ -112,7 +117,9 @@ def test_an_accepted_correction_shows_on_the_public_page(client, seeded, django_
         {"action": "accept_suggestions", "_selected_action": [suggestion.pk]},
     )
     staff.logout()
-    assert "+221 33 000 11 22" in html(client.get("/en/organizations/optic/"))
+    page = html(client.get("/en/organizations/optic/"))
+    assert "+221 33 000 11 22" in page
+    assert 'href="https://www.linkedin.com/company/optic-senegal"' in page
 
 
 def test_a_rejection_needs_its_reason(client, seeded, django_user_model):
