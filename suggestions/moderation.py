@@ -14,17 +14,18 @@ from suggestions.models import Suggestion, SuggestionKind, SuggestionStatus
 
 
 def source_for(suggestion):
-    """The suggestion as a source: who proposed it, when, and the link or document."""
+    """The suggestion as a source, in the submitter's words (no language of ours):
+    what they cited, by them, on the day they sent it."""
     link = suggestion.source if suggestion.source.startswith(("http://", "https://")) else ""
-    day = timezone.localtime(suggestion.created).date()
     return Source.objects.create(
         slug=f"suggestion-{suggestion.pk}",
-        title=f"Suggestion by {suggestion.submitter_name} ({day.isoformat()})",
+        title=suggestion.source[:300],
+        author=suggestion.submitter_name[:200],
         language=suggestion.language,
-        published=day,
+        published=timezone.localtime(suggestion.created).date(),
         published_precision="day",
         url=link[:500],
-        document="" if link else suggestion.source[:200],
+        document="" if link else f"suggestion {suggestion.pk}",
     )
 
 
