@@ -180,3 +180,26 @@ def test_an_admin_import_with_a_bad_row_shows_it_and_offers_no_confirmation(
         page = html(client.post("/admin/import/", {"record_type": "smes", "file": file}))
     assert "Atlantis" in page and 'name="confirm"' not in page
     assert 'name="publish"' not in html(client.get("/admin/import/"))  # an Editor's form
+
+
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://evil.example")', "+1+1", "-2", "@SUM(A1)"])
+def test_csv_cells_never_run_as_formulas_and_import_back_unchanged(
+    client, seeded, tmp_path, payload
+):
+    organization = Organization.objects.get(slug="optic")
+    organization.acronym = payload
+    organization.save()
+    exported = client.get("/en/organizations/export.csv").getvalue().decode("utf-8-sig")
+    cells = [
+        row[1] for row in csv.reader(io.StringIO(exported)) if row[0].startswith("Organisation of")
+    ]
+    assert cells == ["'" + payload]
+    path = tmp_path / "organizations.csv"
+    path.write_text(exported, encoding="utf-8-sig")
+    import_records("organizations", path)
+    organization.refresh_from_db()
+    assert organization.acronym == payload
+    optic_phone = "+221 33 000 00 00"
+    Organization.objects.filter(slug="optic").update(phone=optic_phone)
+    exported = client.get("/en/organizations/export.csv").getvalue().decode("utf-8-sig")
+    assert "'+221 33 000 00 00" in exported

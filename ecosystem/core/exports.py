@@ -87,11 +87,27 @@ def reference(source):
 SOURCES = (_("Sources"), lambda record: joined(reference(s) for s in record.sources.all()))
 
 
+# OWASP's rule against CSV injection: a cell beginning like a formula gets a leading
+# apostrophe, so that a spreadsheet shows it and never runs it. The import takes it off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unsafe(text):
+    """A cell as it was before `safe()`."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def rows(columns, records, absolute_url):
-    """The header, then one row per record; the last column is the record's page."""
+    """The header, then one row per record, every cell safe to open in a spreadsheet;
+    the last column is the record's page."""
     yield [str(label) for label, _value in columns] + [str(_("Page"))]
     for record in records:
-        yield [value(record) for _label, value in columns] + [
+        yield [safe(value(record)) for _label, value in columns] + [
             absolute_url(record.get_absolute_url())
         ]
 

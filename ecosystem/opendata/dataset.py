@@ -80,7 +80,9 @@ def export(directory, base_url, tick=lambda: None):
                 else:  # countries and sectors: their JSON fields are flat
                     writer = csv.DictWriter(out, fieldnames=list(serializer_class().fields))
                     writer.writeheader()
-                    writer.writerows(data)
+                    writer.writerows(
+                        {key: exports.safe(value) for key, value in row.items()} for row in data
+                    )
             written[f"{name}.csv"] = len(records)
         (directory / "README.md").write_text(readme(sets, written, base_url), encoding="utf-8")
     return written

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ecosystem.core import counts, history
+from ecosystem.core import counts, exports, history
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.models import Country, Language, PublicationStatus, Sector, Source
 from ecosystem.core.search import fold
@@ -75,7 +75,11 @@ def read_table(path_or_file, name=""):
     name = name or str(getattr(path_or_file, "name", path_or_file))
     data = path_or_file.read() if hasattr(path_or_file, "read") else Path(path_or_file).read_bytes()
     rows = read_xlsx(data) if name.lower().endswith(".xlsx") else read_csv(data)
-    rows = [[cell.strip() for cell in row] for row in rows if any(c.strip() for c in row)]
+    rows = [
+        [exports.unsafe(cell.strip()) for cell in row]
+        for row in rows
+        if any(c.strip() for c in row)
+    ]
     if not rows:
         raise ImportFileError(_("The file is empty."))
     if len(rows) - 1 > MAX_ROWS:
