@@ -5,28 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ecosystem.core.registry import registry
-from suggestions.models import Suggestion, SuggestionStatus
+from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionStatus
 from suggestions.moderation import accept
 
-SUBMITTED = [
-    "kind",
-    "record_type",
-    "record_slug",
-    "name",
-    "summary",
-    "website",
-    "countries",
-    "sectors",
-    "event_kind",
-    "start",
-    "email",
-    "phone",
-    "details",
-    "submitter_name",
-    "submitter_email",
-    "source",
-    "created",
-]
+SUBMITTED = ["kind", "record_type", "record_slug", *PROPOSED, *SUBMITTER, "created"]
 
 
 @admin.action(description=_("Accept the selected suggestions (new records arrive as drafts)"))

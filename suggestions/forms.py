@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.registry import registry
 from ecosystem.opendata.imports import Lookups, parts
-from suggestions.models import Suggestion, SuggestionKind
+from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 
 # The kinds of record the public may propose (series come through events).
 TYPES = ["organizations", "smes", "programmes", "events"]
@@ -21,26 +21,7 @@ class SuggestionForm(forms.ModelForm):
 
     class Meta:
         model = Suggestion
-        fields = [
-            "record_type",
-            "name",
-            "summary",
-            "website",
-            "countries",
-            "sectors",
-            "event_kind",
-            "start",
-            "email",
-            "phone",
-            "address",
-            "linkedin",
-            "x",
-            "facebook",
-            "details",
-            "submitter_name",
-            "submitter_email",
-            "source",
-        ]
+        fields = ["record_type", *PROPOSED, *SUBMITTER]
         widgets = {"details": forms.Textarea(attrs={"rows": 4})}
         # Visitors type "example.org": that means https, as Django 6 will assume.
         field_classes = {
@@ -102,21 +83,8 @@ class SuggestionForm(forms.ModelForm):
                 if not data.get("event_kind"):
                     self.add_error("event_kind", _("Say what kind of event it is."))
         else:
-            proposed = [
-                "name",
-                "summary",
-                "website",
-                "countries",
-                "sectors",
-                "email",
-                "phone",
-                "address",
-                "linkedin",
-                "x",
-                "facebook",
-                "details",
-            ]
-            if not any(data.get(name) for name in proposed):
+            # A correction proposes something (an event's kind and date only make one).
+            if not any(data.get(name) for name in PROPOSED if name not in {"event_kind", "start"}):
                 raise forms.ValidationError(_("Say what should be added or corrected."))
         return data
 

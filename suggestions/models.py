@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from events.models import EventKind
 from members.models import network_link, validate_phone
 
+# What a suggestion may propose, and who says it on what grounds: the form and the
+# moderation queue show them in this order.
+PROPOSED = [
+    *("name", "summary", "website", "countries", "sectors", "event_kind", "start"),
+    *("email", "phone", "address", "linkedin", "x", "facebook", "details"),
+]
+SUBMITTER = ["submitter_name", "submitter_email", "source"]
+
 
 class SuggestionKind(models.TextChoices):
     NEW = "new", _("a new record")

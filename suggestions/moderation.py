@@ -77,12 +77,14 @@ def accept(suggestion: Suggestion, user):
             record.slug = unique_slug(model, record.name_en or record.name_fr)
         record.full_clean(exclude=["slug"], validate_unique=False)
         record._history_user = user
-        record.save()
-        if suggestion.countries:
-            record.countries.set([lookups.country(p) for p in parts(suggestion.countries)])
-        if suggestion.sectors:
-            record.sectors.set([lookups.sector(p) for p in parts(suggestion.sectors)])
-        record.sources.add(source_for(suggestion))
+        # One version of the record's history: its old values kept, its links included.
+        with history.one_version(record, "+" if new else "~"):
+            record.save()
+            if suggestion.countries:
+                record.countries.set([lookups.country(p) for p in parts(suggestion.countries)])
+            if suggestion.sectors:
+                record.sectors.set([lookups.sector(p) for p in parts(suggestion.sectors)])
+            record.sources.add(source_for(suggestion))
         suggestion.status = SuggestionStatus.ACCEPTED
         suggestion.reviewed_by = user
         suggestion.result_slug = record.slug

@@ -111,12 +111,16 @@ def test_an_accepted_correction_shows_on_the_public_page(client, seeded, django_
     assert suggestion.kind == "correction" and suggestion.record_slug == "optic"
     staff = staff_of(client, django_user_model, "Publisher")
     beside = html(staff.get(f"/admin/suggestions/suggestion/{suggestion.pk}/change/"))
+    assert "https://www.linkedin.com/company/optic-senegal" in beside  # what is proposed
     assert "Organisation des Professionnels" in beside  # the record today, beside it
     staff.post(
         "/admin/suggestions/suggestion/",
         {"action": "accept_suggestions", "_selected_action": [suggestion.pk]},
     )
     staff.logout()
+    optic = Organization.objects.get(slug="optic")
+    assert optic.history.first().history_change_reason == f"suggestion {suggestion.pk}"
+    assert optic.history.first().prev_record.phone == ""  # the old value is kept
     page = html(client.get("/en/organizations/optic/"))
     assert "+221 33 000 11 22" in page
     assert 'href="https://www.linkedin.com/company/optic-senegal"' in page
