@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean backup restore bench
+.PHONY: run test install lint ci clean backup restore bench check-deploy
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Django's deployment checks on the production settings the README documents (DEBUG off,
+# HTTPS, a public address); the environment's own values win. Any warning fails.
+PRODUCTION_ENV = DEBUG=0 \
+	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-directory.example.org}" \
+	SITE_URL="$${SITE_URL:-https://directory.example.org}"
+check-deploy: install
+	$(PRODUCTION_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Backups of the database DATABASE_URL names (SQLite by default) into backups/, or
 # $BACKUP_DIR; the file's path is the last line printed.

@@ -7,7 +7,9 @@ import multiprocessing
 import os
 
 wsgi_app = "ecosystem.project.wsgi:application"
-bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
+# Loopback: the proxy in front (nginx, a load balancer's agent) is the only client. Bind a
+# public address on purpose (BIND=0.0.0.0:8000) and list the proxies in TRUSTED_PROXIES.
+bind = os.environ.get("BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # Threads share each worker's persistent database connection (CONN_MAX_AGE).
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
@@ -17,4 +19,5 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The same proxies the site believes (settings.TRUSTED_PROXIES) set the scheme gunicorn reports.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")

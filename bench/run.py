@@ -328,6 +328,8 @@ def main():
         subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
 
     port = free_port()
+    # Production over plain http on loopback: no HTTPS redirect, links to this address.
+    env.update(SECURE_SSL_REDIRECT="0", SITE_URL=f"http://127.0.0.1:{port}")
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]

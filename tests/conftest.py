@@ -15,6 +15,10 @@ def _fast_and_plain(settings):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain http to "testserver": production's HTTPS redirect and
+    # public address are tried in tests/test_security.py.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SITE_URL = "http://testserver"
     # Content types are cached per process: clear them so that query counts do not
     # depend on which test ran first. The data's version starts again with each test's
     # database: so must the cache of results kept under it.

@@ -29,7 +29,7 @@ def start(command, **env):
 
 
 def test_a_development_run_needs_nothing():
-    assert production_problems(True, "django-insecure-local", ["*"]) == []
+    assert production_problems(True, "django-insecure-local", ["*"], "") == []
 
 
 @pytest.mark.parametrize(
@@ -43,13 +43,14 @@ def test_a_development_run_needs_nothing():
     ],
 )
 def test_production_names_what_is_insecure(key, hosts, problem):
-    problems = production_problems(False, key, hosts)
+    problems = production_problems(False, key, hosts, "https://example.org")
     assert len(problems) == 1
     assert problem in problems[0]
 
 
 def test_a_real_configuration_passes():
-    assert production_problems(False, REAL_KEY, ["directory.example.org"]) == []
+    site = "https://directory.example.org"
+    assert production_problems(False, REAL_KEY, ["directory.example.org"], site) == []
 
 
 def test_the_wsgi_server_refuses_to_start_without_a_real_secret_key():
@@ -60,9 +61,27 @@ def test_the_wsgi_server_refuses_to_start_without_a_real_secret_key():
 
 def test_the_wsgi_server_starts_when_configured():
     result = start(
-        "import ecosystem.project.wsgi", DEBUG="0", ALLOWED_HOSTS="example.org", SECRET_KEY=REAL_KEY
+        "import ecosystem.project.wsgi",
+        DEBUG="0",
+        ALLOWED_HOSTS="example.org",
+        SECRET_KEY=REAL_KEY,
+        SITE_URL="https://example.org",
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "problem"),
+    [
+        ("example.org", "SITE_URL must be the site's public address"),
+        ("https://example.org/directory/", "SITE_URL must be the site's public address"),
+        ("https://elsewhere.example", "ALLOWED_HOSTS must include SITE_URL's host, elsewhere"),
+    ],
+)
+def test_the_public_address_must_be_one_the_site_answers_for(site_url, problem):
+    problems = production_problems(False, REAL_KEY, ["example.org"], site_url)
+    assert len(problems) == 1
+    assert problem in problems[0]
 
 
 def test_management_commands_refuse_too():

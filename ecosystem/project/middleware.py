@@ -1,5 +1,22 @@
-"""A strict Content-Security-Policy on every response: scripts, styles, images and
-connections from this site only, no inline script or style, no framing."""
+"""What every response carries and every request is cleaned of, before any view runs.
+
+- `trusted_proxies`: X-Forwarded-* headers are believed only from TRUSTED_PROXIES; the
+  client's address (for the login lock-out and the suggestion rate limit) is then the
+  last address the proxies saw, and from anyone else the headers are dropped.
+- `canonical_host`: absolute links (sitemap, feed, API, calendars, canonical tags) are
+  built from SITE_URL, never from the Host header a client sent.
+- `security_headers`: a strict Content-Security-Policy (scripts, styles, images and
+  connections from this site only, no inline script or style, no framing), a
+  Permissions-Policy that turns off the browser features the site never uses, and a
+  Cross-Origin-Resource-Policy; the open data (API, feeds, calendars, CSV) is shared
+  with every origin through CORS, and nothing else is.
+"""
+
+import ipaddress
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 POLICY = "; ".join(
     [
@@ -16,12 +33,106 @@ POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+PERMISSIONS = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+# Answers other sites' scripts may read: everything a partner reuses, nothing with a
+# form or a session behind it.
+OPEN_DATA_TYPES = ("text/csv", "text/calendar", "application/atom+xml")
+FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
 
-def content_security_policy(get_response):
+def is_open_data(request, response):
+    content_type = response.get("Content-Type", "")
+    if request.path.startswith("/api/"):
+        return not content_type.startswith("text/html")
+    return content_type.startswith(OPEN_DATA_TYPES)
+
+
+def security_headers(get_response):
     def middleware(request):
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS)
+        if is_open_data(request, response):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+        else:
+            response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+    return middleware
+
+
+@cache
+def networks(proxies: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted(address: str, trusted) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+def client_address(remote_addr: str, forwarded_for: str, trusted) -> str:
+    """The first address, from the right of X-Forwarded-For, that is not one of our
+    proxies: what the outermost proxy saw. Addresses further left were written by the
+    client itself and prove nothing."""
+    address = remote_addr
+    for hop in reversed([hop.strip() for hop in forwarded_for.split(",") if hop.strip()]):
+        if not is_trusted(address, trusted):
+            break
+        address = hop
+    return address
+
+
+def trusted_proxies(get_response):
+    def middleware(request):
+        trusted = networks(tuple(settings.TRUSTED_PROXIES))
+        remote = request.META.get("REMOTE_ADDR", "")
+        if is_trusted(remote, trusted):
+            forwarded_for = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            if forwarded_for:
+                request.META["REMOTE_ADDR"] = client_address(remote, forwarded_for, trusted)
+        else:
+            for header in FORWARDED:
+                request.META.pop(header, None)
+        return get_response(request)
+
+    return middleware
+
+
+def canonical_host(get_response):
+    """After SecurityMiddleware (its HTTPS redirect needs the real scheme): the Host is
+    still checked against ALLOWED_HOSTS, then replaced by SITE_URL's, scheme and port
+    included. In development (DEBUG on) the site answers on whatever address it is
+    opened at."""
+
+    def middleware(request):
+        if not settings.DEBUG:
+            request.get_host()  # DisallowedHost (400) for a host not allowed
+            site = urlsplit(settings.SITE_URL)
+            request.META["HTTP_HOST"] = site.netloc
+            request.META["wsgi.url_scheme"] = site.scheme
+            request.META.pop("HTTP_X_FORWARDED_HOST", None)
+            if settings.SECURE_PROXY_SSL_HEADER:
+                request.META.pop(settings.SECURE_PROXY_SSL_HEADER[0], None)
+        return get_response(request)
 
     return middleware

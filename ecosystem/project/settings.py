@@ -4,9 +4,11 @@ are safe for a developer's machine; production must say what it wants."""
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,7 +55,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 
-def production_problems(debug: bool, secret_key: str, allowed_hosts: list[str]) -> list[str]:
+def production_problems(
+    debug: bool, secret_key: str, allowed_hosts: list[str], site_url: str
+) -> list[str]:
     """What keeps a public (DEBUG off) site from being safe to run; empty when fine."""
     if debug:
         return []
@@ -62,6 +66,15 @@ def production_problems(debug: bool, secret_key: str, allowed_hosts: list[str]) 
         problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
     if not allowed_hosts or "*" in allowed_hosts:
         problems.append("ALLOWED_HOSTS must list the site's host names (not '*')")
+    site = urlsplit(site_url)
+    if site.scheme not in {"http", "https"} or not site.hostname or site.path not in {"", "/"}:
+        problems.append(
+            f"SITE_URL must be the site's public address, like https://directory.example.org"
+            f" (not {site_url!r})"
+        )
+    elif allowed_hosts and not validate_host(site.hostname, allowed_hosts):
+        # Every request is answered as SITE_URL's host: it must be an allowed one.
+        problems.append(f"ALLOWED_HOSTS must include SITE_URL's host, {site.hostname}")
     return problems
 
 
@@ -93,8 +106,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: which proxy headers to believe decides the scheme and the client's address.
+    "ecosystem.project.middleware.trusted_proxies",
+    "ecosystem.project.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",
-    "ecosystem.project.middleware.content_security_policy",
+    "ecosystem.project.middleware.canonical_host",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages travel compressed (Django's GZip adds random bytes against BREACH); static
     # files are precompressed by whitenoise.
@@ -152,6 +168,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1
+    if seconds <= 0:
+        raise ImproperlyConfigured(f"{name} must be a positive number of seconds, not {value!r}.")
+    return seconds
+
+
+# A database that is down or frozen costs a visitor a few seconds and a clear 503, not a
+# hung request: a new connection is given up after DATABASE_CONNECT_TIMEOUT (libpq counts
+# whole seconds, at least 2), and during a request a query, or the health check of a
+# reused connection, after DATABASE_QUERY_TIMEOUT (ecosystem/project/postgresql/base.py;
+# SQLite waits that long for a lock). Commands (migrations, imports) are not bounded.
+DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", 2)
+DATABASE_QUERY_TIMEOUT = env_seconds("DATABASE_QUERY_TIMEOUT", 3)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "ecosystem.project.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=max(2, round(DATABASE_CONNECT_TIMEOUT)),
+        # A query whose client has gone (cut by the bound above) is stopped too.
+        options="-c client_connection_check_interval=1000",
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_QUERY_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What is costly and shared (counts per country and sector...) is cached under the
@@ -218,15 +263,35 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Secure by default: with DEBUG off the site speaks HTTPS only ---
+# Each of these is on in production unless the environment turns it off explicitly:
+# the HTTPS redirect, HSTS for a year with subdomains and preload, secure cookies whose
+# __Host- names bind them to this host. `make check-deploy` checks the result.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed; from anyone else those headers are dropped (ecosystem.project.middleware).
+# gunicorn listens on loopback by default, so the proxy in front is local.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Redirect to the public address, not to whatever Host the request named.
+    SECURE_SSL_HOST = urlsplit(SITE_URL).netloc or None
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     # Off only to try the production configuration over plain http (the browser tests).
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    if SESSION_COOKIE_SECURE:
+        # Browsers keep a __Host- cookie only if it is secure, for the whole site and for
+        # this host alone: no subdomain can set or read it.
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- The guarded admin: its address, lock-out after failed logins, staff sessions ---
 

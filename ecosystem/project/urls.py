@@ -75,3 +75,4 @@ urlpatterns += i18n_patterns(
     path("", include("suggestions.urls")),
     prefix_default_language=True,
 )
+handler500 = "ecosystem.site.views.server_error"

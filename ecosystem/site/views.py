@@ -1,16 +1,23 @@
 """The pages that span every kind of record (home, search, countries and sectors),
-robots.txt and the health check. They loop over the registry of record types
-(ecosystem.core.registry) and name none."""
+robots.txt, the health check and the error pages. They loop over the registry of record
+types (ecosystem.core.registry) and name none."""
 
 import difflib
+import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ecosystem.core import listing
 from ecosystem.core.cache import cached
@@ -290,8 +297,91 @@ def robots(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+# What a request cannot help: the database (or the shared cache) down, frozen or locked.
+# Anything else is a bug, answered 500.
+UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+logger = logging.getLogger(__name__)
+
+
+def check(probe):
+    try:
+        probe()
+    except Exception as error:  # a health check reports what it finds, whatever it is
+        logger.warning("health check failed: %r", error)
+        return f"down: {type(error).__name__}"
+    return "ok"
+
+
+def read_database():
+    # A real read of a table, not "SELECT 1": SQLite answers that even while a writer
+    # holds the file locked and every page fails.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_migrations")
+        cursor.fetchone()
+
+
+def use_cache():
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("the cache does not keep what it is given")
+
+
 @never_cache
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 when the database and the cache both work,
+    else 503 naming what is down."""
+    checks = {"database": check(read_database), "cache": check(use_cache)}
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+def server_error(request):
+    """handler500, called while the uncaught exception is being handled: a database that
+    is down, frozen or locked answers 503 (the site heals by itself when it returns),
+    anything else 500. Pages get a page in both languages that needs neither the database
+    nor a session; the API gets JSON. Rendering it must not fail in turn, so it falls back
+    to plain text."""
+    error = sys.exc_info()[1]
+    status = 503 if isinstance(error, UNAVAILABLE) else 500
+    language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    with translation.override(language):
+        title, message = error_texts(status)
+        if request.path.startswith(("/api/", "/healthz")):
+            response = JsonResponse({"detail": f"{title}. {message}"}, status=status)
+        else:
+            response = error_page(status, language)
+    if status == 503:
+        response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def error_texts(status):
+    if status == 503:
+        return (
+            _("The directory is unavailable for a moment"),
+            _("Its database is not answering. Please try again in a minute."),
+        )
+    return (
+        _("Something went wrong"),
+        _("The error has been recorded. Please try again later."),
+    )
+
+
+def error_page(status, language):
+    others = [code for code, _name in settings.LANGUAGES if code != language]
+    versions = []
+    for code in [language, *others]:
+        with translation.override(code):
+            versions.append(
+                {"language": code, "texts": error_texts(status), "home": _("Back to the home page")}
+            )
+    try:
+        body = render_to_string("error.html", {"status": status, "versions": versions})
+    except Exception:  # the page about an error must not fail in turn
+        logger.exception("the error page could not be rendered")
+        body = "\n\n".join(". ".join(version["texts"]) for version in versions)
+        return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, status=status)

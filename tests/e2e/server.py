@@ -22,22 +22,30 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def production_env(workdir, port, database_url):
+    """The environment of the site as it runs in production, over plain http on loopback:
+    no HTTPS redirect, no secure cookies, links to the address it is served at."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "e2e-" + "k" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(workdir / "static"),
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "DJANGO_SETTINGS_MODULE": "ecosystem.project.settings",
+    }
+
+
 @contextmanager
 def production_site(workdir):
     """Yields the base URL of the running site; stops it afterwards."""
     workdir = Path(workdir)
     port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "e2e-" + "k" * 60,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
-        "STATIC_ROOT": str(workdir / "static"),
-        "SECURE_COOKIES": "0",
-        "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
-        "DJANGO_SETTINGS_MODULE": "ecosystem.project.settings",
-    }
+    env = production_env(workdir, port, f"sqlite:///{workdir / 'e2e.sqlite3'}")
+    env["DJANGO_SUPERUSER_PASSWORD"] = ADMIN_PASSWORD
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
         ["migrate", "--no-input", "-v0"],
@@ -46,16 +54,34 @@ def production_site(workdir):
         ["createsuperuser", "--no-input", "--username", "staff", "--email", "staff@example.org"],
     ):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    base = f"http://127.0.0.1:{port}"
+    with gunicorn(env, workdir, port):
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the site did not start:\n" + (workdir / "error.log").read_text())
+        yield base
+
+
+@contextmanager
+def gunicorn(env, workdir, port, *options):
+    """gunicorn serving the site with `env` on `port`, once it accepts connections; its
+    logs in `workdir`."""
+    executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
         [
-            gunicorn,
+            executable,
             "-c",
             str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            *options,
             "--access-logfile",
             str(workdir / "access.log"),
             "--error-logfile",
@@ -66,17 +92,18 @@ def production_site(workdir):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the site did not start:\n" + (workdir / "error.log").read_text())
-        yield base
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn did not start:\n" + (workdir / "error.log").read_text())
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=10)
