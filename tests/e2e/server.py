@@ -1,15 +1,17 @@
 """The site as it runs in production (gunicorn, DEBUG off, whitenoise and collected static
 files) on a fresh SQLite database holding the seed data: for the browser tests and for
-tools/page_weight.py."""
+tools/page_weight.py. And a relay to cut a database off (tests/test_faults.py,
+tools/outage_drill.py)."""
 
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +108,57 @@ def gunicorn(env, workdir, port, *options):
         yield server
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+class Relay:
+    """A TCP relay in front of a database server, that the test can stop, freeze (bytes
+    held, connections open: a frozen server, whose kernel still acknowledges packets) and
+    bring back."""
+
+    def __init__(self, target_port):
+        self.target = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.state = "up"
+        self.sockets = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            if self.state == "down":
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            self.sockets += [client, upstream]
+            for source, destination in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pump, args=(source, destination), daemon=True).start()
+
+    def pump(self, source, destination):
+        try:
+            while data := source.recv(65536):
+                while self.state == "frozen":
+                    time.sleep(0.05)
+                destination.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, destination):
+            sock.close()
+
+    def freeze(self):
+        self.state = "frozen"
+
+    def stop(self):
+        self.state = "down"
+        for sock in self.sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self.sockets = []
 
 
 def first_load(browser, url, viewport):
