@@ -324,9 +324,8 @@ ADMIN_URL = admin_url(env_str("ADMIN_URL", "admin/"))
 # are rows in the database (AccessAttempt), so every process sees the same count.
 # Unlock at once: `manage.py axes_reset_username <username>` (or axes_reset_ip <ip>,
 # axes_reset_ip_username <ip> <username>, axes_reset for everything).
-# The client address is axes' default, REMOTE_ADDR. Behind a proxy that is the proxy's
-# address, so every client would share one lock per username: trusting X-Forwarded-For
-# from known proxies (AXES_IPWARE_*) is left to a later issue.
+# The client address is axes' default, REMOTE_ADDR, which the trusted_proxies middleware
+# sets to the address our own proxies saw (X-Forwarded-For from TRUSTED_PROXIES only).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
