@@ -56,7 +56,10 @@ def calendar(events, absolute_url, name):
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # icalendar types an X- property it does not know as raw (vUnknown): a line break in
+    # an event's name would break the line, and the library refuses with an error (a
+    # 500). Typed as text, it is escaped and folded like SUMMARY.
+    cal.add("x-wr-calname", icalendar.vText(name))
     cal.add("x-published-ttl", "PT12H")
     for event in events:
         cal.add_component(vevent(event, absolute_url))

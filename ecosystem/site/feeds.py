@@ -1,5 +1,6 @@
 """An Atom feed of new and updated records, in the page's language."""
 
+import re
 from itertools import chain
 
 from django.contrib.syndication.views import Feed
@@ -11,9 +12,29 @@ from ecosystem.core.registry import registry
 
 ITEMS = 30
 
+# Characters XML 1.0 cannot carry at all, escaped or not: C0 controls but tab, line feed
+# and carriage return, and the two non-characters. A vertical tab comes with text pasted
+# from a word processor (its manual line break); Django refuses to write one, a 500.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    return NOT_XML.sub("", str(value))
+
+
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are declared as what they are: plain text. Django's Atom
+    declares them `type="html"`, so a reader would take a `<` typed by staff as markup.
+    Titles are text already (Atom's default)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item["summary"]:
+            handler.addQuickElement("summary", item["summary"], {"type": "text"})
+
 
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
 
     def title(self):
         return _("What is new in the tech-support directory")
@@ -33,10 +54,13 @@ class UpdatesFeed(Feed):
         return sorted(chain(*recent), key=lambda record: record.updated, reverse=True)[:ITEMS]
 
     def item_title(self, item):
-        return str(item)
+        return xml_text(item)
 
     def item_description(self, item):
-        return item.summary
+        return None  # Django would write it as type="html": see TextAtom1Feed
+
+    def item_extra_kwargs(self, item):
+        return {"summary": xml_text(item.summary)}
 
     def item_pubdate(self, item):
         return item.created
