@@ -1,6 +1,5 @@
 """An Atom feed of new and updated records, in the page's language."""
 
-import re
 from itertools import chain
 
 from django.contrib.syndication.views import Feed
@@ -8,18 +7,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from ecosystem.core.exports import printable
 from ecosystem.core.registry import registry
 
 ITEMS = 30
-
-# Characters XML 1.0 cannot carry at all, escaped or not: C0 controls but tab, line feed
-# and carriage return, and the two non-characters. A vertical tab comes with text pasted
-# from a word processor (its manual line break); Django refuses to write one, a 500.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(value):
-    return NOT_XML.sub("", str(value))
 
 
 class TextAtom1Feed(Atom1Feed):
@@ -54,13 +45,13 @@ class UpdatesFeed(Feed):
         return sorted(chain(*recent), key=lambda record: record.updated, reverse=True)[:ITEMS]
 
     def item_title(self, item):
-        return xml_text(item)
+        return printable(item)
 
     def item_description(self, item):
         return None  # Django would write it as type="html": see TextAtom1Feed
 
     def item_extra_kwargs(self, item):
-        return {"summary": xml_text(item.summary)}
+        return {"summary": printable(item.summary)}
 
     def item_pubdate(self, item):
         return item.created
