@@ -15,6 +15,9 @@ timeout = 30
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# No access log: the site writes one line per request itself (JSON by default, with the
+# request id and the user; ecosystem/project/requestlog.py); gunicorn's would double it.
+accesslog = None
+# gunicorn's own events (workers starting, timing out) stay on standard error, as text.
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
