@@ -12,10 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 
-from ecosystem.project.requestlog import JsonFormatter, TextFormatter
+from ecosystem.project.requestlog import JsonFormatter, TextFormatter, request_log
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL = "jane.doe@example.org"
@@ -161,6 +164,18 @@ def test_an_export_is_logged_when_it_has_streamed(client, db, log):
     b"".join(response.streaming_content)
     (line,) = log()
     assert (line["path"], line["status"]) == ("/en/programmes/export.csv", 200)
+
+
+def test_a_database_fault_is_logged_without_the_user_not_turned_into_a_500(rf, log):
+    def user():
+        raise OperationalError("the database is down")
+
+    request = rf.get("/en/")
+    request.user = SimpleLazyObject(user)  # a staff member's session, unreadable
+    response = request_log(lambda request: HttpResponse(status=503))(request)
+    assert response.status_code == 503
+    (line,) = log()
+    assert line["status"] == 503 and "user_id" not in line
 
 
 def test_text_lines_are_one_line_each_and_mask_emails():

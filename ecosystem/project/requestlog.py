@@ -21,6 +21,7 @@ import time
 import uuid
 from urllib.parse import parse_qsl, urlencode
 
+from django.db import DatabaseError
 from django.http import FileResponse
 
 logger = logging.getLogger("ecosystem.request")
@@ -68,8 +69,13 @@ def incoming_request_id(request):
 
 
 def user_id(request):
+    """The logged-in user's id. Looking the user up needs the database: when it is down,
+    the answer (a 503) is logged without the user rather than turned into a 500 here."""
     user = getattr(request, "user", None)
-    return user.pk if user is not None and user.is_authenticated else None
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        return None
 
 
 def request_log(get_response):
