@@ -17,7 +17,10 @@ timeout = 30
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# No access log: the site writes one line per request itself (JSON by default, with the
+# request id and the user; ecosystem/project/requestlog.py); gunicorn's would double it.
+accesslog = None
+# gunicorn's own events (workers starting, timing out) stay on standard error, as text.
 errorlog = "-"
 # The same proxies the site believes (settings.TRUSTED_PROXIES) set the scheme gunicorn reports.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")

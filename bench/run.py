@@ -333,9 +333,11 @@ def main():
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--access-logfile", "/dev/null", "--error-logfile", str(workdir / "error.log")],
+        + ["--error-logfile", str(workdir / "error.log")],
         cwd=ROOT,
         env=env,
+        # The site's line per request, written as in production, kept out of the table.
+        stderr=open(workdir / "requests.log", "w"),  # noqa: SIM115 (open while it runs)
     )
     site = Site(port, database)
     try:

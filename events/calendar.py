@@ -2,7 +2,10 @@
 directory knows days, not hours. An event known only to the month or the year is one
 all-day entry on the period's first day, with the period in its title ("SIPEN (May
 2027)") and its description, never a block filling the month. An event announced but
-not known to have been held is TENTATIVE; held, CONFIRMED; cancelled, CANCELLED."""
+not known to have been held is TENTATIVE; held, CONFIRMED; cancelled, CANCELLED.
+
+Text goes in through the library, which escapes and folds it (RFC 5545, 3.1 and
+3.3.11), less the control characters TEXT cannot hold (`printable`)."""
 
 import datetime
 
@@ -10,6 +13,7 @@ import icalendar
 from django.utils.translation import gettext as _
 
 from ecosystem.core.dates import Precision
+from ecosystem.core.exports import printable
 from events.models import EventStatus
 
 PRODID = "-//West Africa tech-support directory//Events//EN"
@@ -27,7 +31,7 @@ def vevent(event, absolute_url):
     entry.add("dtstamp", event.updated)
     entry.add("last-modified", event.updated)
     exact = event.start_precision == Precision.DAY
-    entry.add("summary", event.name if exact else f"{event.name} ({event.period})")
+    entry.add("summary", printable(event.name if exact else f"{event.name} ({event.period})"))
     entry.add("dtstart", event.start)
     # DTEND is exclusive for all-day events: the day after the last day.
     last = event.end if exact else event.start
@@ -41,11 +45,11 @@ def vevent(event, absolute_url):
     if event.online:
         location = ", ".join(part for part in (location, _("online")) if part)
     if location:
-        entry.add("location", location)
+        entry.add("location", printable(location))
     description = [event.summary, url]
     if not exact:
         description.insert(0, _("Dates known only as: %(period)s.") % {"period": event.period})
-    entry.add("description", "\n\n".join(part for part in description if part))
+    entry.add("description", printable("\n\n".join(part for part in description if part)))
     entry.add("status", STATUS[event.status])
     entry.add("categories", [event.get_kind_display()])
     return entry
@@ -56,7 +60,10 @@ def calendar(events, absolute_url, name):
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # icalendar types an X- property it does not know as raw (vUnknown): a line break in
+    # an event's name would break the line, and the library refuses with an error (a
+    # 500). Typed as text, it is escaped and folded like SUMMARY.
+    cal.add("x-wr-calname", icalendar.vText(printable(name)))
     cal.add("x-published-ttl", "PT12H")
     for event in events:
         cal.add_component(vevent(event, absolute_url))

@@ -110,11 +110,10 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
         model = Indicator
 
 
-class EventSeriesFactory(factory.django.DjangoModelFactory):
+class EventSeriesFactory(PublishableFactory):
     slug = factory.Sequence(lambda n: f"series-{n}")
     name_en = factory.Sequence(lambda n: f"Series {n}")
     name_fr = factory.Sequence(lambda n: f"Série {n}")
-    publication_status = "published"
 
     class Meta:
         model = EventSeries

@@ -76,7 +76,7 @@ def test_the_language_switcher_keeps_the_page(client, seeded):
 
 def test_health_check(client, db):
     response = client.get("/healthz")
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_every_response_carries_a_strict_content_security_policy(client, db):

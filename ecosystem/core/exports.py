@@ -3,6 +3,7 @@ readably, UTF-8 with a byte-order mark so that Excel and LibreOffice open it rig
 rows stream: a large export never sits in memory."""
 
 import csv
+import re
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import get_language
@@ -100,6 +101,18 @@ def safe(value):
 def unsafe(text):
     """A cell as it was before `safe()`."""
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+# Control characters other than tab and line breaks: XML 1.0 cannot carry them even
+# escaped (Django refuses to write the feed: a 500), and iCalendar's TEXT excludes them.
+# Staff bring them in with text pasted from a word processor (a vertical tab is its
+# manual line break). The two non-characters are refused by XML parsers too.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(value):
+    """Text for a feed or a calendar: without the characters they cannot carry."""
+    return CONTROL_CHARACTERS.sub("", "" if value is None else str(value))
 
 
 def rows(columns, records, absolute_url):

@@ -1,6 +1,6 @@
 """What every response carries and every request is cleaned of, before any view runs.
 
-- `trusted_proxies`: X-Forwarded-* headers are believed only from TRUSTED_PROXIES; the
+- `trusted_proxies`: X-Forwarded-* and X-Request-ID are believed only from TRUSTED_PROXIES; the
   client's address (for the login lock-out and the suggestion rate limit) is then the
   last address the proxies saw, and from anyone else the headers are dropped.
 - `canonical_host`: absolute links (sitemap, feed, API, calendars, canonical tags) are
@@ -52,7 +52,14 @@ PERMISSIONS = ", ".join(
 # Answers other sites' scripts may read: everything a partner reuses, nothing with a
 # form or a session behind it.
 OPEN_DATA_TYPES = ("text/csv", "text/calendar", "application/atom+xml")
-FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+# What only our proxies may tell: the client's address, the scheme, the public host and
+# the request's id in their logs (ecosystem.project.requestlog).
+FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_REQUEST_ID",
+)
 
 
 def is_open_data(request, response):

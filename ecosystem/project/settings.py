@@ -108,6 +108,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: which proxy headers to believe decides the scheme and the client's address.
     "ecosystem.project.middleware.trusted_proxies",
+    # One log line per request, its duration counting all the rest (requestlog.py).
+    "ecosystem.project.requestlog.request_log",
     "ecosystem.project.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",
     "ecosystem.project.middleware.canonical_host",
@@ -355,9 +357,28 @@ VERIFIED_RECENTLY_MONTHS = env_int("VERIFIED_RECENTLY_MONTHS", 18)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Logs: one line per request and per error, on standard error ---
+# JSON for a log collector (the default with DEBUG off), text for a person at a terminal.
+# What a line holds and never holds: ecosystem/project/requestlog.py.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "ecosystem.project.requestlog.JsonFormatter"},
+        "text": {"()": "ecosystem.project.requestlog.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own handlers off (its console in DEBUG, mail to ADMINS): its records
+        # reach the one handler above, once, in the same format.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 4xx is in its request line already; an error comes with its traceback.
+        "django.request": {"level": "ERROR"},
+        # runserver's access line: the request line replaces it.
+        "django.server": {"handlers": [], "propagate": False},
+    },
 }

@@ -7,13 +7,25 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from ecosystem.core.exports import printable
 from ecosystem.core.registry import registry
 
 ITEMS = 30
 
 
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are declared as what they are: plain text. Django's Atom
+    declares them `type="html"`, so a reader would take a `<` typed by staff as markup.
+    Titles are text already (Atom's default)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item["summary"]:
+            handler.addQuickElement("summary", item["summary"], {"type": "text"})
+
+
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
 
     def title(self):
         return _("What is new in the tech-support directory")
@@ -33,10 +45,13 @@ class UpdatesFeed(Feed):
         return sorted(chain(*recent), key=lambda record: record.updated, reverse=True)[:ITEMS]
 
     def item_title(self, item):
-        return str(item)
+        return printable(item)
 
     def item_description(self, item):
-        return item.summary
+        return None  # Django would write it as type="html": see TextAtom1Feed
+
+    def item_extra_kwargs(self, item):
+        return {"summary": printable(item.summary)}
 
     def item_pubdate(self, item):
         return item.created
