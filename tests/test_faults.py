@@ -22,8 +22,9 @@ from django.test import Client
 
 from tests.e2e.server import ROOT, Relay, free_port, gunicorn, production_env
 
-# The bound the issue sets, with a margin for a loaded machine: a request past it hangs.
-WITHIN = 3.5
+# The site gives up after 2 s (DATABASE_CONNECT_TIMEOUT); the margin is for a CI machine
+# running three suites at once. Without the bounds these requests never end.
+WITHIN = 5
 
 
 @pytest.fixture
