@@ -147,3 +147,17 @@ def test_staff_see_the_work_they_may_open(client, django_user_model, work):
     board = dashboard(index(client, "en"))
     assert "Drafts (3)" in re.sub(r"<[^>]+>", "", board)
     assert "Suggestions to moderate" not in board
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_log_in_and_lock_out_pages_carry_the_name_too(client, db, language):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    login = html(client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=language))
+    assert f'<a href="/admin/">{HEADER[language]}</a>' in login and "Django" not in login
+    # django-axes renders its page outside the admin site, with none of its context.
+    with translation.override(language):
+        lockout = render_to_string("admin/lockout.html", {"failure_limit": 5})
+    assert f"| {HEADER[language]}</title>" in lockout
+    assert f'<a href="/admin/">{HEADER[language]}</a>' in lockout and "Django" not in lockout
