@@ -117,6 +117,9 @@ def test_the_dashboard_in_french(staff_client, work):
     assert "Travail à faire" in board
     assert "File de relecture</a> (1)" in board and "Fiches à vérifier</a> (1)" in board
     assert ">organisations</a> (2)" in board and ">événements</a> (1)" in board
+    # French sets its colon apart.
+    drafts = '<a href="/admin/programmes/programme/?publication_status__exact=draft">'
+    assert f"(3) : {drafts}programmes</a> (1), " in board
     assert "Importer des fiches" in board
 
 

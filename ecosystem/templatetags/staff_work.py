@@ -16,6 +16,17 @@ def staff_dashboard(context):
     return dashboard(context["request"].user)
 
 
+def colon_pattern():
+    """ "{label}: {value}" as the reader's language writes it ("{label} : {value}")."""
+    return _("%(label)s: %(value)s") % {"label": "{label}", "value": "{value}"}
+
+
+@register.simple_tag
+def colon():
+    """The colon after a label, as the reader's language writes it (": ", " : ")."""
+    return colon_pattern().format(label="", value="")
+
+
 @register.simple_tag
 def public_site():
     """ "The public site: français · English", each linking to the home page in its
@@ -25,10 +36,8 @@ def public_site():
         with translation.override(code):
             home = reverse("home")
         links.append((home, code, code, translation.get_language_info(code)["name_local"]))
-    # The colon as the reader's language writes it ("Le site public : …").
-    pattern = _("%(label)s: %(value)s") % {"label": "{label}", "value": "{value}"}
     return format_html(
-        pattern,
+        colon_pattern(),
         label=_("The public site"),
         value=format_html_join(" · ", '<a href="{}" lang="{}" hreflang="{}">{}</a>', links),
     )
