@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
@@ -27,6 +28,7 @@ class OrganizationAdmin(PublishableAdmin):
     list_select_related = ["hq_country"]
     list_filter = ["kind", *PublishableAdmin.list_filter, "hq_country"]
     autocomplete_fields = [*PublishableAdmin.autocomplete_fields, "hq_country"]
+    readonly_fields = [*PublishableAdmin.readonly_fields, "logo_shown"]
     fieldsets = [
         PublishableAdmin.identity_fieldset,
         (_("Organization"), {"fields": ["kind", "hq_country", "hq_city", "founded"]}),
@@ -34,11 +36,23 @@ class OrganizationAdmin(PublishableAdmin):
             _("Contact"),
             {"fields": [("email", "phone"), "address", ("linkedin", "x", "facebook")]},
         ),
+        (_("Logo"), {"fields": ["logo", "logo_shown"]}),
         PublishableAdmin.text_fieldset,
         PublishableAdmin.where_fieldset,
         PublishableAdmin.provenance_fieldset,
     ]
     inlines = [MembershipInline, MembersInline]
+
+    @admin.display(description=_("as the site shows it"))
+    def logo_shown(self, obj):
+        if not obj.logo:
+            return "—"
+        return format_html(
+            '<img src="{}" width="64" height="64" alt=""> <img src="{}" width="160" height="160"'
+            ' alt="">',
+            obj.logo_small,
+            obj.logo_large,
+        )
 
 
 @admin.register(Membership)

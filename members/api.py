@@ -1,12 +1,34 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ecosystem.core.api import DirectoryViewSet, PublishableSerializer
+from members import logos
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class LogoField(serializers.Field):
+    """The address of one of the logo's square WebP renditions, or null."""
+
+    def __init__(self, size, **kwargs):
+        self.size = size
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, organization):
+        url = logos.rendition_url(organization.logo.name, self.size)
+        if not url:
+            return None
+        request = self.context.get("request")
+        if request:
+            return request.build_absolute_uri(url)
+        return logos.absolute(url, self.context.get("base_url", ""))  # the dataset export
+
+
 class OrganizationSerializer(PublishableSerializer):
     hq_country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    logo = LogoField(160, help_text="The logo in a square of 160 pixels (WebP), or null.")
+    logo_small = LogoField(64, help_text="The logo in a square of 64 pixels (WebP), or null.")
 
     class Meta:
         model = Organization
@@ -22,6 +44,8 @@ class OrganizationSerializer(PublishableSerializer):
             "linkedin",
             "x",
             "facebook",
+            "logo",
+            "logo_small",
             "last_verified",
         ]
 

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import exports
 from ecosystem.opendata import imports
+from members import logos
 from members.models import OrganizationKind
 
 COLUMNS = [
@@ -20,6 +22,8 @@ COLUMNS = [
     ("LinkedIn", lambda organization: organization.linkedin),
     ("X", lambda organization: organization.x),
     ("Facebook", lambda organization: organization.facebook),
+    # Read-only on import: a logo is uploaded in the admin, where it is checked.
+    ("Logo", lambda organization: logos.absolute(organization.logo_large, settings.SITE_URL)),
     exports.COUNTRIES,
     exports.COUNTRY_CODES,
     exports.SECTORS,

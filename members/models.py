@@ -18,6 +18,7 @@ from ecosystem.core.models import (
     publish_permission,
     published_rows,
 )
+from members import logos
 
 
 class OrganizationKind(models.TextChoices):
@@ -136,6 +137,18 @@ class Organization(Publishable):
     linkedin = network_link("LinkedIn", "linkedin.com")
     x = network_link("X", "x.com", "twitter.com")
     facebook = network_link("Facebook", "facebook.com", "fb.com")
+    # The upload as sent, named by its content; the pages show its WebP renditions
+    # (members.logos). Old logos stay in storage, so the history can bring them back.
+    logo = models.FileField(
+        _("logo"),
+        max_length=255,
+        blank=True,
+        validators=[logos.validate_logo],
+        help_text=_(
+            "PNG, JPEG or WebP, at most 2 MB. The site shows it in a square of 64 and "
+            "160 pixels; the logos it had before stay in its history."
+        ),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -175,6 +188,30 @@ class Organization(Publishable):
 
     def get_absolute_url(self):
         return reverse("members:organization-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if self.logo and not self.logo._committed:  # a new upload
+            self.logo = logos.store(self.logo.file)
+        super().save(*args, **kwargs)
+
+    @property
+    def logo_small(self):
+        """The 64-pixel WebP's address, "" without a logo."""
+        return logos.rendition_url(self.logo.name, 64)
+
+    @property
+    def logo_large(self):
+        """The 160-pixel WebP's address, "" without a logo."""
+        return logos.rendition_url(self.logo.name, 160)
+
+    @property
+    def initials(self):
+        return logos.initials(self.name, self.acronym)
+
+    @property
+    def tile(self):
+        """The colour of the initials' tile, the same in both languages."""
+        return logos.tile(self.name_en or self.name_fr)
 
     def clean(self):
         super().clean()

@@ -12,6 +12,8 @@ def for_organization(organization, absolute_url):
             "addressLocality": organization.hq_city,
             "addressCountry": organization.hq_country_id or "",
         }
+    if organization.logo:
+        data["logo"] = absolute_url(organization.logo_large)
     if organization.email:
         data["email"] = organization.email
     if organization.phone:

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ecosystem.core.admin import OtherWork, register_work
 from ecosystem.core.registry import registry
 from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionStatus
 from suggestions.moderation import accept
@@ -26,6 +28,20 @@ def accept_suggestions(modeladmin, request, queryset):
         ngettext("%(count)d suggestion accepted.", "%(count)d suggestions accepted.", accepted)
         % {"count": accepted},
     )
+
+
+# On the admin's dashboard: how many suggestions wait, linking to them.
+register_work(
+    OtherWork(
+        _("Suggestions to moderate"),
+        lambda: Suggestion.objects.filter(status=SuggestionStatus.PENDING).count(),
+        lambda: (
+            reverse("admin:suggestions_suggestion_changelist")
+            + f"?status__exact={SuggestionStatus.PENDING}"
+        ),
+        "suggestions.view_suggestion",
+    )
+)
 
 
 @admin.register(Suggestion)

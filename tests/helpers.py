@@ -1,5 +1,6 @@
 import re
 
+from django.core.files import File
 from django.urls import reverse
 from django.utils import translation
 
@@ -52,7 +53,8 @@ def form_data(response):
     def add(form):
         for name in form.fields:
             value = form[name].value()
-            if value is None or value is False:
+            # A browser sends no file back: the stored one stays unless a new one comes.
+            if value is None or value is False or isinstance(value, File):
                 continue
             data[form.add_prefix(name)] = "on" if value is True else value
 

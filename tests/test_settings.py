@@ -97,3 +97,34 @@ def test_management_commands_refuse_too():
 def test_a_malformed_boolean_is_named():
     result = start("import ecosystem.project.settings", DEBUG="maybe")
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_the_media_storage_is_chosen_by_the_environment(tmp_path):
+    command = (
+        "from django.conf import settings; from ecosystem.project.middleware import POLICY; "
+        "print(settings.STORAGES['default']['BACKEND'], settings.SERVE_MEDIA); "
+        "print(next(p for p in POLICY.split('; ') if p.startswith('img-src')))"
+    )
+    assert start(command).stdout.splitlines() == [
+        "django.core.files.storage.FileSystemStorage True",
+        "img-src 'self' data:",
+    ]
+    refused = start(command, MEDIA_STORAGE="ftp")
+    assert "MEDIA_STORAGE must be filesystem or s3, not 'ftp'." in refused.stderr
+    refused = start(command, MEDIA_STORAGE="s3")
+    assert "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME and django-storages" in refused.stderr
+    # With django-storages there (an empty stand-in: the settings only look for it), the
+    # bucket's endpoint is where pages may load pictures from.
+    (tmp_path / "storages").mkdir()
+    (tmp_path / "storages" / "__init__.py").write_text("")
+    bucket = start(
+        command,
+        PYTHONPATH=str(tmp_path),
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="logos",
+        AWS_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
+    )
+    assert bucket.stdout.splitlines() == [
+        "storages.backends.s3.S3Storage False",
+        "img-src 'self' data: https://s3.fr-par.scw.cloud https://*.s3.fr-par.scw.cloud",
+    ]

@@ -2,16 +2,21 @@
 relations, deleted records, bulk publication). Each app registers its models' admins
 on these bases; ecosystem/core/admin.py registers the core's."""
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,8 +26,14 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_manager_for_model
 
 from ecosystem.core import history
-from ecosystem.core.models import PublicationStatus
+from ecosystem.core.models import PublicationStatus, stale_condition
 from ecosystem.core.registry import registry
+
+# The admin under the directory's name, in the staff's language (its colours and the links
+# to the public site: templates/admin/base_site.html).
+admin.site.site_header = admin.site.site_title = _("Tech-support directory")
+admin.site.index_title = _("Staff dashboard")
+admin.site.site_url = None
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -380,25 +391,43 @@ class PublishableAdmin(DirectoryAdmin):
 WORK_SHOWN = 100
 
 
-def review_queue(records):
-    return records.filter(publication_status=PublicationStatus.REVIEW).order_by("updated", "pk")
+class Work(NamedTuple):
+    """A staff list of records of every kind: which, in what order, and how a kind's own
+    admin list filters the same records (the query string of its changelist)."""
+
+    title: str
+    intro: str
+    condition: Callable[[], Q]
+    order: Callable[[QuerySet], QuerySet]
+    changelist_query: dict
+
+    def select(self, records):
+        return self.order(records.filter(self.condition()))
 
 
-def to_check(records):
-    return records.exclude(publication_status=PublicationStatus.ARCHIVED).stale().by_last_check()
-
-
-# The staff's lists of work across every kind of record: (title, intro, records).
+# The staff's lists of work across every kind of record.
 WORK_LISTS = {
-    "review": (
+    "drafts": Work(
+        _("Drafts"),
+        _(
+            "Records not yet submitted for review, the most recently changed first. Set a "
+            "draft's status to “in review” when it is ready for a Publisher."
+        ),
+        lambda: Q(publication_status=PublicationStatus.DRAFT),
+        lambda records: records.order_by("-updated", "pk"),
+        {"publication_status__exact": PublicationStatus.DRAFT},
+    ),
+    "review": Work(
         _("Review queue"),
         _(
             "Records submitted for review, the longest waiting first. A Publisher "
             "publishes them, or sets them back to draft, from the list's actions."
         ),
-        review_queue,
+        lambda: Q(publication_status=PublicationStatus.REVIEW),
+        lambda records: records.order_by("updated", "pk"),
+        {"publication_status__exact": PublicationStatus.REVIEW},
     ),
-    "to-check": (
+    "to-check": Work(
         _("Records to check"),
         _(
             "Records nobody has verified for %(months)s months (or added that long ago and "
@@ -406,20 +435,31 @@ WORK_LISTS = {
             "may be out of date. Check each with the organization or a current source, then "
             "use the action “Mark the selected records as verified today”."
         ),
-        to_check,
+        lambda: ~Q(publication_status=PublicationStatus.ARCHIVED) & stale_condition(),
+        lambda records: records.by_last_check(),
+        {
+            "freshness": "stale",
+            "publication_status__in": ",".join(
+                status
+                for status in PublicationStatus.values
+                if status != PublicationStatus.ARCHIVED
+            ),
+        },
     ),
 }
 
 
-def work_groups(select, limit=WORK_SHOWN):
-    """The records `select` picks among each kind of record (SMEs with organizations)."""
-    groups, models = [], set()
-    for record_type in registry:
-        if record_type.model in models:
-            continue
-        models.add(record_type.model)
-        records = select(record_type.model.objects.all())
-        opts = record_type.model._meta
+def record_models():
+    """Each model of the registry's record types once (SMEs are organizations)."""
+    return list(dict.fromkeys(record_type.model for record_type in registry))
+
+
+def work_groups(work, limit=WORK_SHOWN):
+    """The records `work` lists among each kind of record."""
+    groups = []
+    for model in record_models():
+        records = work.select(model.objects.all())
+        opts = model._meta
         groups.append(
             {
                 "title": opts.verbose_name_plural,
@@ -432,23 +472,68 @@ def work_groups(select, limit=WORK_SHOWN):
 
 
 def work_list(request, name):
-    """A staff page: the review queue, or the records to check."""
+    """A staff page: the drafts, the review queue, or the records to check."""
     if name not in WORK_LISTS:
         raise Http404
-    title, intro, select = WORK_LISTS[name]
+    work = WORK_LISTS[name]
     context = {
         **admin.site.each_context(request),
-        "title": title,
-        "intro": intro % {"months": settings.VERIFIED_RECENTLY_MONTHS},
-        "groups": work_groups(select),
+        "title": work.title,
+        "intro": work.intro % {"months": settings.VERIFIED_RECENTLY_MONTHS},
+        "groups": work_groups(work),
         "shown": WORK_SHOWN,
     }
     return TemplateResponse(request, "admin/work_list.html", context)
 
 
-def work_counts():
-    """How many records each staff list holds, for the admin's index page."""
-    return [
-        (name, title, sum(group["count"] for group in work_groups(select, limit=0)))
-        for name, (title, _intro, select) in WORK_LISTS.items()
-    ]
+class OtherWork(NamedTuple):
+    """Work an app brings to the dashboard beside the records' lists (suggestions to
+    moderate): its title, how many wait, where they are, who may see them."""
+
+    title: str
+    count: Callable[[], int]
+    url: Callable[[], str]
+    permission: str
+
+
+OTHER_WORK = []
+
+
+def register_work(work):
+    OTHER_WORK.append(work)
+
+
+def dashboard(user):
+    """What waits, for the admin's index page: each staff list that holds something,
+    with its count and, per kind of record, the count and that kind's admin list
+    filtered the same way; then the apps' other work. One query per kind of record."""
+    counts = {
+        model: model.objects.aggregate(
+            **{name: Count("pk", filter=work.condition()) for name, work in WORK_LISTS.items()}
+        )
+        for model in record_models()
+        if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    }
+    items = []
+    for name, work in WORK_LISTS.items():
+        kinds = [
+            {
+                "title": model._meta.verbose_name_plural,
+                "count": counted[name],
+                "url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+                + "?"
+                + urlencode(work.changelist_query),
+            }
+            for model, counted in counts.items()
+            if counted[name]
+        ]
+        if kinds:
+            total = sum(kind["count"] for kind in kinds)
+            url = reverse("work-list", args=[name])
+            items.append({"title": work.title, "count": total, "url": url, "kinds": kinds})
+    for other in OTHER_WORK:
+        if user.has_perm(other.permission):
+            count = other.count()
+            if count:
+                items.append({"title": other.title, "count": count, "url": other.url()})
+    return items

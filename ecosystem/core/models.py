@@ -330,17 +330,19 @@ def stale_since(today=None):
     return months_before(today or timezone.localdate(), settings.VERIFIED_RECENTLY_MONTHS)
 
 
+def stale_condition(today=None):
+    """Records nobody has checked for VERIFIED_RECENTLY_MONTHS: verified before that, or
+    never verified and added before that."""
+    cutoff = stale_since(today)
+    return Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True, created__date__lt=cutoff)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
     def stale(self, today=None):
-        """Records nobody has checked for VERIFIED_RECENTLY_MONTHS: verified before that,
-        or never verified and added before that."""
-        cutoff = stale_since(today)
-        return self.filter(
-            Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True, created__date__lt=cutoff)
-        )
+        return self.filter(stale_condition(today))
 
     def by_last_check(self):
         """The longest unchecked first."""

@@ -23,8 +23,9 @@ POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        # Data URIs: the small icons inside vendored stylesheets (Swagger UI, admin).
-        "img-src 'self' data:",
+        # Data URIs: the small icons inside vendored stylesheets (Swagger UI, admin);
+        # logos from wherever MEDIA_STORAGE keeps them.
+        " ".join(["img-src 'self' data:", *settings.MEDIA_ORIGINS]),
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",

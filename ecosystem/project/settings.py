@@ -3,6 +3,7 @@ are safe for a developer's machine; production must say what it wants."""
 
 import os
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ecosystem.project.middleware.canonical_host",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Uploaded logos, when no proxy serves MEDIA_URL (ecosystem.project.media).
+    "ecosystem.project.media.hashed_media",
     # Pages travel compressed (Django's GZip adds random bytes against BREACH); static
     # files are precompressed by whitenoise.
     "django.middleware.gzip.GZipMiddleware",
@@ -244,6 +247,59 @@ STORAGES = {
     # Hashed, compressed names with far-future cache headers.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Media: the logos staff upload (members.logos) ---
+# Named by their content's hash, never overwritten nor deleted: cached for ever, and an
+# older version's logo is still there to revert to. MEDIA_STORAGE says where they live:
+# - "filesystem": MEDIA_ROOT. A proxy serves MEDIA_URL (README, Deployment); without
+#   one, the site does (ecosystem.project.media), unless SERVE_MEDIA=0.
+# - "s3": an S3-compatible bucket through django-storages (`pip install
+#   'django-storages[s3]'`), named by AWS_STORAGE_BUCKET_NAME, with AWS_S3_ENDPOINT_URL
+#   (any provider but AWS), AWS_S3_REGION_NAME and AWS_S3_CUSTOM_DOMAIN (a CDN or the
+#   bucket's public host) if needed. boto3 reads AWS_ACCESS_KEY_ID and
+#   AWS_SECRET_ACCESS_KEY from the environment itself: they never sit in the settings.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+# Where pages may load pictures from besides the site itself (the CSP's img-src).
+MEDIA_ORIGINS = []
+if MEDIA_STORAGE == "s3":
+    S3_BUCKET = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not S3_BUCKET or not find_spec("storages"):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME and django-storages[s3] installed."
+        )
+    S3_ENDPOINT = env_str("AWS_S3_ENDPOINT_URL")
+    S3_REGION = env_str("AWS_S3_REGION_NAME")
+    S3_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT or None,
+            "region_name": S3_REGION or None,
+            "custom_domain": S3_DOMAIN or None,
+            "location": "media",
+            # Public, stable addresses: what a page, the API and a cache can keep.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    SERVE_MEDIA = False
+    # The bucket's host, path-style or virtual-hosted, unless a domain is given.
+    aws = f"https://s3.{S3_REGION}.amazonaws.com" if S3_REGION else "https://s3.amazonaws.com"
+    endpoint = urlsplit(S3_ENDPOINT or aws)
+    MEDIA_ORIGINS = (
+        [f"https://{S3_DOMAIN}"]
+        if S3_DOMAIN
+        else [f"{endpoint.scheme}://{host}" for host in (endpoint.netloc, f"*.{endpoint.netloc}")]
+    )
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
+elif not MEDIA_URL.startswith("/"):  # another host serves MEDIA_ROOT
+    MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

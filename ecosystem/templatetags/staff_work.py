@@ -1,11 +1,43 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
-from ecosystem.core.admin import work_counts as counts
+from ecosystem.core.admin import dashboard
 
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def staff_dashboard(context):
+    """The work waiting for this staff member, for the admin's index page."""
+    return dashboard(context["request"].user)
+
+
+def colon_pattern():
+    """ "{label}: {value}" as the reader's language writes it ("{label} : {value}")."""
+    return _("%(label)s: %(value)s") % {"label": "{label}", "value": "{value}"}
+
+
 @register.simple_tag
-def work_counts():
-    """[(list name, title, how many records)] for the admin's index page."""
-    return counts()
+def colon():
+    """The colon after a label, as the reader's language writes it (": ", " : ")."""
+    return colon_pattern().format(label="", value="")
+
+
+@register.simple_tag
+def public_site():
+    """ "The public site: français · English", each linking to the home page in its
+    language, named in that language."""
+    links = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            home = reverse("home")
+        links.append((home, code, code, translation.get_language_info(code)["name_local"]))
+    return format_html(
+        colon_pattern(),
+        label=_("The public site"),
+        value=format_html_join(" · ", '<a href="{}" lang="{}" hreflang="{}">{}</a>', links),
+    )

@@ -34,6 +34,8 @@ def production_env(workdir, port, database_url):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(workdir / "static"),
+        # Uploaded logos, served by the site itself: no proxy here (ecosystem.project.media).
+        "MEDIA_ROOT": str(workdir / "media"),
         "SECURE_COOKIES": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SITE_URL": f"http://127.0.0.1:{port}",

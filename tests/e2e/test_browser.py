@@ -63,7 +63,7 @@ def test_staff_log_in_and_edit_a_record(page, site):
     page.get_by_label("Username").fill("staff")
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Staff dashboard")).to_be_visible()
     page.goto(site + "/admin/members/organization/?q=optic")
     page.get_by_role("link", name=re.compile("OPTIC")).first.click()
     page.get_by_label("Headquarters city").fill("Dakar")
@@ -87,3 +87,30 @@ def test_the_pictures_are_there_and_lead_somewhere(page, site):
     page.goto(site + "/en/programmes/hub-iit-deployment/")
     page.locator(".graph-svg a[href='/en/organizations/tech-dev/']").click()
     expect(page).to_have_url(site + "/en/organizations/tech-dev/")
+
+
+def test_staff_upload_a_logo_and_visitors_see_it(page, site, tmp_path):
+    """Under gunicorn with DEBUG off and no proxy, as the site runs in production."""
+    from PIL import Image
+
+    logo = tmp_path / "asepex.png"
+    Image.new("RGB", (240, 120), (11, 110, 79)).save(logo)
+    page.goto(site + "/admin/members/organization/?q=asepex")
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name=re.compile("ASEPEX")).first.click()
+    page.locator("input[type=file][name=logo]").set_input_files(logo)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.goto(site + "/en/organizations/?q=asepex")
+    image = page.locator(".record img.logo")
+    expect(image).to_have_attribute("loading", "lazy")
+    expect(image).to_have_attribute("src", re.compile(r"^/media/logos/[0-9a-f]{16}-64\.webp$"))
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.record img.logo').naturalWidth === 64")
+    response = page.request.get(site + image.get_attribute("src"))
+    assert response.status == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    page.goto(site + "/fr/organizations/asepex/")
+    page.wait_for_function("document.querySelector('img.logo-160').naturalWidth === 160")
