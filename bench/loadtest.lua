@@ -19,6 +19,9 @@ function init(args)
   math.randomseed(os.time() * 1000 + thread_number)
   wrk.headers["Accept-Encoding"] = "gzip"
   wrk.headers["Accept-Language"] = "fr,en;q=0.8"
+  -- A new connection per request, as nginx opens to its upstream by default: kept-alive
+  -- connections would stay with the few workers that accepted them first.
+  wrk.headers["Connection"] = "close"
 end
 
 function request()
