@@ -264,7 +264,7 @@ def main():
         for paths in mix.values():
             for path in paths[:3]:
                 get(port, path, {"Accept-Encoding": "gzip"})
-        start_memory = server.memory()
+        start_memory, start_cpu = server.memory(), server.cpu_seconds()
         offset = access_log.stat().st_size
         watch = MemoryWatch(server)
         watch.start()
@@ -294,6 +294,7 @@ def main():
         edits.set()
         watch.stopped.set()
         end_memory = server.memory()
+        cpu = server.cpu_seconds() - start_cpu
         workers = len(server.workers())
     finally:
         server.stop()
@@ -303,14 +304,14 @@ def main():
         sys.exit(f"wrk failed:\n{wrk.stdout}\n{wrk.stderr}")
     summary = json.loads(found.group(0))
     seen, failed = read_access_log(access_log, kinds, offset)
-    report(options, database, summary, seen, failed, start_memory, end_memory, watch, workers)
+    report(options, database, summary, seen, failed, start_memory, end_memory, watch, workers, cpu)
     errors = sum(summary[name] for name in ("connect", "read", "write", "status", "timeout"))
     if errors or failed:
         sys.exit(f"\nFAILED: {errors + sum(failed.values())} errors.")
     print("\nNo errors.")
 
 
-def report(options, database, summary, seen, failed, start_memory, end_memory, watch, workers):
+def report(options, database, summary, seen, failed, start_memory, end_memory, watch, workers, cpu):
     seconds = summary["duration_us"] / 1e6
     served = sum(sum(row["statuses"].values()) for row in seen.values())
     statuses = Counter()
@@ -336,6 +337,10 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
         f"p95 {summary['p95_us'] / 1000:.1f} ms, p99 {summary['p99_us'] / 1000:.1f} ms, "
         f"max {summary['max_us'] / 1000:.0f} ms"
     )
+    print(
+        f"workers' processor   {cpu:.0f} s over the run, {1000 * cpu / served:.0f} ms a request "
+        "(PostgreSQL's and Redis' own not counted)"
+    )
     print(f"load average         {' / '.join(f'{n:.1f}' for n in os.getloadavg())} at the end")
     print(f"transferred          {summary['bytes'] / 2**20:.0f} MB (gzip where asked)")
     print(
@@ -354,6 +359,16 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
         print(
             f"  all workers        start {sum(start_memory.values()):.0f} MB, "
             f"end {sum(end_memory.values()):.0f} MB"
+        )
+        minutes = [
+            f"{round(seconds / 60)} min {sum(sample.values()):.0f}"
+            for seconds, sample in watch.samples
+            if seconds % 60 < watch.every
+        ]
+        print(
+            f"  all workers over time: start {sum(start_memory.values()):.0f}, "
+            + ", ".join(minutes)
+            + f", end {sum(end_memory.values()):.0f} MB"
         )
     print("\n| kind of request | requests | share | server p50 ms | p95 | p99 | not 2xx/3xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")

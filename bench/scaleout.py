@@ -23,6 +23,7 @@ import http.cookies
 import json
 import os
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -226,15 +227,15 @@ def main():
         sys.exit("Redis does not answer on 127.0.0.1:6379: the servers share their cache there.")
 
     workdir = Path(tempfile.mkdtemp(prefix="scaleout-"))
-    # One environment for all: the same database, Redis and secret key (sessions and
-    # CSRF tokens are signed with it, so every server must hold the same one).
+    # One environment for all: the same database, Redis and secret key (a session is
+    # checked against the key, so every server must hold the same one).
     env = production_env(
         options.database, workdir, redis_db=options.redis_db, SITE_URL=f"http://{HOST}"
     )
     prepare("0", options.database, env, fresh=False)
     manage(env, "collectstatic", "--no-input", "-v0")
     flush_redis(options.redis_db)
-    password = os.urandom(12).hex()
+    password = secrets.token_hex(12)
     manage(
         env,
         "shell",

@@ -182,6 +182,17 @@ class Gunicorn:
             sizes[pid] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
         return sizes
 
+    def cpu_seconds(self):
+        """The processor time the workers have used so far (user and system)."""
+        total = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
