@@ -2,7 +2,7 @@
 
 It serves the site with gunicorn (gunicorn.conf.py, its workers and threads, DEBUG off, a
 secret key made for the run, plain http on loopback) on a PostgreSQL database of its own
-loaded with demo data (10,000 SMEs by default, ready in seconds) and the Redis cache, then
+loaded with demo data (10,000 SMEs by default, ready in half a minute) and Redis, then
 drives 64 connections with wrk for the duration over a mix of what visitors and partners
 ask for: home, lists with filters and pages, each type's pages, country and sector pages,
 search, API lists (filtered) and details, CSV exports, the feed and the calendars. As
