@@ -24,6 +24,7 @@ import itertools
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,7 @@ from bench.serving import (
     ROOT,
     SIZES,
     Gunicorn,
+    cpu_seconds,
     flush_redis,
     free_port,
     get,
@@ -199,6 +201,48 @@ def read_access_log(path, kinds, offset):
     return seen, failed
 
 
+class Processor:
+    """Where the machine's processor time goes during the run: the workers, the
+    PostgreSQL backends serving this database, wrk (with the edits' psql), the rest."""
+
+    def __init__(self, server, database):
+        self.server, self.database = server, database
+        self.start = self.snapshot()
+
+    def snapshot(self):
+        backends = column(
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}' "
+            "AND pid <> pg_backend_pid()",
+            "postgres",
+        )
+        with open("/proc/stat") as stat:
+            jiffies = [int(n) for n in stat.readline().split()[1:9]]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {
+            "workers": self.server.cpu_seconds(),
+            "postgres": {pid: cpu_seconds(pid) for pid in backends},
+            "children": children.ru_utime + children.ru_stime,
+            "busy": (sum(jiffies) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK"),
+            "total": sum(jiffies) / os.sysconf("SC_CLK_TCK"),
+        }
+
+    def spent(self):
+        end = self.snapshot()
+        start = self.start
+        postgres = sum(
+            seconds - start["postgres"].get(pid, 0) for pid, seconds in end["postgres"].items()
+        )
+        spent = {
+            "workers": end["workers"] - start["workers"],
+            "postgres": postgres,
+            "wrk": end["children"] - start["children"],
+            "busy": end["busy"] - start["busy"],
+            "total": end["total"] - start["total"],
+        }
+        spent["other"] = spent["busy"] - spent["workers"] - spent["postgres"] - spent["wrk"]
+        return spent
+
+
 class MemoryWatch(threading.Thread):
     """Samples the workers' resident memory every few seconds while the load runs."""
 
@@ -264,7 +308,7 @@ def main():
         for paths in mix.values():
             for path in paths[:3]:
                 get(port, path, {"Accept-Encoding": "gzip"})
-        start_memory, start_cpu = server.memory(), server.cpu_seconds()
+        start_memory, processor = server.memory(), Processor(server, database)
         offset = access_log.stat().st_size
         watch = MemoryWatch(server)
         watch.start()
@@ -294,7 +338,7 @@ def main():
         edits.set()
         watch.stopped.set()
         end_memory = server.memory()
-        cpu = server.cpu_seconds() - start_cpu
+        cpu = processor.spent()
         workers = len(server.workers())
     finally:
         server.stop()
@@ -338,8 +382,11 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
         f"max {summary['max_us'] / 1000:.0f} ms"
     )
     print(
-        f"workers' processor   {cpu:.0f} s over the run, {1000 * cpu / served:.0f} ms a request "
-        "(PostgreSQL's and Redis' own not counted)"
+        f"processor            {100 * cpu['busy'] / cpu['total']:.0f} % of the machine's "
+        f"{cpu['total']:.0f} s ({os.cpu_count()} cores) busy: workers {cpu['workers']:.0f} s "
+        f"({1000 * cpu['workers'] / served:.0f} ms a request), PostgreSQL for this database "
+        f"{cpu['postgres']:.0f} s ({1000 * cpu['postgres'] / served:.0f} ms a request), "
+        f"wrk {cpu['wrk']:.0f} s, everything else {cpu['other']:.0f} s"
     )
     print(f"load average         {' / '.join(f'{n:.1f}' for n in os.getloadavg())} at the end")
     print(f"transferred          {summary['bytes'] / 2**20:.0f} MB (gzip where asked)")

@@ -132,6 +132,15 @@ def get(port, path, headers=None, timeout=120):
     return response.status, elapsed, body, response
 
 
+def cpu_seconds(pid):
+    """The processor time a process has used so far (user and system), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 class Gunicorn:
     """One application server: gunicorn with the production configuration
     (gunicorn.conf.py) on a loopback port, in a process group of its own so that it can
@@ -184,14 +193,7 @@ class Gunicorn:
 
     def cpu_seconds(self):
         """The processor time the workers have used so far (user and system)."""
-        total = 0
-        for pid in self.workers():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
-        return total / os.sysconf("SC_CLK_TCK")
+        return sum(cpu_seconds(pid) for pid in self.workers())
 
     def stop(self):
         if self.process.poll() is None:
