@@ -79,6 +79,10 @@ class Browser:
                     self.cookies[name] = morsel.value
         return response, text
 
+    def cookie(self, name):
+        """A cookie by its name, with or without the __Host- prefix secure cookies take."""
+        return self.cookies.get(name) or self.cookies.get(f"__Host-{name}")
+
     def get(self, port, path):
         return self.request(port, "GET", path)
 
@@ -181,7 +185,7 @@ def log_in(browser, port, password):
         port,
         "/admin/login/?next=/admin/",
         {
-            "csrfmiddlewaretoken": browser.cookies.get("csrftoken", ""),
+            "csrfmiddlewaretoken": browser.cookie("csrftoken") or "",
             "username": STAFF,
             "password": password,
             "next": "/admin/",
@@ -301,7 +305,7 @@ def main():
             "staff log in",
             first,
             f"{response.status} to {response.getheader('Location')}",
-            response.status == 302 and "sessionid" in staff.cookies,
+            response.status == 302 and staff.cookie("sessionid") is not None,
         )
         for name in others:
             response, text = staff.get(port[name], "/admin/")
