@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean backup restore bench check-deploy
+.PHONY: run test install lint ci clean backup restore bench check-deploy loadtest scaleout
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,20 @@ restore: install
 # database of its own, loaded with demo data at that size; writes bench/RESULTS.md.
 SIZE ?= 10k
 bench: install
-	$(BIN)/python bench/run.py --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
+	$(BIN)/python -m bench.run --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
+
+# make loadtest [DURATION=5m] [SIZE=10k] [FRESH=1]: 64 connections for DURATION over a mix
+# of pages, API and exports, against gunicorn on a PostgreSQL database of its own and
+# Redis; fails on any error. wrk comes from Debian when missing, as Chromium does in CI.
+DURATION ?= 5m
+loadtest: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.loadtest --duration $(DURATION) --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
+
+# make scaleout: two application servers on one PostgreSQL and one Redis serve the same
+# data, sessions and cache, and one keeps serving when the other is killed.
+scaleout: install
+	$(BIN)/python -m bench.scaleout
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -20,90 +20,31 @@ compare the ratios, which are measured in one run.
 """
 
 import argparse
-import http.client
 import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.serving import (
+    ROOT,
+    SIZES,
+    Gunicorn,
+    flush_redis,
+    free_port,
+    get,
+    manage,
+    prepare,
+    production_env,
+    psql,
+    redis_answers,
+)
+
 RESULTS = ROOT / "bench" / "RESULTS.md"
-PYTHON = sys.executable
-SIZES = {
-    "10k": {"smes": 10_000, "organizations": 200, "programmes": 100, "events": 1_000},
-    "100k": {"smes": 100_000, "organizations": 1_000, "programmes": 1_000, "events": 10_000},
-    "1m": {"smes": 1_000_000, "organizations": 5_000, "programmes": 10_000, "events": 100_000},
-}
 HEADERS = {"Accept-Encoding": "gzip", "Accept": "text/html,application/json"}
-
-
-def run(command, env, **kwargs):
-    subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
-
-
-def manage(env, *args, quiet=False):
-    run([PYTHON, "manage.py", *args], env, stdout=subprocess.DEVNULL if quiet else None)
-
-
-def psql(sql, database="postgres"):
-    result = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atqc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-def redis_answers():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def prepare(size, database, env, fresh):
-    """The database at the size asked; returns how long loading it took (None if reused)."""
-    counts = SIZES[size]
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
-    if exists and fresh:
-        psql(f'DROP DATABASE "{database}"')
-        exists = False
-    if exists:
-        loaded = psql(
-            "SELECT count(*) FROM members_organization WHERE kind = 'sme' AND slug LIKE 'demo-%'",
-            database,
-        )
-        if loaded == str(counts["smes"]):
-            print(f"== reusing {database} ({int(loaded):,} demo SMEs); FRESH=1 remakes it")
-            manage(env, "migrate", "--no-input", "-v0")
-            return None
-        psql(f'DROP DATABASE "{database}"')
-    print(f"== creating {database}")
-    psql(f'CREATE DATABASE "{database}"')
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "seed_ecosystem", "-v0")
-    started = time.monotonic()
-    options = [f"--{name}={count}" for name, count in counts.items()]
-    manage(env, "generate_demo_data", *options)
-    elapsed = time.monotonic() - started
-    psql("VACUUM ANALYZE", database)
-    return elapsed
 
 
 def sample(database):
@@ -180,16 +121,10 @@ class Site:
 
     def get(self, path):
         """(status, milliseconds to the last byte, bytes, queries)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        started = time.perf_counter()
-        connection.request("GET", path, headers=HEADERS)
-        response = connection.getresponse()
-        body = response.read()
-        elapsed = (time.perf_counter() - started) * 1000
-        connection.close()
+        status, elapsed, body, response = get(self.port, path, HEADERS)
         timing = response.getheader("Server-Timing") or ""
         queries = re.search(r'db;desc="(\d+)"', timing)
-        return response.status, elapsed, len(body), int(queries.group(1)) if queries else None
+        return status, elapsed, len(body), int(queries.group(1)) if queries else None
 
     def empty_cache(self):
         psql("UPDATE ecosystem_dataversion SET number = number + 1", self.database)
@@ -245,16 +180,6 @@ def measure(site, name, path, options):
     }
 
 
-def worker_memory(master):
-    """The largest resident memory of the gunicorn workers, in MB."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return max(sizes) if sizes else 0
-
-
 def table(rows, floor):
     lines = [
         "| page | URL | status | queries cold/warm | cold p95 ms | warm p50 | p95 | p99 "
@@ -300,53 +225,36 @@ def main():
     parser.add_argument("--cold", type=int, default=5, help="Cold requests per URL.")
     parser.add_argument("--seconds", type=int, default=3, help="wrk's duration per URL.")
     parser.add_argument("--only", help="Measure only the URLs whose name contains this.")
+    parser.add_argument("--database", help="Its name; ecosystem_bench_<size> by default.")
     parser.add_argument("--load-only", action="store_true", help="Load the data, measure nothing.")
     options = parser.parse_args()
 
-    database = f"ecosystem_bench_{options.size}"
+    database = options.database or f"ecosystem_bench_{options.size}"
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     redis = redis_answers()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "k" * 60,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "STATIC_ROOT": str(workdir / "static"),
-        "SECURE_COOKIES": "0",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    if redis:
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+    env = production_env(
+        database, workdir, redis_db=14 if redis else None, DJANGO_SETTINGS_MODULE="bench.settings"
+    )
     loading = prepare(options.size, database, env, options.fresh)
     if options.load_only:
         print(f"== {database} is ready" + (f", loaded in {loading:.0f} s" if loading else ""))
         return
     manage(env, "collectstatic", "--no-input", "-v0")
     if redis:
-        subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
+        flush_redis(14)
 
     port = free_port()
-    # Production over plain http on loopback: no HTTPS redirect, links to this address.
-    env.update(SECURE_SSL_REDIRECT="0", SITE_URL=f"http://127.0.0.1:{port}")
-    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
-    server = subprocess.Popen(
-        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--error-logfile", str(workdir / "error.log")],
-        cwd=ROOT,
-        env=env,
+    server = Gunicorn(
+        port,
+        env,
+        workers=2,
+        args=["--error-logfile", str(workdir / "error.log")],
         # The site's line per request, written as in production, kept out of the table.
-        stderr=open(workdir / "requests.log", "w"),  # noqa: SIM115 (open while it runs)
+        log=workdir / "requests.log",
     )
     site = Site(port, database)
     try:
-        for _ in range(150):
-            try:
-                site.get("/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+        server.wait_ready()
         rows = []
         print(f"{'page':<28} {'cold p95':>8} {'p50':>7} {'p95':>7} {'req/s':>7} {'queries':>8}")
         for name, path in urls(sample(database)):
@@ -360,10 +268,9 @@ def main():
                 f"{rps:>7} {row['queries']:>8}  {row['status']}",
                 flush=True,
             )
-        memory = worker_memory(server.pid)
+        memory = max(server.memory().values(), default=0)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
     db_size = psql(f"SELECT pg_size_pretty(pg_database_size('{database}'))")
     version = psql("SHOW server_version")

@@ -1,9 +1,17 @@
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 
 from tests import factories
+
+# A second database alias for the read-replica router's tests (tests/test_routers.py): a
+# mirror of the test database, as a replica is a copy of the primary. Nothing reads
+# through it unless a test turns the router on.
+settings.DATABASES.setdefault(
+    "replica", {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+)
 
 
 @pytest.fixture(autouse=True)

@@ -202,6 +202,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_QUERY_TIMEOUT
+
+# --- A read replica (README, Deployment) ---
+# With DATABASE_REPLICA_URL (a PostgreSQL streaming replica of DATABASE_URL), visitors'
+# GET and HEAD requests read from it; writes, other requests, staff and commands use the
+# primary (ecosystem/project/routers.py). It takes the primary's options (timeouts).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        # Where the replica is; how to talk to it (engine, timeouts) is the primary's.
+        **{key: replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        # A test run uses the primary's test database for both.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["ecosystem.project.routers.ReplicaRouter"]
+    # First: the page cache and everything after it read the database.
+    MIDDLEWARE = ["ecosystem.project.routers.replica_reads", *MIDDLEWARE]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What is costly and shared (counts per country and sector...) is cached under the
