@@ -1,12 +1,10 @@
-from rest_framework import serializers
-
-from ecosystem.core.api import DirectoryViewSet, PublishableSerializer
+from ecosystem.core.api import DirectoryViewSet, PublishableSerializer, slug_of
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
 
 
 class OrganizationSerializer(PublishableSerializer):
-    hq_country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    hq_country = slug_of(slug_field="code")
 
     class Meta:
         model = Organization

@@ -1,0 +1,48 @@
+import pytest
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+
+from tests.fuzz import tally
+
+
+@pytest.fixture(scope="package")
+def seeded_site(django_db_setup, django_db_blocker):
+    """The seed data, loaded once for the whole package and rolled back at its end."""
+    # Requests go through the WSGI handler, whose signals close a connection that is
+    # inside a transaction: the data would vanish with it (Django's test client
+    # disconnects them the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_ecosystem", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not tally.tried:
+        return
+    width = max(map(len, tally.tried))
+    terminalreporter.section("fuzzing: cases tried per target")
+    for target, count in sorted(tally.tried.items()):
+        terminalreporter.write_line(
+            f"{target:<{width}}  {count:>7,} cases  {tally.failed[target]:>3} failed"
+        )
+    total = sum(tally.tried.values())
+    terminalreporter.write_line(
+        f"{'total':<{width}}  {total:>7,} cases  {sum(tally.failed.values()):>3} failed"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """The heavy runs only when asked for by name (`-m fuzz`): `make test`, and CI's
+    `-m "not e2e"`, leave them out."""
+    if "fuzz" in (config.option.markexpr or ""):
+        return
+    heavy = [item for item in items if item.get_closest_marker("fuzz")]
+    if heavy:
+        config.hook.pytest_deselected(items=heavy)
+        items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
