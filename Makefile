@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean backup restore bench
+.PHONY: run test install lint ci clean backup restore bench fuzz
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ restore: install
 SIZE ?= 10k
 bench: install
 	$(BIN)/python bench/run.py --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
+
+# Fuzzing (tests/fuzz, marker `fuzz`): schemathesis against the API, 1,000 cases per
+# operation with all its checks, and Hypothesis against every public page, 10,000 cases;
+# prints the cases tried and failed per target. `make test` runs a few of each.
+fuzz: install
+	$(BIN)/python -m pytest -q -m fuzz tests/fuzz
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

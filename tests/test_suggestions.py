@@ -70,6 +70,14 @@ def test_a_correction_link_on_every_page_opens_the_form_about_that_record(client
     assert "Suggest a correction to" in form and "OPTIC" in form
 
 
+@pytest.mark.parametrize("record", ["organizations:opt%00ic", "organizations:nope", "nope:optic"])
+def test_a_correction_link_naming_no_record_opens_the_plain_form(client, seeded, record):
+    # Found by the fuzzing (tests/fuzz): a NUL character was a 500 on PostgreSQL.
+    form = html(client.get(f"/en/suggest/?record={record}"))
+    assert "Suggest a correction to" not in form
+    assert "Suggest a record" in form
+
+
 def staff_of(client, django_user_model, group):
     user = django_user_model.objects.create_user(group, password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=group))

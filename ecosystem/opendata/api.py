@@ -24,7 +24,7 @@ def urls():
         # Past the endpoints (a detail's address that no slug can fill, say), the API's
         # JSON 404 rather than the site's HTML page. Only addresses ending with a slash:
         # without one, Django first redirects to the address with it.
-        re_path(r"^.*/$", not_found),
+        re_path(r"^[\s\S]*/$", not_found),
     ]
 
 

@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 
+from ecosystem.core.models import Country
+from tests import factories
 from tests.fuzz import tally
 
 
@@ -16,10 +18,25 @@ def seeded_site(django_db_setup, django_db_blocker):
     request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_ecosystem", verbosity=0)
+        bare_records()
         yield
         transaction.set_rollback(True)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def bare_records():
+    """Beside the seed, a record of each kind with every optional field left empty, so
+    that every null the API can answer is answered."""
+    senegal = Country.objects.get(code="SN")
+    organization = factories.OrganizationFactory(slug="bare-organization", kind="association")
+    factories.OrganizationFactory(slug="bare-sme", kind="sme")
+    programme = factories.ProgrammeFactory(slug="bare-programme")
+    factories.ProgrammeRoleFactory(programme=programme, organization=organization)
+    factories.SiteFactory(programme=programme, country=senegal)
+    factories.IndicatorFactory(programme=programme)
+    factories.EventRoleFactory(event=factories.EventFactory(slug="bare-event"))
+    factories.EventSeriesFactory(slug="bare-series")
 
 
 def pytest_terminal_summary(terminalreporter):
