@@ -40,7 +40,9 @@ def suggest(request):
         if record
         else request.GET.get("type", "smes")
     }
-    form = SuggestionForm(request.POST or None, record=record, initial=initial)
+    # Bound on every POST, an empty one included: it gets its messages (and the limit's).
+    data = request.POST if request.method == "POST" else None
+    form = SuggestionForm(data, record=record, initial=initial)
     status = 200
     if request.method == "POST":
         if over_limit(request):

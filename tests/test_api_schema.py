@@ -66,6 +66,14 @@ def test_filters_document_their_values(schema):
     assert country["schema"]["items"]["pattern"] == "^[A-Za-z]{2}$"
 
 
+def test_a_search_is_measured_as_sent_as_the_schema_says(client, schema, senegal):
+    assert parameter(schema, "/api/v1/programmes/", "q")["schema"]["maxLength"] == 200
+    assert client.get("/api/v1/programmes/", {"q": "x" * 200}).status_code == 200
+    too_long = client.get("/api/v1/programmes/", {"q": "x" * 199 + "  "})
+    assert too_long.status_code == 400
+    assert "q" in too_long.json()
+
+
 def test_an_empty_single_value_is_no_filter_as_documented(client, schema, world):
     everything = client.get("/api/v1/events/").json()["count"]
     empty = client.get("/api/v1/events/", {"year": "", "when": "", "sort": "", "series": ""})

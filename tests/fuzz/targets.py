@@ -3,8 +3,8 @@ build its address on the seeded data, and which segment of it names a record (wh
 fuzzing then replaces with anything). `test_every_public_address_is_a_target` checks
 that an address added to the site without a target here does not go unnoticed."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -52,17 +52,13 @@ def language_targets(language):
     yield Target(f"/{language}/ search", lambda: named("search", language))
     yield Target(f"/{language}/ feed", lambda: named("feed", language))
     yield Target(f"/{language}/ countries", lambda: named("country-list", language))
-    yield Target(
-        f"/{language}/ a country", lambda: first(Country.objects.all(), language, "code")
-    )
+    yield Target(f"/{language}/ a country", lambda: first(Country.objects.all(), language, "code"))
     yield Target(f"/{language}/ sectors", lambda: named("sector-list", language))
     yield Target(f"/{language}/ a sector", lambda: first(Sector.objects.all(), language))
     for record_type in registry:
         key = record_type.key
         yield Target(f"/{language}/ {key}", lambda t=record_type: named(t.list_url, language))
-        yield Target(
-            f"/{language}/ {key} CSV", lambda t=record_type: named(t.export_url, language)
-        )
+        yield Target(f"/{language}/ {key} CSV", lambda t=record_type: named(t.export_url, language))
         if record_type.has_pages:
             yield Target(
                 f"/{language}/ a page of {key}",
@@ -92,9 +88,7 @@ def targets():
     yield Target("robots.txt", lambda: named("robots"))
     yield Target("sitemap index", lambda: named("sitemap"))
     for section in sitemaps():
-        yield Target(
-            f"sitemap of {section}", lambda s=section: named("sitemap-section", section=s)
-        )
+        yield Target(f"sitemap of {section}", lambda s=section: named("sitemap-section", section=s))
     yield Target("events calendar", lambda: named("events-calendar"))
     yield Target(
         "language switch POST",

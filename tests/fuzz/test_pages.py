@@ -121,13 +121,13 @@ def fuzz(target, existing, data):
         "QUERY_STRING": query,
         # The suggestion form takes five an hour from one address.
         "REMOTE_ADDR": str(data.draw(st.ip_addresses(), label="address")),
-        "HTTP_ACCEPT_LANGUAGE": data.draw(st.sampled_from(["fr", "en", "de", "*", ""])),
+        "HTTP_ACCEPT_LANGUAGE": data.draw(st.sampled_from(["fr", "en", "de", "*", ""]), "language"),
     }
+    body = data.draw(bodies(target.fields, existing), label="body") if target.fields else None
     tally.tried[target.label] += 1
     passed = False
     try:
         if target.method == "POST":
-            body = data.draw(bodies(target.fields, existing), label="body")
             response = client.post(path, **body, **extra)
         else:
             response = client.get(path, **extra)
