@@ -39,19 +39,25 @@ def bare_records():
     factories.EventSeriesFactory(slug="bare-series")
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     if not tally.tried:
         return
-    width = max(map(len, tally.tried))
+    # Per target for the heavy runs; the quick slices in `make test` only add up.
+    detailed = "fuzz" in (config.option.markexpr or "")
+    write = terminalreporter.write_line
+    width = max(len(target) for group in tally.tried.values() for target in group)
     terminalreporter.section("fuzzing: cases tried per target")
-    for target, count in sorted(tally.tried.items()):
-        terminalreporter.write_line(
-            f"{target:<{width}}  {count:>7,} cases  {tally.failed[target]:>3} failed"
-        )
-    total = sum(tally.tried.values())
-    terminalreporter.write_line(
-        f"{'total':<{width}}  {total:>7,} cases  {sum(tally.failed.values()):>3} failed"
-    )
+    for group, cases in sorted(tally.tried.items()):
+        write(f"{group}:")
+        for target, count in sorted(cases.items()) if detailed else []:
+            write(
+                f"  {target:<{width}}  {count:>7,} cases  {tally.failed[group][target]:>3} failed"
+            )
+        failures = sum(tally.failed[group].values())
+        write(f"  {'all':<{width}}  {sum(cases.values()):>7,} cases  {failures:>3} failed")
+    total = sum(sum(cases.values()) for cases in tally.tried.values())
+    failures = sum(sum(cases.values()) for cases in tally.failed.values())
+    write(f"{'total':<{width + 2}}  {total:>7,} cases  {failures:>3} failed")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -83,7 +83,7 @@ def language_targets(language):
 
 
 def targets():
-    yield Target("/ (to a language)", lambda: ("/", ""))
+    yield Target("/ (redirects to a language)", lambda: ("/", ""))
     yield Target("healthz", lambda: named("healthz"))
     yield Target("robots.txt", lambda: named("robots"))
     yield Target("sitemap index", lambda: named("sitemap"))
