@@ -92,7 +92,7 @@ def test_a_correction_link_on_every_page_opens_the_form_about_that_record(client
 
 @pytest.mark.parametrize("record", ["organizations:opt%00ic", "organizations:nope", "nope:optic"])
 def test_a_correction_link_naming_no_record_opens_the_plain_form(client, seeded, record):
-    # Found by the fuzzing (tests/fuzz): a NUL character was a 500 on PostgreSQL.
+    # A NUL character in the slug was a 500 on PostgreSQL, which refuses it in a query.
     form = html(client.get(f"/en/suggest/?record={record}"))
     assert "Suggest a correction to" not in form
     assert "Suggest a record" in form

@@ -1,4 +1,5 @@
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
@@ -11,18 +12,32 @@ from tests.fuzz import tally
 @pytest.fixture(scope="package")
 def seeded_site(django_db_setup, django_db_blocker):
     """The seed data, loaded once for the whole package and rolled back at its end."""
-    # Requests go through the WSGI handler, whose signals close a connection that is
-    # inside a transaction: the data would vanish with it (Django's test client
-    # disconnects them the same way).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_ecosystem", verbosity=0)
         bare_records()
         yield
         transaction.set_rollback(True)
+    # As they were before any WSGIHandlerInTransaction answered.
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+class WSGIHandlerInTransaction(WSGIHandler):
+    """The site as a WSGI server runs it, inside the package's transaction. Django closes
+    a connection that is inside a transaction when a request starts or finishes (the data
+    would vanish with it): not here. Django's test client does the same around each of
+    its own requests, then connects the signals again, so this must be said each time."""
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        return super().__call__(environ, start_response)
+
+
+@pytest.fixture
+def site(seeded_site):
+    """The WSGI application, made once the test's settings are in place."""
+    return WSGIHandlerInTransaction()
 
 
 def bare_records():

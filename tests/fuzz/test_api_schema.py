@@ -9,7 +9,6 @@ import zlib
 
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
@@ -40,12 +39,6 @@ HEAVY = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 QUICK = settings(HEAVY, max_examples=5, derandomize=True)
-
-
-@pytest.fixture
-def site(seeded_site):
-    """The site as WSGI serves it, made once the test's settings are in place."""
-    return WSGIHandler()
 
 
 def pick(value, existing):
