@@ -70,7 +70,7 @@ def test_the_honeypot_and_the_rate_limit_refuse(client, seeded):
         ("/fr/proposer/", "Indiquez le nom de la fiche que vous proposez.", "Vous avez envoyé"),
     ],
 )
-def test_an_empty_form_gets_its_messages_even_past_the_limit(client, seeded, path, message, limit):
+def test_an_empty_form_gets_its_messages_even_past_the_limit(client, db, path, message, limit):
     # Found by the fuzzing (tests/fuzz): an empty POST was an unbound form, shown with no
     # message, and past the limit a 500.
     response = client.post(path, {})
@@ -91,7 +91,7 @@ def test_a_correction_link_on_every_page_opens_the_form_about_that_record(client
 
 
 @pytest.mark.parametrize("record", ["organizations:opt%00ic", "organizations:nope", "nope:optic"])
-def test_a_correction_link_naming_no_record_opens_the_plain_form(client, seeded, record):
+def test_a_correction_link_naming_no_record_opens_the_plain_form(client, world, record):
     # A NUL character in the slug was a 500 on PostgreSQL, which refuses it in a query.
     form = html(client.get(f"/en/suggest/?record={record}"))
     assert "Suggest a correction to" not in form
