@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean backup restore bench check-deploy loadtest scaleout
+.PHONY: run test install lint ci clean backup restore bench check-deploy loadtest scaleout fuzz
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ loadtest: install
 # data, sessions and cache, and one keeps serving when the other is killed.
 scaleout: install
 	$(BIN)/python -m bench.scaleout
+
+# Fuzzing (tests/fuzz, marker `fuzz`): schemathesis against the API, 1,000 cases per
+# operation with all its checks, and Hypothesis against every public page, 10,000 cases;
+# prints the cases tried and failed per target. `make test` runs a few of each.
+fuzz: install
+	$(BIN)/python -m pytest -q -m fuzz tests/fuzz
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -3,7 +3,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
+from ecosystem.core.api import (
+    AsOfField,
+    DirectoryViewSet,
+    PublishableSerializer,
+    RoleSerializer,
+    slug_of,
+)
 from events.filters import EventFilter
 from events.models import Event, EventSeries
 
@@ -18,13 +24,11 @@ class SeriesRoleSerializer(RoleSerializer):
 
 
 class EventSerializer(PublishableSerializer):
-    series = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    programme = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, source="public_programme"
-    )
-    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    series = slug_of()
+    programme = slug_of("public_programme")
+    country = slug_of(slug_field="code")
     period = serializers.CharField(read_only=True)
-    dates_source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    dates_source = slug_of()
     roles = RoleSerializer(many=True, read_only=True)
     status_as_of = AsOfField(
         help_text="When the status was last known true (the latest dated source, or the "

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ecosystem.core.api import DirectoryViewSet, PublishableSerializer
+from ecosystem.core.api import DirectoryViewSet, PublishableSerializer, slug_of
 from members import logos
 from members.filters import OrganizationFilter, SMEFilter
 from members.models import Organization
@@ -26,7 +26,7 @@ class LogoField(serializers.Field):
 
 
 class OrganizationSerializer(PublishableSerializer):
-    hq_country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    hq_country = slug_of(slug_field="code")
     logo = LogoField(160, help_text="The logo in a square of 160 pixels (WebP), or null.")
     logo_small = LogoField(64, help_text="The logo in a square of 64 pixels (WebP), or null.")
 

@@ -1,17 +1,21 @@
 from rest_framework import serializers
 
-from ecosystem.core.api import AsOfField, DirectoryViewSet, PublishableSerializer, RoleSerializer
+from ecosystem.core.api import (
+    AsOfField,
+    DirectoryViewSet,
+    PublishableSerializer,
+    RoleSerializer,
+    slug_of,
+)
 from programmes.filters import ProgrammeFilter
 from programmes.models import Indicator, Programme, ProgrammeStatus, Site
 
 
 class SiteSerializer(serializers.ModelSerializer):
-    host = serializers.SlugRelatedField(slug_field="slug", read_only=True, source="public_host")
+    host = slug_of("public_host")
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    location_source = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
+    source = slug_of()
+    location_source = slug_of()
     status_as_of = AsOfField()
 
     class Meta:
@@ -33,7 +37,7 @@ class SiteSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = slug_of()
 
     class Meta:
         model = Indicator
@@ -51,7 +55,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeSerializer(PublishableSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, source="public_parent")
+    parent = slug_of("public_parent")
     status = serializers.ChoiceField(
         choices=ProgrammeStatus.values,
         allow_null=True,
@@ -65,8 +69,8 @@ class ProgrammeSerializer(PublishableSerializer):
         "last verification), ISO 8601 at its precision; null when unknown."
     )
     period = serializers.CharField(read_only=True)
-    dates_source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    budget_source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    dates_source = slug_of()
+    budget_source = slug_of()
     roles = RoleSerializer(many=True, read_only=True)
     sites = SiteSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)

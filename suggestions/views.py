@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.core.validators import slug_re
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +14,8 @@ LIMIT_PER_HOUR = 5
 def corrected_record(request):
     """The published record a "Suggest a correction" link names: ?record=<type>:<slug>."""
     key, _colon, slug = request.GET.get("record", "").partition(":")
-    if key not in TYPES or not slug:
+    # Only what can be a slug reaches the database (PostgreSQL refuses a NUL character).
+    if key not in TYPES or not slug_re.match(slug):
         return None
     return registry[key].published().filter(slug=slug).first()
 
@@ -38,7 +40,9 @@ def suggest(request):
         if record
         else request.GET.get("type", "smes")
     }
-    form = SuggestionForm(request.POST or None, record=record, initial=initial)
+    # Bound on every POST, an empty one included: it gets its messages (and the limit's).
+    data = request.POST if request.method == "POST" else None
+    form = SuggestionForm(data, record=record, initial=initial)
     status = 200
     if request.method == "POST":
         if over_limit(request):

@@ -63,11 +63,39 @@ def test_the_honeypot_and_the_rate_limit_refuse(client, seeded):
     assert Suggestion.objects.count() == 4
 
 
+@pytest.mark.parametrize(
+    ("path", "message", "limit"),
+    [
+        ("/en/suggest/", "Give the name of the record you propose.", "You have sent several"),
+        ("/fr/proposer/", "Indiquez le nom de la fiche que vous proposez.", "Vous avez envoyé"),
+    ],
+)
+def test_an_empty_form_gets_its_messages_even_past_the_limit(client, db, path, message, limit):
+    # Found by the fuzzing (tests/fuzz): an empty POST was an unbound form, shown with no
+    # message, and past the limit a 500.
+    response = client.post(path, {})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    for _ in range(4):
+        client.post(path, {})
+    response = client.post(path, {})
+    assert response.status_code == 429
+    assert limit in response.content.decode()
+
+
 def test_a_correction_link_on_every_page_opens_the_form_about_that_record(client, seeded):
     page = html(client.get("/en/organizations/optic/"))
     assert 'href="/en/suggest/?record=organizations:optic"' in page
     form = html(client.get("/en/suggest/?record=organizations:optic"))
     assert "Suggest a correction to" in form and "OPTIC" in form
+
+
+@pytest.mark.parametrize("record", ["organizations:opt%00ic", "organizations:nope", "nope:optic"])
+def test_a_correction_link_naming_no_record_opens_the_plain_form(client, world, record):
+    # A NUL character in the slug was a 500 on PostgreSQL, which refuses it in a query.
+    form = html(client.get(f"/en/suggest/?record={record}"))
+    assert "Suggest a correction to" not in form
+    assert "Suggest a record" in form
 
 
 def staff_of(client, django_user_model, group):

@@ -1,8 +1,12 @@
 """The read-only JSON API under /api/v1/: published records only, filtered by the very
 FilterSets of the public pages, answering 400 with the parameter's name for a bad value."""
 
+import django_filters
+from django import forms
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -10,6 +14,10 @@ from rest_framework.pagination import PageNumberPagination
 from ecosystem.core import listing
 from ecosystem.core.dates import iso_partial
 from ecosystem.core.models import Country, Sector, Source
+
+# What the addresses and filters accept as a record's slug or a country's code.
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+COUNTRY_CODE_PATTERN = "[A-Za-z]{2}"
 
 
 class Pagination(PageNumberPagination):
@@ -46,6 +54,21 @@ class Pagination(PageNumberPagination):
                     raise ValidationError({"page": [message]}) from error
             raise ValidationError({"page": [error.detail]}) from error
 
+    def get_schema_operation_parameters(self, view):
+        page, page_size = super().get_schema_operation_parameters(view)
+        # An empty page is the first; "last" is the last one.
+        page["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"enum": ["last"]}]}
+        page["allowEmptyValue"] = True
+        page["description"] = (
+            "A page number from 1 (or `last`). A page past the last one, or past result "
+            f"{listing.MAX_RESULTS}, answers 400."
+        )
+        page_size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        page_size["description"] = (
+            f"Results per page, from 1 to {self.max_page_size} (default {self.page_size})."
+        )
+        return [page, page_size]
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_capped"] = self.page.paginator.capped
@@ -61,6 +84,14 @@ class Pagination(PageNumberPagination):
             "Filters narrow a list; the CSV export holds all of it.",
         }
         return schema
+
+
+def slug_of(source=None, slug_field="slug"):
+    """A related record by its slug (a country by its code), or null when there is none
+    or it is not public: the schema says so."""
+    return serializers.SlugRelatedField(
+        slug_field=slug_field, source=source, read_only=True, allow_null=True
+    )
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -129,7 +160,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 class SectorSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = slug_of()
     url = AbsoluteURLField()
 
     class Meta:
@@ -179,10 +210,94 @@ class RoleSerializer(serializers.Serializer):
     )
 
 
+class DirectoryFilterExtension(DjangoFilterExtension):
+    """The filters' parameters as their FilterSet checks them, so that the schema promises
+    what the API accepts and no more: a choice is one of an enumeration, a record is named
+    by its slug (a country by its code), a year is a whole number within bounds, and an
+    empty single value is no filter at all. Replaces drf-spectacular's own extension
+    (which reads only the model's field types) for every list."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        # Some choices (the sorts) are set when a FilterSet is made.
+        filter_field = filterset_class(queryset=model.objects.none()).filters[field_name]
+        value = filter_value_schema(filter_field)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "array":
+                parameter["schema"]["items"] = value
+            else:
+                parameter["schema"] = value
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+
+# The filters whose values name records (or countries): which exist is the data's business.
+RECORD_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
+
+
+def filter_value_schema(filter_field):
+    """The JSON schema of one value of a filter, as its form field validates it."""
+    if isinstance(filter_field, RECORD_FILTERS):
+        code = filter_field.extra.get("to_field_name") == "code"
+        return {"type": "string", "pattern": f"^{COUNTRY_CODE_PATTERN if code else SLUG_PATTERN}$"}
+    if isinstance(filter_field, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
+        return {
+            "type": "string",
+            "enum": [str(key) for key, _label in filter_field.extra["choices"]],
+        }
+    if issubclass(filter_field.field_class, forms.IntegerField):
+        bounds = {
+            "minimum": filter_field.extra.get("min_value"),
+            "maximum": filter_field.extra.get("max_value"),
+        }
+        return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+    schema = {"type": "string", "pattern": "^[^\\u0000]*$"}  # forms refuse a NUL character
+    if filter_field.extra.get("max_length"):
+        schema["maxLength"] = filter_field.extra["max_length"]
+    return schema
+
+
+BAD_PARAMETERS = OpenApiResponse(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "example": {"country": ["Select a valid choice. XX is not one of the available choices."]},
+    },
+    description="A parameter's value is not valid: each parameter named, with what is wrong.",
+)
+NOT_FOUND = OpenApiResponse(
+    {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+        "example": {"detail": "No Programme matches the given query."},
+    },
+    description="No published record at this address.",
+)
+
+
+class DirectorySchema(AutoSchema):
+    """Every list documents its 400 (a bad parameter) and every detail its 404."""
+
+    def get_response_serializers(self):
+        serializer = super().get_response_serializers()
+        responses = {200: serializer}
+        if self._is_list_view(serializer):
+            responses[400] = BAD_PARAMETERS
+        else:
+            responses[404] = NOT_FOUND
+        return responses
+
+
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    lookup_value_regex = SLUG_PATTERN
+    schema = DirectorySchema()
 
 
 class CountryViewSet(DirectoryViewSet):
@@ -191,7 +306,7 @@ class CountryViewSet(DirectoryViewSet):
     queryset = Country.objects.all()
     serializer_class = CountrySerializer
     lookup_field = "code"
-    lookup_value_regex = "[A-Za-z]{2}"
+    lookup_value_regex = COUNTRY_CODE_PATTERN
     filter_backends = []
 
     def get_object(self):

@@ -6,6 +6,7 @@ import copy
 
 import django_filters
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator
@@ -16,6 +17,20 @@ from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.core.models import Country, Sector
 from ecosystem.core.search import MAX_QUERY_LENGTH, search
+
+
+class SearchField(forms.CharField):
+    """Search text whose length counts as sent, spaces around it included: as the search
+    page counts it, and as the API's schema states it."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            MaxLengthValidator(self.max_length)(str(value))
+        return super().to_python(value)
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
 
 
 class CountryCodeField(forms.ModelMultipleChoiceField):
@@ -84,9 +99,7 @@ def linked_to(queryset, field, hubs):
 
 
 class DirectoryFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
-    )
+    q = SearchFilter(label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH)
     country = CountryFilter(
         label=_("Country"),
         field_name="countries",

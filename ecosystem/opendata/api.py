@@ -1,8 +1,10 @@
 """The read-only JSON API's addresses under /api/v1/: one endpoint per record type of the
 registry, then countries and sectors, the OpenAPI schema and its readable docs."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
 from ecosystem.core.api import CountryViewSet, SectorViewSet
@@ -19,4 +21,12 @@ def urls():
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
         path("", include(router.urls)),
+        # Past the endpoints (a detail's address that no slug can fill, say), the API's
+        # JSON 404 rather than the site's HTML page. Only addresses ending with a slash:
+        # without one, Django first redirects to the address with it.
+        re_path(r"^[\s\S]*/$", not_found),
     ]
+
+
+def not_found(request):
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
