@@ -22,7 +22,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
         longitude=-16.93,
     )
     page = html(client.get(url("home", "fr")))
-    svg = page[page.index('<svg viewBox="0 0') : page.index("</svg>")]
+    svg = page[page.index("<svg viewBox=") : page.index("</svg>")]
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
         r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
@@ -60,6 +60,19 @@ def test_the_timeline_respects_precision(client, world):
     assert 'class="bar status-planned open-ended"' in svg
     # The past consultation is a dot on its programme's row.
     assert "Sector consultation in Dakar" in svg
+
+
+def test_the_map_frames_west_and_central_africa_and_lists_the_rest(client, world):
+    ethiopia = factories.CountryFactory(code="ET", region="east_africa")
+    factories.ProgrammeFactory(slug="addis-hub", name_en="Addis hub", countries=[ethiopia])
+    page = html(client.get(url("home", "en")))
+    x, y, width, height = (
+        float(number) for number in re.search(r'<svg viewBox="([^"]+)"', page)[1].split()
+    )
+    # Not the whole geometry (763 by 510 units): Dakar to N'Djamena fill the width.
+    assert x > 0 and width < 500 and height < 400
+    # Ethiopia is drawn outside the frame: named and linked under the map.
+    assert re.search(r'Outside the map: <a href="/en/countries/et/">Ethiopia</a></p>', page)
 
 
 def test_relationship_graphs(client, world):
