@@ -131,10 +131,10 @@ def africa_map(countries, sites, record_types):
     }
 
 
-# SVG units at the map's largest label size (a phone's, in site.css): 15 units render
-# at 12 px once the framed map shrinks to a 390 px screen.
-LABEL_CHAR_WIDTH = 9.2
-LABEL_HEIGHT = 16
+# SVG units at the map's largest label size (a phone's, in site.css): 16 units render
+# at 12 px or more once the framed map shrinks to a 390 px screen.
+LABEL_CHAR_WIDTH = 9.8
+LABEL_HEIGHT = 17
 
 
 def place_label(label, x, y, placed, frame_left=0):
@@ -147,6 +147,11 @@ def place_label(label, x, y, placed, frame_left=0):
         (x - 7, y, "end", x - 7 - width, x - 7),
         (x + 7, y + LABEL_HEIGHT, "start", x + 7, x + 7 + width),
         (x + 7, y - LABEL_HEIGHT, "start", x + 7, x + 7 + width),
+        # Crowded places (Dakar, Thiès, Diamniadio) push a label two lines away.
+        (x - 7, y + LABEL_HEIGHT, "end", x - 7 - width, x - 7),
+        (x - 7, y - LABEL_HEIGHT, "end", x - 7 - width, x - 7),
+        (x + 7, y + 2 * LABEL_HEIGHT, "start", x + 7, x + 7 + width),
+        (x + 7, y - 2 * LABEL_HEIGHT, "start", x + 7, x + 7 + width),
     ]
     for label_x, label_y, anchor, left, right in candidates:
         box = (left, label_y - LABEL_HEIGHT / 2, right, label_y + LABEL_HEIGHT / 2)

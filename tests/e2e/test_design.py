@@ -1,7 +1,8 @@
 """The design at a phone's, a tablet's and a desktop's width, in both languages: every key
 page is photographed (artifacts/screenshots/, for people to look at), nothing scrolls
-sideways, controls are big enough for a thumb, and on a phone the first result shows on
-the first screen. One browser page per width and language walks every page in turn."""
+sideways, the pictures' text renders at 12 px at least, controls are big enough for a
+thumb, and on a phone the first result shows on the first screen. One browser page per
+width and language walks every page in turn."""
 
 import re
 
@@ -54,7 +55,15 @@ MEASURE = """(selector) => {
         if (box.width && box.height && box.height < 44)
             small.push(`${element.tagName} "${text}" ${Math.round(box.height)}px`);
     }
-    return {small, overflow: document.documentElement.scrollWidth - window.innerWidth};
+    // The pictures' text as rendered: its size in SVG units times the drawing's scale.
+    const tiny = [];
+    for (const text of document.querySelectorAll(".picture svg text")) {
+        const matrix = text.getScreenCTM();
+        if (!matrix || !text.getBBox().width) continue;
+        const size = parseFloat(getComputedStyle(text).fontSize) * matrix.a;
+        if (size < 11.95) tiny.push(`"${text.textContent.slice(0, 20)}" ${size.toFixed(1)}px`);
+    }
+    return {small, tiny, overflow: document.documentElement.scrollWidth - window.innerWidth};
 }"""
 
 
@@ -84,6 +93,8 @@ def test_key_pages_at_each_width(browser, site, artifacts, width, lang):
         measured = page.evaluate(MEASURE, CONTROLS if name != "admin" else "#nothing")
         if measured["overflow"] > 0:
             problems.append(f"{path}: scrolls sideways by {measured['overflow']} px")
+        if measured["tiny"]:
+            problems.append(f"{path}: picture text under 12 px: {measured['tiny'][:3]}")
         if width == PHONE and measured["small"]:
             problems.append(f"{path}: controls under 44 px: {measured['small'][:3]}")
         if width == PHONE and has_results:
