@@ -40,17 +40,22 @@ def test_no_serious_accessibility_violation(browser, site, name):
     page = context.new_page()
     assert page.goto(site + KEY_PAGES[name]).status == 200
     page.add_script_tag(path=str(AXE))
+    serious = serious_violations(page)
+    context.close()
+    assert serious == []
+
+
+def serious_violations(page):
+    """axe-core's serious and critical findings on the page, once axe is injected."""
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
                                         "best-practice"]}})""")
-    context.close()
-    serious = [
+    return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
         + "; ".join(node["target"][0] for node in violation["nodes"][:3])
         for violation in result["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]
-    assert serious == []
 
 
 def test_nothing_breaks_the_content_security_policy(page, site):
