@@ -103,3 +103,19 @@ def test_a_crowded_graph_keeps_its_boxes_apart(client, world):
     assert "7 more" in graph  # 3 roles, a phase and 12 beneficiaries: 9 shown
     # Every beneficiary is still listed in words.
     assert page.count('href="/en/organizations/sme-') >= 12
+
+
+def test_graph_boxes_wrap_names_instead_of_cutting_them(client, world):
+    factories.ProgrammeRoleFactory(
+        programme=world["active"],
+        role="funding",
+        organization=factories.OrganizationFactory(
+            slug="nl-ministry", name_en="Netherlands Ministry of Foreign Affairs"
+        ),
+    )
+    page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
+    graph = page[page.index('class="graph-svg"') :]
+    graph = graph[: graph.index("</svg>")]
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", graph)
+    assert "Netherlands Ministry" in lines and "of Foreign Affairs" in lines
+    assert "…" not in graph
