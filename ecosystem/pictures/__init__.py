@@ -332,10 +332,6 @@ class GraphNode:
     half_width: float = NODE_WIDTH / 2
 
     @property
-    def description(self):
-        return labelled(str(self.role_label).capitalize(), self.label)
-
-    @property
     def box_x(self):
         return self.x - self.half_width
 
