@@ -60,7 +60,9 @@ def test_the_country_index_counts_published_records(client, world):
     page = html(client.get(url("country-list", "en")))
     # Senegal: 3 programmes, 2 organizations, 1 SME, 2 events.
     assert (
-        '<a href="/en/countries/sn/">Senegal</a></th><td>3</td><td>2</td><td>1</td><td>2</td>'
+        '<a href="/en/countries/sn/">Senegal</a></th><td data-label="Programmes">3</td>'
+        '<td data-label="Organizations">2</td><td data-label="SMEs">1</td>'
+        '<td data-label="Events">2</td>'
     ) in page
     assert "/en/countries/bf/" not in page  # nothing there yet
 
@@ -70,7 +72,8 @@ def test_the_sector_index(client, world):
     assert "Technologies numériques" in page
     # Digital technology counts its IT & BPO programme too.
     assert (
-        '<a href="/fr/sectors/digital-technology/">Technologies numériques</a></th><td>2</td>'
+        '<a href="/fr/sectors/digital-technology/">Technologies numériques</a></th>'
+        '<td data-label="Programmes">2</td>'
     ) in page
 
 

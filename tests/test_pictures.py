@@ -22,7 +22,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
         longitude=-16.93,
     )
     page = html(client.get(url("home", "fr")))
-    svg = page[page.index('<svg viewBox="0 0') : page.index("</svg>")]
+    svg = page[page.index("<svg viewBox=") : page.index("</svg>")]
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
         r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
@@ -62,10 +62,31 @@ def test_the_timeline_respects_precision(client, world):
     assert "Sector consultation in Dakar" in svg
 
 
+def test_the_map_frames_west_and_central_africa_and_lists_the_rest(client, world):
+    ethiopia = factories.CountryFactory(code="ET", region="east_africa")
+    factories.ProgrammeFactory(slug="addis-hub", name_en="Addis hub", countries=[ethiopia])
+    page = html(client.get(url("home", "en")))
+    x, y, width, height = (
+        float(number) for number in re.search(r'<svg viewBox="([^"]+)"', page)[1].split()
+    )
+    # Not the whole geometry (763 by 510 units): Dakar to N'Djamena fill the width.
+    assert x > 0 and width < 500 and height < 400
+    # Ethiopia is drawn outside the frame: named and linked under the map.
+    assert re.search(r'Outside the map: <a href="/en/countries/et/">Ethiopia</a></p>', page)
+
+
 def test_relationship_graphs(client, world):
     page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
-    assert 'aria-label="Funder: AFD"' in page or 'aria-label="Funder: French Develop' in page
-    assert 'href="/en/organizations/optic/" aria-label="Partner: OPTIC"' in page
+    # A box's link is named by what it shows, its role then its name ("label in name").
+    assert re.search(
+        r'class="role">funder</text><text text-anchor="middle"><tspan [^>]*>AFD<', page
+    )
+    assert re.search(
+        r'<a href="/en/organizations/optic/"><g class="node role-partner">'
+        r'<rect [^>]*/><text [^>]*class="role">partner</text><text text-anchor="middle">'
+        r"<tspan [^>]*>OPTIC</tspan></text></g></a>",
+        page,
+    )
     organization = html(client.get(url("members:organization-detail", "fr", slug="itc")))
     assert "qui y est lié, et comment" in organization
     assert 'href="/fr/programmes/digital-mali/"' in organization
@@ -90,3 +111,19 @@ def test_a_crowded_graph_keeps_its_boxes_apart(client, world):
     assert "7 more" in graph  # 3 roles, a phase and 12 beneficiaries: 9 shown
     # Every beneficiary is still listed in words.
     assert page.count('href="/en/organizations/sme-') >= 12
+
+
+def test_graph_boxes_wrap_names_instead_of_cutting_them(client, world):
+    factories.ProgrammeRoleFactory(
+        programme=world["active"],
+        role="funding",
+        organization=factories.OrganizationFactory(
+            slug="nl-ministry", name_en="Netherlands Ministry of Foreign Affairs"
+        ),
+    )
+    page = html(client.get(url("programmes:programme-detail", "en", slug="agri-senegal")))
+    graph = page[page.index('class="graph-svg"') :]
+    graph = graph[: graph.index("</svg>")]
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", graph)
+    assert "Netherlands Ministry" in lines and "of Foreign Affairs" in lines
+    assert "…" not in graph

@@ -6,6 +6,7 @@ links) that a template turns into SVG; the page beside it carries the text equiv
 import datetime
 import json
 import math
+import textwrap
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,17 @@ from ecosystem.core.search import fold
 
 MAP_FILE = Path(__file__).resolve().parent / "africa-map.json"
 SHADES = 5
+# The map frames West and Central Africa, where the directory's records are: drawn
+# whole, the continent left them a third of the width and their labels unreadable on a
+# phone. Countries with records outside the frame are listed under the map.
+FRAME = {"west": -18.0, "east": 25.0, "north": 24.0, "south": 0.0}
+# ECOWAS, Mauritania, and ECCAS's members
+# fmt: off
+FRAMED = {
+    "BJ", "BF", "CV", "CI", "GM", "GH", "GN", "GW", "LR", "ML", "NE", "NG", "SN", "SL", "TG",
+    "MR", "AO", "BI", "CM", "CF", "TD", "CG", "CD", "GQ", "GA", "ST", "RW",
+}
+# fmt: on
 
 
 @cache
@@ -80,22 +92,35 @@ def africa_map(countries, sites, record_types):
         for code, country in known.items()
         if code not in geometry["countries"]
     ]
+    outside = [shape for shape in shapes if shape.url and shape.code not in FRAMED] + elsewhere
     unique = {}
     for site in sorted(sites, key=lambda site: (site.longitude, site.latitude)):
         unique.setdefault((site.name, site.latitude, site.longitude), site)
     located = [
         (site, *project(float(site.longitude), float(site.latitude))) for site in unique.values()
     ]
+    left, top = project(FRAME["west"], FRAME["north"])
+    right, bottom = project(FRAME["east"], FRAME["south"])
+    for _site, x, y in located:  # a site beyond the frame widens it
+        left, top, right, bottom = (
+            min(left, x - 40),
+            min(top, y - 20),
+            max(right, x + 40),
+            max(bottom, y + 20),
+        )
     # Boxes a label must not cover: every dot, then each label once placed.
     placed = [(x - 5, y - 5, x + 5, y + 5) for _site, x, y in located]
     points = []
     for site, x, y in located:
         label = site.city or site.name
         place = f"{site.name}, {site.country.name}"
-        points.append(MapSite(label, place, x, y, *place_label(label, x, y, placed)))
+        points.append(MapSite(label, place, x, y, *place_label(label, x, y, placed, left)))
     return {
-        "width": geometry["width"],
-        "height": geometry["height"],
+        "x": left,
+        "y": top,
+        "width": round(right - left, 1),
+        "height": round(bottom - top, 1),
+        "outside": sorted(outside, key=lambda shape: fold(shape.name)),
         "countries": shapes,
         "listed": sorted(
             [shape for shape in shapes if shape.url] + elsewhere, key=lambda shape: fold(shape.name)
@@ -106,23 +131,31 @@ def africa_map(countries, sites, record_types):
     }
 
 
-LABEL_CHAR_WIDTH = 6.2  # SVG units per character at the map's label size
-LABEL_HEIGHT = 12
+# SVG units at the map's largest label size (a phone's, in site.css): 16 units render
+# at 12 px or more once the framed map shrinks to a 390 px screen.
+LABEL_CHAR_WIDTH = 9.8
+LABEL_HEIGHT = 17
 
 
-def place_label(label, x, y, placed):
+def place_label(label, x, y, placed, frame_left=0):
     """Where a site's label goes: to the right of its dot, else to the left, else below
-    or above, whichever overlaps no label already placed. Returns (x, y, anchor)."""
+    or above, whichever overlaps no label already placed and stays in the frame.
+    Returns (x, y, anchor)."""
     width = len(label) * LABEL_CHAR_WIDTH
     candidates = [
         (x + 7, y, "start", x + 7, x + 7 + width),
         (x - 7, y, "end", x - 7 - width, x - 7),
         (x + 7, y + LABEL_HEIGHT, "start", x + 7, x + 7 + width),
         (x + 7, y - LABEL_HEIGHT, "start", x + 7, x + 7 + width),
+        # Crowded places (Dakar, Thiès, Diamniadio) push a label two lines away.
+        (x - 7, y + LABEL_HEIGHT, "end", x - 7 - width, x - 7),
+        (x - 7, y - LABEL_HEIGHT, "end", x - 7 - width, x - 7),
+        (x + 7, y + 2 * LABEL_HEIGHT, "start", x + 7, x + 7 + width),
+        (x + 7, y - 2 * LABEL_HEIGHT, "start", x + 7, x + 7 + width),
     ]
     for label_x, label_y, anchor, left, right in candidates:
         box = (left, label_y - LABEL_HEIGHT / 2, right, label_y + LABEL_HEIGHT / 2)
-        if left >= 0 and not any(overlaps(box, other) for other in placed):
+        if left >= frame_left and not any(overlaps(box, other) for other in placed):
             placed.append(box)
             return label_x, label_y, anchor
     return candidates[0][:3]
@@ -279,10 +312,13 @@ def timeline(programmes, events=(), today=None):
 # Relationship graph ---------------------------------------------------------------------
 
 MAX_NODES = 10
-GRAPH_WIDTH = 640
-GRAPH_HEIGHT = 380
+# Boxes hold a role and up to two lines of name: a name under 40 characters is never
+# cut. The ellipse is wide enough that neighbouring boxes at its top stay apart.
+GRAPH_WIDTH = 680
+GRAPH_HEIGHT = 400
 NODE_WIDTH = 150
-NODE_HEIGHT = 30
+NODE_HEIGHT = 44
+LINE_CHARACTERS = 21  # of a name at 11 units, in a 150-unit box
 
 
 @dataclass
@@ -296,10 +332,6 @@ class GraphNode:
     half_width: float = NODE_WIDTH / 2
 
     @property
-    def description(self):
-        return labelled(str(self.role_label).capitalize(), self.label)
-
-    @property
     def box_x(self):
         return self.x - self.half_width
 
@@ -308,12 +340,21 @@ class GraphNode:
         return self.y - NODE_HEIGHT / 2
 
     @property
-    def role_y(self):
-        return self.y - 3
+    def lines(self):
+        """The name in at most two lines, each with its baseline."""
+        width = LINE_CHARACTERS if self.half_width == NODE_WIDTH / 2 else LINE_CHARACTERS + 4
+        lines = textwrap.wrap(self.label, width) or [""]
+        if len(lines) > 2:
+            lines = [lines[0], shorten(" ".join(lines[1:]), width)]
+        if self.role_label:
+            first = self.y + (4 if len(lines) == 2 else 10)
+        else:
+            first = self.y + (-3 if len(lines) == 2 else 4)
+        return [(line, first + 13 * index) for index, line in enumerate(lines)]
 
     @property
-    def name_y(self):
-        return self.y + 10
+    def role_y(self):
+        return self.y - 9
 
 
 def relationship_graph(centre, links):
@@ -339,11 +380,11 @@ def relationship_graph(centre, links):
     for index, (name, url, role, role_label) in enumerate(boxes):
         angle = -math.pi / 2 + 2 * math.pi * index / len(boxes)
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        nodes.append(GraphNode(shorten(name), url, round(x, 1), round(y, 1), role, role_label))
+        nodes.append(GraphNode(str(name), url, round(x, 1), round(y, 1), role, role_label))
     return {
         "width": GRAPH_WIDTH,
         "height": GRAPH_HEIGHT,
-        "centre": GraphNode(shorten(centre.short_name, 24), "", cx, cy, half_width=85),
+        "centre": GraphNode(str(centre.short_name), "", cx, cy, half_width=85),
         "nodes": nodes,
         "node_width": NODE_WIDTH,
         "node_height": NODE_HEIGHT,

@@ -76,6 +76,8 @@ def with_counts(hubs):
     types = list(registry)
     for hub in hubs:
         hub.counts = [getattr(hub, t.count_name) for t in types]
+        # The type beside each count labels its cell once a phone stacks the table.
+        hub.type_counts = list(zip(types, hub.counts, strict=True))
         hub.main_count = types[0].count_text(hub.counts[0])
     return hubs
 
