@@ -168,17 +168,20 @@ def test_the_site_heals_when_postgresql_returns(tmp_path, collected_static):
     database = connection.settings_dict
     relay = Relay(int(database["PORT"] or 5432))
     url = f"postgres://{database['USER']}@127.0.0.1:{relay.port}/{database['NAME']}"
-    with site(tmp_path, collected_static, url) as base:
-        assert get(base + "/healthz")[0] == 200  # the worker now holds a connection
-        relay.freeze()
-        assert assert_unavailable(base) < WITHIN
-        relay.state = "up"
-        assert get(base + "/healthz")[0] == 200  # no restart
-        assert get(base + "/en/")[0] == 200
-        relay.stop()
-        assert assert_unavailable(base) < 1
-        relay.state = "up"
-        assert get(base + "/en/programmes/")[0] == 200
+    try:
+        with site(tmp_path, collected_static, url) as base:
+            assert get(base + "/healthz")[0] == 200  # the worker now holds a connection
+            relay.freeze()
+            assert assert_unavailable(base) < WITHIN
+            relay.state = "up"
+            assert get(base + "/healthz")[0] == 200  # no restart
+            assert get(base + "/en/")[0] == 200
+            relay.stop()
+            assert assert_unavailable(base) < 1
+            relay.state = "up"
+            assert get(base + "/en/programmes/")[0] == 200
+    finally:
+        relay.stop()  # no session left open on the test database
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own test")

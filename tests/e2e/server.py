@@ -156,6 +156,7 @@ class Relay:
         self.state = "frozen"
 
     def stop(self):
+        """Every relayed connection cut; new ones refused until `state` is "up" again."""
         self.state = "down"
         for sock in self.sockets:
             with suppress(OSError):
