@@ -62,6 +62,8 @@ def test_pages_answer_503_in_both_languages_while_the_database_is_down(
     page = response.content.decode()
     assert f"<h1>{first}</h1>" in page
     assert second in page  # the other language below
+    assert '<a href="/en/">Back to the home page</a>' in page
+    assert '<a href="/fr/">Retour à l’accueil</a>' in page
     # It heals: the next request, the database back, is served.
     assert visitor.get(path).status_code == 200
 

@@ -378,7 +378,12 @@ def error_page(status, language):
     for code in [language, *others]:
         with translation.override(code):
             versions.append(
-                {"language": code, "texts": error_texts(status), "home": _("Back to the home page")}
+                {
+                    "language": code,
+                    "texts": error_texts(status),
+                    "home": _("Back to the home page"),
+                    "home_url": reverse("home"),
+                }
             )
     try:
         body = render_to_string("error.html", {"status": status, "versions": versions})
