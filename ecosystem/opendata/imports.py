@@ -14,30 +14,27 @@ source staff chose) as its source.
 """
 
 import contextlib
-import csv
-import datetime
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CheckConstraint
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ecosystem.core import counts, exports, history
+from ecosystem.core import counts, history
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.models import Country, Language, PublicationStatus, Sector, Source
+from ecosystem.core.registry import registry
 from ecosystem.core.search import fold
+from ecosystem.opendata.tables import ImportFileError
 
 LANGUAGES = ("en", "fr")
-MAX_ROWS = 50_000
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a table (its format, its header)."""
 
 
 @dataclass
@@ -66,62 +63,6 @@ class Row:
         )
 
 
-# Reading ---------------------------------------------------------------------------------
-
-
-def read_table(path_or_file, name=""):
-    """[header, *rows] of a CSV (any usual dialect, UTF-8 with or without a byte-order
-    mark) or an XLSX file (its first sheet), as text."""
-    name = name or str(getattr(path_or_file, "name", path_or_file))
-    data = path_or_file.read() if hasattr(path_or_file, "read") else Path(path_or_file).read_bytes()
-    rows = read_xlsx(data) if name.lower().endswith(".xlsx") else read_csv(data)
-    rows = [
-        [exports.unsafe(cell.strip()) for cell in row]
-        for row in rows
-        if any(c.strip() for c in row)
-    ]
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
-        )
-    return rows
-
-
-def read_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(_("A CSV file must be saved as UTF-8.")) from error
-    try:
-        dialect = csv.Sniffer().sniff(text[:10_000], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
-def read_xlsx(data):
-    from openpyxl import load_workbook  # only XLSX imports need it
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
-        raise ImportFileError(_("This is not an XLSX file that can be read.")) from error
-    sheet = book.worksheets[0]
-    return [[text_of(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-
-
-def text_of(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 # Finding related records by what a person would type -----------------------------------
 
 
@@ -138,6 +79,7 @@ class Lookups:
         for sector in Sector.objects.all():
             for key in (sector.slug, sector.name_en, sector.name_fr):
                 self.sectors[fold(key)] = sector
+        self.records = {}  # (model, text): the record it names, or None
 
     def country(self, text):
         found = self.countries.get(fold(text))
@@ -155,22 +97,25 @@ class Lookups:
             )
         return found
 
-    @staticmethod
-    def named(model, text):
-        """A record of `model` by slug or name in either language (or acronym)."""
-        key = fold(text)
-        for record in model.objects.filter(sort_en=key) | model.objects.filter(sort_fr=key):
-            return record
-        found = (
-            model.objects.filter(slug=text).first()
-            or model.objects.filter(acronym__iexact=text).first()
-        )
-        if found is None:
+    def named(self, model, text):
+        """A record of `model` by slug or name in either language (or acronym); each
+        text is looked up once per import, however many rows name it."""
+        key = (model, text)
+        if key not in self.records:
+            folded = fold(text)
+            self.records[key] = (
+                (
+                    model.objects.filter(sort_en=folded) | model.objects.filter(sort_fr=folded)
+                ).first()
+                or model.objects.filter(slug=text).first()
+                or model.objects.filter(acronym__iexact=text).first()
+            )
+        if self.records[key] is None:
             raise ValueError(
                 _("no %(kind)s “%(value)s” in the directory.")
                 % {"kind": model._meta.verbose_name, "value": text}
             )
-        return found
+        return self.records[key]
 
 
 def parts(text):
@@ -206,12 +151,16 @@ def put_sectors(row, text):
 
 
 def put_choice(name, choices):
+    keys = {}  # folded value or label, in either language: value (filled on first use)
+
     def put(row, text):
-        key = fold(text)
-        for value, label in choices:
-            if key in {fold(value), *(fold(labelled(label, lang)) for lang in LANGUAGES)}:
-                set_value(row, name, value)
-                return
+        if not keys:
+            for value, label in choices:
+                for key in (value, *(labelled(label, lang) for lang in LANGUAGES)):
+                    keys.setdefault(fold(key), value)
+        if fold(text) in keys:
+            set_value(row, name, keys[fold(text)])
+            return
         raise ValueError(
             _("“%(value)s” is not one of: %(choices)s.")
             % {"value": text, "choices": ", ".join(str(label) for _v, label in choices)}
@@ -318,8 +267,10 @@ def header_language(header, record_type):
     return max(LANGUAGES, key=lambda language: (scores[language], language == "en"))
 
 
-def plan(record_type, table):
-    """Every row's Row: what it would do, or its errors. Writes nothing."""
+def plan(record_type, table, *, tick=lambda: None):
+    """Every row's Row: what it would do, or its errors. Writes nothing. A few queries
+    for the whole file, and one per row only to check a database rule on what the row
+    changes (an end before its start)."""
     header, *body = table
     columns = columns_of(record_type)
     language = header_language(header, record_type)
@@ -329,27 +280,53 @@ def plan(record_type, table):
             _("Unknown columns: %(columns)s. Use the columns of the list's CSV export.")
             % {"columns": ", ".join(f"“{cell}”" for cell in unknown)}
         )
-    if not any(columns[fold(cell)][0] == "Name" for cell in header) and not any(
-        columns[fold(cell)][0] == "Page" for cell in header
-    ):
-        raise ImportFileError(_("The file needs a “Name” column (or “Page”) to name its records."))
-    lookups = Lookups()
     labels = [columns[fold(cell)][0] for cell in header]
+    if "Name" not in labels and "Page" not in labels:
+        raise ImportFileError(_("The file needs a “Name” column (or “Page”) to name its records."))
+    heading = dict(zip(labels, header, strict=True))  # as the file writes it
+    by_field = {}  # the column that sets each field, to name it in an error
+    for header_cell in header:
+        cell = columns[fold(header_cell)][1]
+        for name in cell.fields if cell else ():
+            by_field.setdefault(name, header_cell)
+    lookups = Lookups()
     table = [
         dict(zip(labels, cells + [""] * (len(header) - len(cells)), strict=False)) for cells in body
     ]
-    existing = Existing(record_type.model, table, language)
+    pages = []
+    for by_label in table:
+        try:
+            pages.append(page_slug(record_type, by_label["Page"]) if by_label.get("Page") else "")
+        except ValueError as error:
+            pages.append(error)
+    existing = Existing(record_type, table, pages, language)
+    named = {}  # what names a record: the first row that names it
     rows = []
-    for number, (cells, by_label) in enumerate(zip(body, table, strict=True), start=2):
+    for number, (cells, by_label, page) in enumerate(zip(body, table, pages, strict=True), 2):
+        tick()
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         row = Row(number, None, language=language)
         row.lookups = lookups
-        try:
-            row.record = existing.find(by_label, lookups)
-        except ValueError as error:
-            row.error(_("Name"), str(error))
-            rows.append(row)
+        rows.append(row)
+        naming = heading["Page"] if page else heading.get("Name", _("Name"))
+        if isinstance(page, ValueError):
+            row.error(heading["Page"], str(page))
             continue
+        try:
+            row.record = existing.find(page, by_label, lookups)
+        except ValueError as error:
+            row.error(naming, str(error))
+            continue
+        keys = existing.keys(row.record, page, by_label, lookups)
+        first = next((named[key] for key in keys if key in named), None)
+        if first:
+            row.error(
+                naming,
+                _("row %(first)s names the same record: give each record one row.")
+                % {"first": first},
+            )
+            continue
+        named.update(dict.fromkeys(keys, number))
         if row.record is None:
             row.record = new_record(record_type)
         else:
@@ -362,64 +339,152 @@ def plan(record_type, table):
                 cell.put(row, text)
             except ValueError as error:
                 row.error(header_cell, str(error))
+        if not belongs(record_type, row.record):  # its kind changed to another list's
+            fields = scope_fields(record_type)
+            column = next((by_field[name] for name in fields if name in by_field), fields[0])
+            row.error(
+                column,
+                _(
+                    "“%(value)s” would move the record out of this list (%(list)s): "
+                    "import it with the list it goes to."
+                )
+                % {"value": values.get(column, ""), "list": record_type.title},
+            )
+            continue
         if row.action == "create":
-            row.record.slug = existing.new_slug(row.record, by_label)
-        validate(row, header, columns)
+            row.record.slug = existing.new_slug(row.record, page)
+        validate(row, by_field)
         if row.action == "update" and not (row.changes or changed_links(row)):
             row.action = "unchanged"
-        rows.append(row)
     return rows
 
 
-def page_slug(by_label):
-    """The slug at the end of the row's "Page" address, if it has one."""
-    path = urlsplit(by_label.get("Page", "")).path
-    found = [part for part in path.split("/") if part][-1:]
-    return found[0] if found else ""
+def page_slug(record_type, text):
+    """The slug of the record a "Page" cell names: its address on this site, or its
+    path, in either language, and the page of a record of the kind imported. Anything
+    else is a ValueError: an address elsewhere names nothing here, and another kind's
+    page (a programme's, in a file of organizations) names nothing to change."""
+    address = urlsplit(text)
+    site = urlsplit(settings.SITE_URL)
+    try:
+        elsewhere = (address.scheme or address.netloc) and (
+            address.scheme not in ("http", "https")
+            or address.hostname != site.hostname
+            or address.port != site.port
+        )
+    except ValueError:  # a port that is not a number
+        elsewhere = True
+    if elsewhere:
+        raise ValueError(
+            _("“%(value)s” is not an address on this site (%(site)s).")
+            % {"value": text, "site": settings.SITE_URL}
+        )
+    path = address.path if address.path.endswith("/") else address.path + "/"
+    for language in LANGUAGES:
+        with translation.override(language):
+            try:
+                slug = resolve(path).kwargs.get("slug")
+            except Resolver404:
+                continue
+            # The page is the one such a record has: not a programme's, not a calendar's.
+            if slug and record_type.model(slug=slug).get_absolute_url() == path:
+                return slug
+    raise ValueError(
+        _("“%(value)s” is not the page of a record of this list (%(list)s).")
+        % {"value": text, "list": record_type.title}
+    )
+
+
+# Types that share a model (organizations and SMEs) split its records: each type with
+# `import_defaults` owns the records they describe (an SME's kind), a type without owns
+# the rest. An import touches only the records of its own type.
+
+
+def siblings(record_type):
+    return [
+        other
+        for other in registry
+        if other.model is record_type.model and other.import_defaults and other is not record_type
+    ]
+
+
+def scope_fields(record_type):
+    return sorted(
+        {
+            name
+            for other in [record_type, *siblings(record_type)]
+            for name in other.import_defaults or {}
+        }
+    )
+
+
+def describes(defaults, record):
+    return all(getattr(record, name) == value for name, value in defaults.items())
+
+
+def belongs(record_type, record):
+    if record_type.import_defaults:
+        return describes(record_type.import_defaults, record)
+    return not any(describes(other.import_defaults, record) for other in siblings(record_type))
+
+
+def records_of(record_type):
+    records = record_type.model.objects.all()
+    if record_type.import_defaults:
+        return records.filter(**record_type.import_defaults)
+    for other in siblings(record_type):
+        records = records.exclude(**other.import_defaults)
+    return records
 
 
 class Existing:
     """The records a file's rows may name, found in a few queries for the whole file
-    (by page address and by folded name), and the slugs already taken."""
+    (by page address and by folded name, with their countries and sectors), and the
+    slugs already taken."""
 
     CHUNK = 500
 
-    def __init__(self, model, table, language):
-        self.model, self.language = model, language
-        slugs = {page_slug(row) for row in table} - {""}
+    def __init__(self, record_type, table, pages, language):
+        self.record_type, self.model, self.language = record_type, record_type.model, language
+        slugs = {page for page in pages if isinstance(page, str)} - {""}
         names = {fold(row.get("Name", "")) for row in table} - {""}
         bases = {slugify(row.get("Name", ""))[:100] for row in table} - {""}
-        self.by_slug = {r.slug: r for r in self.fetch("slug", slugs)}
+        # Any record of the model: a page of another list's record is an error, not a
+        # new record beside it.
+        self.by_slug = {r.slug: r for r in self.fetch(self.model.objects, "slug", slugs)}
         self.by_name = {}
-        for record in self.fetch(f"sort_{language}", names, prefetch=True):
+        for record in self.fetch(records_of(record_type), f"sort_{language}", names):
             self.by_name.setdefault(getattr(record, f"sort_{language}"), []).append(record)
-        self.taken = set(self.fetch("slug", slugs | bases, values=True))
+        self.taken = set(self.fetch(self.model.objects, "slug", slugs | bases, values=True))
 
-    def fetch(self, field, keys, *, prefetch=False, values=False):
+    def fetch(self, records, field, keys, *, values=False):
         keys = sorted(keys)
         for start in range(0, len(keys), self.CHUNK):
-            found = self.model.objects.filter(**{f"{field}__in": keys[start : start + self.CHUNK]})
+            found = records.filter(**{f"{field}__in": keys[start : start + self.CHUNK]})
             if values:
                 yield from found.values_list("slug", flat=True)
             else:
-                yield from found.prefetch_related("countries") if prefetch else found
+                yield from found.prefetch_related("countries", "sectors")
 
-    def find(self, by_label, lookups):
+    def find(self, page, by_label, lookups):
         """The existing record a row means, or None for a new one."""
-        slug = page_slug(by_label)
-        if slug in self.by_slug:
-            return self.by_slug[slug]
+        if page in self.by_slug:
+            record = self.by_slug[page]
+            if not belongs(self.record_type, record):
+                raise ValueError(
+                    _("“%(value)s” is the page of a record that is not in this list (%(list)s).")
+                    % {"value": by_label["Page"], "list": self.record_type.title}
+                )
+            return record
         name = by_label.get("Name", "")
         if not name:
-            if slug:
+            if page:
                 return None
             raise ValueError(_("each row needs a name."))
         candidates = self.by_name.get(fold(name), [])
-        country_text = parts(by_label.get("Country codes", "") or by_label.get("Countries", ""))
-        if country_text and candidates:
-            with contextlib.suppress(ValueError):  # its own column reports it
-                country = lookups.country(country_text[0])
-                candidates = [c for c in candidates if country in c.countries.all()]
+        country = first_country(by_label, lookups)
+        if country and candidates:
+            candidates = [c for c in candidates if country in c.countries.all()]
         if len(candidates) > 1:
             raise ValueError(
                 _("several records are named “%(name)s” here: add the “Page” column to say which.")
@@ -427,14 +492,34 @@ class Existing:
             )
         return candidates[0] if candidates else None
 
-    def new_slug(self, record, by_label):
-        base = (page_slug(by_label) or slugify(record.name_en or record.name_fr))[:100] or "record"
+    @staticmethod
+    def keys(record, page, by_label, lookups):
+        """What names the row's record: two rows that share one name the same record."""
+        if record is not None:
+            return [("record", record.pk)]
+        keys = [("page", page)] if page else []
+        if by_label.get("Name"):
+            country = first_country(by_label, lookups)
+            keys.append(("name", fold(by_label["Name"]), country.pk if country else ""))
+        return keys
+
+    def new_slug(self, record, page):
+        base = (page or slugify(record.name_en or record.name_fr))[:100] or "record"
         slug, number = base, 1
         while slug in self.taken or (number > 1 and self.model.objects.filter(slug=slug).exists()):
             number += 1
             slug = f"{base}-{number}"
         self.taken.add(slug)
         return slug
+
+
+def first_country(by_label, lookups):
+    """The row's first country, if it names one that exists (its column reports one
+    that does not)."""
+    named = parts(by_label.get("Country codes", "") or by_label.get("Countries", ""))
+    with contextlib.suppress(ValueError):
+        return lookups.country(named[0]) if named else None
+    return None
 
 
 def new_record(record_type):
@@ -444,25 +529,47 @@ def new_record(record_type):
     return record
 
 
-def validate(row, header, columns):
-    by_field = {}
-    for header_cell in header:
-        _english, cell = columns[fold(header_cell)]
-        for name in cell.fields if cell else ():
-            by_field.setdefault(name, header_cell)
+def validate(row, by_field):
+    record, model = row.record, type(row.record)
+    # The slug is unique by construction (Existing.new_slug), and a related record the
+    # row names was found in the database (or is the one the record has): no query per
+    # row for either.
+    related = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation and getattr(record, f.attname) is not None
+    ]
     try:
-        # The slug is unique by construction (Existing.new_slug): no query per row for it.
-        row.record.full_clean(exclude=["publication_status", "slug"], validate_unique=False)
+        record.full_clean(
+            exclude=["publication_status", "slug", *related],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             row.error(by_field.get(name, name), " ".join(messages))
+    # Each rule the database keeps costs a query: check those on what the row changes
+    # (the record met the others when it was saved).
+    changed = {*row.changes, *row.many}
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, CheckConstraint):
+            continue
+        fields = sorted(constraint.condition.referenced_base_fields)
+        if changed.intersection(fields):
+            # Only the fields the rule reads go into its query: all of them cost 5 ms.
+            unread = {f.name for f in model._meta.local_concrete_fields} | {"pk"}
+            try:
+                constraint.validate(model, record, exclude=unread - set(fields))
+            except ValidationError as error:
+                column = next((by_field[f] for f in fields if f in by_field), fields[0])
+                row.error(column, " ".join(error.messages))
 
 
 def changed_links(row):
     if row.record.pk is None:
         return bool(row.many)
     return any(
-        set(getattr(row.record, name).values_list("pk", flat=True)) != {r.pk for r in records}
+        {r.pk for r in getattr(row.record, name).all()} != {r.pk for r in records}
         for name, records in row.many.items()
     )
 

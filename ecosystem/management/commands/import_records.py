@@ -5,14 +5,18 @@ from django.utils import translation
 
 from ecosystem.core.registry import registry
 from ecosystem.management.progress import progress_bar
-from ecosystem.opendata import imports
+from ecosystem.opendata import imports, tables
+
+LIMITS = tables.COMMAND
 
 
 class Command(BaseCommand):
     help = (
         "Import records from a CSV or XLSX file with the columns of the list's CSV export "
         "(in French or English). Nothing is written unless every row is valid; new records "
-        "are drafts unless --publish."
+        f"are drafts unless --publish. At most {LIMITS.rows:,} rows, {LIMITS.columns} columns, "
+        f"{LIMITS.cell:,} characters a cell and {LIMITS.bytes // tables.MB} MB "
+        f"({LIMITS.inflated // tables.MB} MB once unzipped, for an XLSX)."
     )
 
     def add_arguments(self, parser):
@@ -31,11 +35,12 @@ class Command(BaseCommand):
         with translation.override("en"):
             record_type = registry[type]
             try:
-                table = imports.read_table(file)
-                rows = imports.plan(record_type, table)
+                table = tables.read_table(file, file.name, LIMITS)
+                with progress_bar(self, len(table) - 1, "Checking", verbosity) as bar:
+                    rows = imports.plan(record_type, table, tick=bar.update)
             except OSError as error:
                 raise CommandError(f"Cannot read {file}: {error}") from error
-            except imports.ImportFileError as error:
+            except tables.ImportFileError as error:
                 raise CommandError(f"{file.name}: {error}") from error
             errors = imports.errors_of(rows)
             if errors:

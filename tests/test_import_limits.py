@@ -1,0 +1,467 @@
+"""An import reads a file within limits (bytes, rows, columns, characters, and an XLSX's
+size once unzipped) and refuses it, saying which limit, as soon as it is past one:
+before the work grows with the file. The admin's preview answers within 5 seconds
+for any file it accepts; larger files go to `manage.py import_records`. A file waiting
+between the preview and the confirmation is read again within the same limits, and
+previews nobody confirmed do not stay on disk."""
+
+import contextlib
+import csv
+import datetime
+import io
+import os
+import resource
+import struct
+import time
+import zipfile
+import zlib
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from ecosystem.opendata import admin_import
+from events.models import Event
+from members.models import Organization
+from tests import factories
+from tests.helpers import database_rows, html
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+
+
+def import_records(*args):
+    out = io.StringIO()
+    call_command("import_records", *map(str, args), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def within(seconds, megabytes):
+    """Fails if the block takes longer, and stops it with a MemoryError once it has
+    taken `megabytes` more address space than it started with."""
+    with open("/proc/self/status") as status:
+        in_use = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (in_use * 1024 + megabytes * MB, hard))
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    assert time.perf_counter() - started < seconds
+
+
+# Files built for the tests ---------------------------------------------------------------
+
+
+def workbook_bytes(rows):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def with_parts(parts):
+    """A real workbook (its content types, relationships, styles and shared strings)
+    with some of its parts replaced by {name: content}."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([["Name"]])))
+    data = io.BytesIO()
+    names = dict.fromkeys([*source.namelist(), *parts])
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as package:
+        for name in names:
+            package.writestr(name, parts[name] if name in parts else source.read(name))
+    return data.getvalue()
+
+
+def with_shared_strings(sheet_xml, shared_xml):
+    """A workbook whose sheet names its strings in a table of shared strings, as Excel
+    writes them."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([["Name"]])))
+    relations = source.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Target="sharedStrings.xml" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    types = source.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats'
+        b'-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    return with_parts(
+        {
+            "xl/worksheets/sheet1.xml": sheet_xml,
+            "xl/sharedStrings.xml": shared_xml,
+            "xl/_rels/workbook.xml.rels": relations,
+            "[Content_Types].xml": types,
+        }
+    )
+
+
+def with_sheet(sheet_xml):
+    return with_parts({"xl/worksheets/sheet1.xml": sheet_xml})
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def raw_zip(members):
+    """A zip of (name, deflated bytes, CRC, size declared) members, written by hand so
+    that a member can inflate to far more than its compressed bytes, or than it says."""
+    local, central = io.BytesIO(), io.BytesIO()
+    for name, deflated, crc, size in members:
+        offset = local.tell()
+        name = name.encode()
+        head = (8, 0, 0x21, crc, len(deflated), size, len(name), 0)
+        local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *head) + name + deflated)
+        central.write(
+            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, *head, 0, 0, 0, 0, offset)
+            + name
+        )
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), central.tell(), local.tell(), 0
+    )
+    return local.getvalue() + central.getvalue() + end
+
+
+def deflated(data):
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def bomb_member(megabytes, declared=None):
+    """xl/worksheets/sheet1.xml inflating to `megabytes` of blanks between valid XML,
+    from about 1 KB per megabyte: the same deflate block repeated (each block ends with
+    a full flush, so each stands alone)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = SHEET + b"<sheetData>"
+    blanks = b" " * MB
+    block = compressor.compress(blanks) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = b"</sheetData></worksheet>"
+    crc = zlib.crc32(start)
+    for _ in range(megabytes):
+        crc = zlib.crc32(blanks, crc)
+    crc = zlib.crc32(end, crc)
+    head = compressor.compress(b"") + compressor.flush(zlib.Z_FULL_FLUSH)
+    opening = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = opening.compress(start) + opening.flush(zlib.Z_FULL_FLUSH)
+    closing = zlib.compressobj(9, zlib.DEFLATED, -15)
+    last = closing.compress(end) + closing.flush()
+    stream = first + head + block * megabytes + last
+    size = len(start) + megabytes * MB + len(end)
+    return ("xl/worksheets/sheet1.xml", stream, crc, size if declared is None else declared)
+
+
+def bomb(megabytes, declared=None):
+    """A workbook whose sheet is `bomb_member`, its other parts as openpyxl writes them."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([["Name"]])))
+    members = [
+        (info.filename, deflated(source.read(info)), info.CRC, info.file_size)
+        for info in source.infolist()
+        if info.filename != "xl/worksheets/sheet1.xml"
+    ]
+    return raw_zip([*members, bomb_member(megabytes, declared)])
+
+
+# The reproducers of issue 20 ---------------------------------------------------------------
+
+
+def test_a_sheet_that_says_it_spans_every_row_and_column_is_refused_at_once(db, tmp_path):
+    sheet = (
+        SHEET + b'<dimension ref="A1:XFD1048576"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>'
+        b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    path = tmp_path / "organizations.xlsx"
+    path.write_bytes(with_sheet(sheet))
+    assert path.stat().st_size < 10_000
+    with within(seconds=5, megabytes=300), pytest.raises(CommandError) as error:
+        import_records("organizations", path)
+    assert "A1:XFD1048576" in str(error.value)
+    assert "past the limit of 50,000 rows and 50 columns" in str(error.value)
+
+
+def test_a_cell_far_down_the_sheet_is_refused_without_reading_the_rows_before_it(db, tmp_path):
+    # The same file without the size it declares: the rows are counted as they come.
+    sheet = (
+        SHEET + b"<sheetData>"
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>'
+        b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    path = tmp_path / "organizations.xlsx"
+    path.write_bytes(with_sheet(sheet))
+    with within(seconds=5, megabytes=300), pytest.raises(CommandError) as error:
+        import_records("organizations", path)
+    assert "The file has more than 50,000 rows" in str(error.value)
+
+
+def test_a_cell_far_right_is_refused_by_the_column_limit(db, tmp_path):
+    sheet = (
+        SHEET + b"<sheetData>"
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+        b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    path = tmp_path / "organizations.xlsx"
+    path.write_bytes(with_sheet(sheet))
+    with within(seconds=5, megabytes=300), pytest.raises(CommandError) as error:
+        import_records("organizations", path)
+    assert "Row 1 has more than 50 columns" in str(error.value)
+
+
+def test_a_zip_bomb_is_refused_by_the_size_it_says_before_it_is_inflated(db, tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(bomb(1024))  # 1 GB of blanks once inflated
+    assert path.stat().st_size < 2 * MB
+    with within(seconds=5, megabytes=300), pytest.raises(CommandError) as error:
+        import_records("organizations", path)
+    assert "Once unzipped, the file would be larger than 100.0" in str(error.value)
+
+
+def test_a_zip_bomb_that_lies_about_its_size_is_stopped_at_the_size_it_said(db, tmp_path):
+    path = tmp_path / "liar.xlsx"
+    path.write_bytes(bomb(1024, declared=10_000))
+    with within(seconds=5, megabytes=300), pytest.raises(CommandError) as error:
+        import_records("organizations", path)
+    assert "This is not an XLSX file that can be read" in str(error.value)
+
+
+def test_shared_strings_cannot_multiply_a_small_file_into_much_text(db, tmp_path):
+    # One long string named by every cell: small once unzipped, huge once read.
+    shared = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<si><t>Name</t></si><si><t>" + b"x" * 4_000 + b"</t></si></sst>"
+    )
+    row = b"<row>" + b'<c t="s"><v>1</v></c>' * 40 + b"</row>"
+    sheet = (
+        SHEET + b'<sheetData><row><c t="s"><v>0</v></c></row>' + row * 20_000 + b"</sheetData>"
+        b"</worksheet>"
+    )
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(with_shared_strings(sheet, shared))
+    with within(seconds=5, megabytes=300), pytest.raises(CommandError) as error:
+        import_records("smes", path)
+    assert "The file holds more than 104,857,600 characters of text" in str(error.value)
+
+
+def test_a_csv_past_the_size_limit_is_refused_before_it_is_read(db, tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.truncate(50 * MB + 1)  # a sparse file: nothing is written, nothing read
+    with within(seconds=5, megabytes=100), pytest.raises(CommandError) as error:
+        import_records("smes", path)
+    assert "The file is larger than 50.0\xa0MB" in str(error.value)
+
+
+def test_a_csv_stops_being_read_at_the_row_limit(db, tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_bytes(b"Name\n" + b"x\n" * 1_000_000)
+    with within(seconds=5, megabytes=200), pytest.raises(CommandError) as error:
+        import_records("smes", path)
+    assert "The file has more than 50,000 rows" in str(error.value)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_cell_past_the_length_limit_is_refused_naming_its_row_and_column(db, tmp_path, kind):
+    rows = [["Name", "Summary"], ["Short", "ok"], ["Long", "x" * 5_001]]
+    path = tmp_path / f"long.{kind}"
+    if kind == "csv":
+        path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
+    else:
+        path.write_bytes(workbook_bytes(rows))
+    with pytest.raises(CommandError) as error:
+        import_records("smes", path)
+    assert "Row 3, column “Summary”: more than 5,000 characters in a cell" in str(error.value)
+
+
+def test_a_row_past_the_column_limit_is_refused(db, tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("Name" + ",x" * 50 + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Row 1 has more than 50 columns"):
+        import_records("smes", path)
+
+
+def test_a_cell_past_the_csv_modules_own_limit_is_a_message_not_a_crash(db, tmp_path):
+    path = tmp_path / "field.csv"
+    path.write_text("Name\n" + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="more than 5,000 characters in a cell"):
+        import_records("smes", path)
+
+
+# The command: a higher limit, a progress bar, a summary ----------------------------------
+
+
+def test_the_command_shows_its_progress_while_checking_and_writing(db, tmp_path):
+    path = tmp_path / "smes.csv"
+    path.write_text("Name\n" + "".join(f"Pousse {n}\n" for n in range(30)), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_records", "smes", str(path), stdout=out, stderr=err)
+    assert "Checking: 100%" in err.getvalue() and "Importing: 100%" in err.getvalue()
+    assert "Imported smes.csv: 30 created (drafts), 0 updated, 0 unchanged." in out.getvalue()
+
+
+# The admin: a lower limit, a preview within 5 seconds --------------------------------------
+
+
+@pytest.fixture
+def waiting(tmp_path, monkeypatch):
+    folder = tmp_path / "waiting"
+    monkeypatch.setattr(admin_import, "WAITING", folder)
+    return folder
+
+
+@pytest.fixture
+def publisher(client, django_user_model, waiting):
+    user = django_user_model.objects.create_user("pub", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Publisher"))
+    client.force_login(user)
+    return client
+
+
+def upload(client, name, content, record_type="smes", language="en"):
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(
+        "/admin/import/",
+        {"record_type": record_type, "file": file},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The file has more than 1,000 rows. Split it into files of 1,000 rows at most"),
+        (
+            "fr",
+            "Le fichier a plus de 1\xa0000 lignes. Coupez-le en fichiers d’au plus 1\xa0000 lignes",
+        ),
+    ],
+)
+def test_the_admin_refuses_a_file_past_its_row_limit_and_says_what_to_do(
+    publisher, language, message
+):
+    content = ("Name\n" + "".join(f"Pousse {n}\n" for n in range(45_000))).encode()
+    started = time.perf_counter()
+    page = html(upload(publisher, "pousses.csv", content, language=language))
+    assert time.perf_counter() - started < 5
+    assert message in page
+    assert "import_records" in page and 'name="confirm"' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The file is larger than 5.0\xa0MB"),
+        ("fr", "Le fichier dépasse 5,0\xa0Mio"),
+    ],
+)
+def test_the_admin_refuses_a_file_past_its_size_limit_before_reading_it(
+    publisher, waiting, language, message
+):
+    page = html(upload(publisher, "big.csv", b"Name\n" + b"x" * 5 * MB, language=language))
+    assert message in page
+    assert not waiting.exists() or not any(waiting.iterdir())
+
+
+def events_at_the_limit():
+    """The slowest file the admin accepts: as many rows as it takes, every column filled,
+    each row naming a series and a programme to be found."""
+    factories.CountryFactory(code="SN", name_en="Senegal", name_fr="Sénégal")
+    factories.CountryFactory(code="CI", name_en="Côte d'Ivoire", name_fr="Côte d'Ivoire")
+    factories.SectorFactory(slug="agritech", name_en="Agritech", name_fr="Agritech")
+    series = factories.EventSeriesFactory(name_en="Salon de l'agriculture")
+    programme = factories.ProgrammeFactory(name_en="Incubation programme")
+    start = datetime.date(2031, 1, 1)
+    header = [
+        "Name", "Kind", "Start", "End", "City", "Country where held", "Venue", "Online",
+        "Status", "Series", "Programme", "Countries", "Sectors", "Summary", "Website",
+    ]  # fmt: skip
+    day = datetime.timedelta(days=1)
+    rows = [
+        [
+            f"Salon {n}",
+            "conference",
+            start + n * day,
+            start + (n + 2) * day,
+            "Dakar",
+            "SN",
+            "CICAD",
+            "no",
+            "",
+            series.name_en,
+            programme.name_en,
+            "SN; CI",
+            "Agritech",
+            "Un salon. " * 40,
+            "https://example.org/",
+        ]  # fmt: skip
+        for n in range(admin_import.LIMITS.rows)
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    return out.getvalue().encode()
+
+
+def test_the_admin_previews_the_slowest_file_it_accepts_within_5_seconds(publisher):
+    content = events_at_the_limit()
+    started = time.perf_counter()
+    page = html(upload(publisher, "salons.csv", content, record_type="events"))
+    took = time.perf_counter() - started
+    assert f"{admin_import.LIMITS.rows} to create" in page.replace(",", "")
+    assert took < 5, f"the preview took {took:.1f} s"
+    assert not Event.objects.filter(name_en__startswith="Salon ").exists()
+
+
+def records():
+    """Every row of the database but the sessions (the session forgets the file)."""
+    rows = database_rows()
+    del rows["django_session"]
+    return rows
+
+
+# The waiting file ------------------------------------------------------------------------
+
+
+def test_confirming_reads_the_waiting_file_again_within_the_same_limits(publisher, waiting):
+    page = html(upload(publisher, "pousses.csv", b"Name\nPousse 1\n"))
+    assert 'name="confirm"' in page
+    (waiting_file,) = waiting.iterdir()
+    waiting_file.write_bytes(b"Name\n" + b"x\n" * 2_000)  # grown since the preview
+    before = records()
+    page = html(
+        publisher.post("/admin/import/", {"confirm": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert "The file has more than 1,000 rows" in page
+    assert records() == before
+    assert list(waiting.iterdir()) == []
+
+
+def test_a_new_preview_replaces_the_one_before_it_on_disk(publisher, waiting):
+    upload(publisher, "first.csv", b"Name\nPousse 1\n")
+    (first,) = waiting.iterdir()
+    upload(publisher, "second.csv", b"Name\nPousse 2\n")
+    (second,) = waiting.iterdir()
+    assert first != second and second.read_bytes() == b"Name\nPousse 2\n"
+    assert publisher.post("/admin/import/", {"confirm": "1"}).status_code == 302
+    assert list(waiting.iterdir()) == []
+    assert Organization.objects.filter(name_en="Pousse 2").exists()
+    assert not Organization.objects.filter(name_en="Pousse 1").exists()
+
+
+def test_previews_nobody_confirmed_are_removed_after_a_day(publisher, waiting):
+    waiting.mkdir(mode=0o700)
+    old, recent = waiting / "abandoned", waiting / "someone-elses"
+    for path in (old, recent):
+        path.write_bytes(b"Name\nx\n")
+    day_and_a_bit = time.time() - admin_import.KEEP_WAITING.total_seconds() - 60
+    os.utime(old, (day_and_a_bit, day_and_a_bit))
+    upload(publisher, "pousses.csv", b"Name\nPousse 1\n")
+    left = {path.name for path in waiting.iterdir()}
+    assert "abandoned" not in left and "someone-elses" in left and len(left) == 2
