@@ -163,3 +163,39 @@ def test_smes_export_then_import_leaves_the_data_unchanged(client, directory, tm
     before = database_rows()
     assert "0 created (drafts), 0 updated, 1 unchanged" in import_records("smes", path)
     assert database_rows() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "message"),
+    [
+        (
+            "en",
+            "Name",
+            "Row 3, column “Name”: row 2 names the same record: give each record one row.",
+        ),
+        (
+            "fr",
+            "Nom",
+            "Ligne 3, colonne « Nom » : la ligne 2 désigne la même fiche : une seule ligne "
+            "par fiche.",
+        ),
+    ],
+)
+def test_the_admin_preview_names_both_rows(
+    client, directory, django_user_model, tmp_path, monkeypatch, language, name, message
+):
+    from django.contrib.auth.models import Group
+
+    from ecosystem.opendata import admin_import
+
+    monkeypatch.setattr(admin_import, "WAITING", tmp_path)
+    user = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    file = io.BytesIO(f"{name}\nPousse\npousse\n".encode())
+    file.name = "pousses.csv"
+    response = client.post(
+        "/admin/import/", {"record_type": "smes", "file": file}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    page = response.content.decode()
+    assert message in page and 'name="confirm"' not in page

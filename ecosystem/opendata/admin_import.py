@@ -52,10 +52,7 @@ def permission(record_type, action):
 
 class ImportForm(forms.Form):
     record_type = forms.ChoiceField(label=_("Kind of records"))
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("CSV or XLSX, with the columns of the list's CSV export (French or English)."),
-    )
+    file = forms.FileField(label=_("File"))
     source = forms.ModelChoiceField(
         label=_("Source"),
         queryset=Source.objects.order_by("title"),
@@ -71,6 +68,13 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "CSV or XLSX, with the columns of the list's CSV export (French or English): "
+            "at most %(rows)s rows and %(size)s."
+        ) % {
+            "rows": number_format(LIMITS.rows, force_grouping=True),
+            "size": filesizeformat(LIMITS.bytes),
+        }
         self.fields["record_type"].choices = [
             (t.key, t.title) for t in importable() if user.has_perm(permission(t, "add"))
         ]
