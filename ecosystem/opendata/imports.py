@@ -14,14 +14,15 @@ source staff chose) as its source.
 """
 
 import contextlib
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import CheckConstraint
+from django.db.models import CheckConstraint, F, Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -57,10 +58,13 @@ class Row:
     errors: list = field(default_factory=list)
 
     def error(self, column, message):
-        self.errors.append(
-            _("Row %(row)s, column “%(column)s”: %(message)s")
-            % {"row": self.number, "column": column, "message": message}
-        )
+        error = _("Row %(row)s, column “%(column)s”: %(message)s") % {
+            "row": self.number,
+            "column": column,
+            "message": message,
+        }
+        if error not in self.errors:  # a cell that sets a field in both languages
+            self.errors.append(error)
 
 
 # Finding related records by what a person would type -----------------------------------
@@ -548,21 +552,92 @@ def validate(row, by_field):
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             row.error(by_field.get(name, name), " ".join(messages))
-    # Each rule the database keeps costs a query: check those on what the row changes
-    # (the record met the others when it was saved).
+    # The database's own rules (an end before its start): those on what the row changes
+    # (the record met the others when it was saved), in Python where they are plain
+    # comparisons, else by a query (5 ms each: 20 s for 1,000 programmes).
     changed = {*row.changes, *row.many}
     for constraint in model._meta.constraints:
         if not isinstance(constraint, CheckConstraint):
             continue
         fields = sorted(constraint.condition.referenced_base_fields)
-        if changed.intersection(fields):
-            # Only the fields the rule reads go into its query: all of them cost 5 ms.
+        if not changed.intersection(fields):
+            continue
+        try:
+            met = meets(constraint, record)
+        except NotPlain:
             unread = {f.name for f in model._meta.local_concrete_fields} | {"pk"}
-            try:
+            try:  # only the fields the rule reads go into its query
                 constraint.validate(model, record, exclude=unread - set(fields))
-            except ValidationError as error:
-                column = next((by_field[f] for f in fields if f in by_field), fields[0])
-                row.error(column, " ".join(error.messages))
+            except ValidationError:
+                met = False
+            else:
+                met = True
+        if not met:
+            column = next((by_field[f] for f in fields if f in by_field), fields[0])
+            row.error(column, str(constraint.get_violation_error_message()))
+
+
+class NotPlain(Exception):
+    """A rule that is more than comparisons of a record's fields, for the database."""
+
+
+COMPARISONS = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def meets(constraint, record):
+    """Whether `record` meets a check constraint, decided as the database decides it: a
+    comparison with NULL is unknown, and a rule that is unknown is met."""
+    return truth(Q(constraint.condition), record) is not False
+
+
+def truth(condition, record):
+    """True, False or None (unknown) for a Q of comparisons, in SQL's three-valued logic."""
+    if isinstance(condition, Q):
+        results = [truth(child, record) for child in condition.children]
+        if condition.connector == Q.AND:
+            result = False if False in results else None if None in results else True
+        elif condition.connector == Q.OR:
+            result = True if True in results else None if None in results else False
+        else:
+            raise NotPlain
+        return (None if result is None else not result) if condition.negated else result
+    if not isinstance(condition, tuple):  # an expression
+        raise NotPlain
+    lookup, right = condition
+    name, _sep, comparison = lookup.partition("__")
+    left = value_of(record, name)
+    if comparison == "isnull" and isinstance(right, bool):
+        return (left is None) == right
+    if isinstance(right, F):
+        right = value_of(record, right.name)
+    elif hasattr(right, "resolve_expression"):
+        raise NotPlain
+    if comparison not in ("", *COMPARISONS):
+        raise NotPlain
+    if left is None or right is None:
+        return None
+    try:
+        return COMPARISONS[comparison or "exact"](left, right)
+    except TypeError as error:  # values of kinds Python does not compare
+        raise NotPlain from error
+
+
+def value_of(record, name):
+    if name == "pk":
+        return record.pk
+    try:
+        field = record._meta.get_field(name)
+    except FieldDoesNotExist as error:
+        raise NotPlain from error
+    if not field.concrete:
+        raise NotPlain
+    return getattr(record, field.attname)
 
 
 def changed_links(row):
