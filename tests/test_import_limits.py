@@ -240,7 +240,7 @@ def test_shared_strings_cannot_multiply_a_small_file_into_much_text(db, tmp_path
     # One long string named by every cell: small once unzipped, huge once read.
     shared = (
         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b"<si><t>Name</t></si><si><t>" + b"x" * 4_000 + b"</t></si></sst>"
+        b"<si><t>Name</t></si><si><t>" + b"x" * 8_000 + b"</t></si></sst>"
     )
     row = b"<row>" + b'<c t="s"><v>1</v></c>' * 40 + b"</row>"
     sheet = (
@@ -273,7 +273,7 @@ def test_a_csv_stops_being_read_at_the_row_limit(db, tmp_path):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_cell_past_the_length_limit_is_refused_naming_its_row_and_column(db, tmp_path, kind):
-    rows = [["Name", "Summary"], ["Short", "ok"], ["Long", "x" * 5_001]]
+    rows = [["Name", "Summary"], ["Short", "ok"], ["Long", "x" * 10_001]]
     path = tmp_path / f"long.{kind}"
     if kind == "csv":
         path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
@@ -281,7 +281,7 @@ def test_a_cell_past_the_length_limit_is_refused_naming_its_row_and_column(db, t
         path.write_bytes(workbook_bytes(rows))
     with pytest.raises(CommandError) as error:
         import_records("smes", path)
-    assert "Row 3, column “Summary”: more than 5,000 characters in a cell" in str(error.value)
+    assert "Row 3, column “Summary”: more than 10,000 characters in a cell" in str(error.value)
 
 
 def test_a_row_past_the_column_limit_is_refused(db, tmp_path):
@@ -294,7 +294,7 @@ def test_a_row_past_the_column_limit_is_refused(db, tmp_path):
 def test_a_cell_past_the_csv_modules_own_limit_is_a_message_not_a_crash(db, tmp_path):
     path = tmp_path / "field.csv"
     path.write_text("Name\n" + "x" * 200_000 + "\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="more than 5,000 characters in a cell"):
+    with pytest.raises(CommandError, match="more than 10,000 characters in a cell"):
         import_records("smes", path)
 
 
