@@ -101,6 +101,7 @@ def test_an_sme_import_cannot_make_an_sme_a_funder(directory, tmp_path):
     "page",
     [
         "http://testserver/en/organizations/optic/",
+        "https://testserver:443/en/organizations/optic/",
         "/fr/organizations/optic",
         "/en/organizations/optic/",
     ],

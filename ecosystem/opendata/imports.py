@@ -363,6 +363,15 @@ def plan(record_type, table, *, tick=lambda: None):
     return rows
 
 
+PORTS = {"http": 80, "https": 443}
+
+
+def own_port(address):
+    """The port an address names, unless it is its scheme's own (either will do: this
+    site answers both, at the same host)."""
+    return None if address.port == PORTS.get(address.scheme) else address.port
+
+
 def page_slug(record_type, text):
     """The slug of the record a "Page" cell names: its address on this site, or its
     path, in either language, and the page of a record of the kind imported. Anything
@@ -372,9 +381,9 @@ def page_slug(record_type, text):
     site = urlsplit(settings.SITE_URL)
     try:
         elsewhere = (address.scheme or address.netloc) and (
-            address.scheme not in ("http", "https")
+            address.scheme not in PORTS
             or address.hostname != site.hostname
-            or address.port != site.port
+            or own_port(address) != own_port(site)
         )
     except ValueError:  # a port that is not a number
         elsewhere = True

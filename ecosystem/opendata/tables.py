@@ -21,7 +21,7 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -87,7 +87,8 @@ def read_table(source, name, limits):
                 too_large=True,
             )
         read = read_xlsx if name.lower().endswith(".xlsx") else read_csv
-        rows = list(bounded(read(file, limits), limits))
+        with closing(read(file, limits)) as raw:  # closed with the file, even when refused
+            rows = list(bounded(raw, limits))
     if not rows:
         raise ImportFileError(_("The file is empty."))
     return rows
