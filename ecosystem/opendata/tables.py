@@ -8,9 +8,11 @@ as they come. A 5 KB sheet that says it spans A1:XFD1048576, a 1 MB zip that inf
 to 1 GB or a million-line CSV is refused in well under a second, in a few megabytes.
 
 An XLSX is read as a stream of XML events: its shared strings and styles first, then
-its first sheet, each element dropped once it ends. openpyxl is not used to read: even
-read-only, it pads every row to the width the sheet claims and keeps a trace of every
-row it has read. Its helpers for dates and number formats are.
+its first sheet, each element dropped once it ends. openpyxl does not read the sheet:
+even read-only, it pads every row to the width the sheet declares, and reads a sheet
+that declares no size to its end before giving the first row, keeping an element per
+row (a 48 KB file of 5 million empty rows: 6 s and 400 MB). Its helpers for dates and
+number formats are used.
 """
 
 import csv
