@@ -5,6 +5,7 @@ tools/outage_drill.py)."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -95,6 +96,9 @@ def gunicorn(env, workdir, port, *options):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own process group: a worker left behind (stuck, its arbiter killed) is
+        # killed with it.
+        start_new_session=True,
     )
     try:
         for _ in range(150):
@@ -115,6 +119,8 @@ def gunicorn(env, workdir, port, *options):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 class Relay:
