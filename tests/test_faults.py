@@ -76,6 +76,7 @@ def test_the_api_and_the_health_check_answer_json_503(visitor, world, monkeypatc
     assert api.status_code == 503
     assert "unavailable" in api.json()["detail"]
     assert health.status_code == 503
+    assert health["Retry-After"] == "30"
     assert health.json() == {"status": "unavailable", "database": "down: OperationalError"} | {
         "cache": "ok"
     }
