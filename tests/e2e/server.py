@@ -133,6 +133,9 @@ class Relay:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.state = "up"
+        # Bytes (a query's text) that freeze the relay as they pass: the server freezes
+        # at that moment of a request.
+        self.freeze_on = None
         self.sockets = []
         threading.Thread(target=self.accept, daemon=True).start()
 
@@ -150,6 +153,9 @@ class Relay:
     def pump(self, source, destination):
         try:
             while data := source.recv(65536):
+                if self.freeze_on and self.freeze_on in data:
+                    self.freeze_on = None
+                    self.freeze()
                 while self.state == "frozen":
                     time.sleep(0.05)
                 destination.sendall(data)
