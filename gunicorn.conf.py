@@ -6,14 +6,23 @@ Every value can be overridden from the environment (GUNICORN_CMD_ARGS or the nam
 import multiprocessing
 import os
 
+from gunicorn.workers.sync import SyncWorker
+
 wsgi_app = "ecosystem.project.wsgi:application"
 # Loopback: the proxy in front (nginx, a load balancer's agent) is the only client. Bind a
 # public address on purpose (BIND=0.0.0.0:8000) and list the proxies in TRUSTED_PROXIES.
 bind = os.environ.get("BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# Threads share each worker's persistent database connection (CONN_MAX_AGE).
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
-timeout = 30
+# Sync workers, one request each, so that `timeout` bounds every request: a sync worker
+# only reports itself alive between requests, and one silent for REQUEST_TIMEOUT seconds
+# is stopped by the arbiter, whatever its request is stuck in. A threaded worker reports
+# itself alive from another thread, so its `timeout` never fires for a stuck request.
+# The cost is one request at a time per process: the site is bound by Python's processor
+# time (one core per request under the GIL), the proxy buffers slow clients, and
+# WEB_CONCURRENCY sets how many requests run at once.
+worker_class = "sync"
+threads = 1
+timeout = int(os.environ.get("REQUEST_TIMEOUT", 30))
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
@@ -24,3 +33,26 @@ accesslog = None
 errorlog = "-"
 # The same proxies the site believes (settings.TRUSTED_PROXIES) set the scheme gunicorn reports.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
+
+
+class RequestTimeout(Exception):
+    """A request ran past gunicorn's timeout."""
+
+
+def pre_request(worker, request):
+    worker.serving = True
+
+
+def post_request(worker, request, environ, response):
+    worker.serving = False
+
+
+def worker_abort(worker):
+    """The arbiter's SIGABRT to a worker silent past `timeout`. Raised in the request, this
+    ends it as a bug does: a 500 page, and Django's error line with the traceback that shows
+    where it was stuck (a response already under way is cut off instead); the worker then
+    exits, and the arbiter starts a fresh one. Code that never returns to Python (a C
+    loop) cannot raise: the arbiter kills the worker a second later, and the client's
+    connection is closed without an answer."""
+    if isinstance(worker, SyncWorker) and getattr(worker, "serving", False):
+        raise RequestTimeout(f"the request ran past gunicorn's timeout ({timeout} s)")

@@ -1,6 +1,6 @@
 """`make loadtest [DURATION=5m] [SIZE=10k]`: the site under load and soak, as in production.
 
-It serves the site with gunicorn (gunicorn.conf.py, its workers and threads, DEBUG off, a
+It serves the site with gunicorn (gunicorn.conf.py and its sync workers, DEBUG off, a
 secret key made for the run, plain http on loopback) on a PostgreSQL database of its own
 loaded with demo data (10,000 SMEs by default, ready in half a minute) and Redis, then
 drives 64 connections with wrk for the duration over a mix of what visitors and partners
@@ -391,7 +391,7 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
     print(f"load average         {' / '.join(f'{n:.1f}' for n in os.getloadavg())} at the end")
     print(f"transferred          {summary['bytes'] / 2**20:.0f} MB (gzip where asked)")
     print(
-        f"workers              {workers} × {os.environ.get('GUNICORN_THREADS', 2)} threads, "
+        f"workers              {workers} (sync: one request at a time each), "
         + ("recycled as in production" if options.recycle else "not recycled during the run")
     )
     for pid in sorted(set(start_memory) | set(end_memory)):

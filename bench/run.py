@@ -280,7 +280,7 @@ def main():
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, PostgreSQL {version}, "
-        f"cache {'Redis' if redis else 'local memory'}; gunicorn 2 workers × 2 threads; "
+        f"cache {'Redis' if redis else 'local memory'}; gunicorn 2 sync workers; "
         f"{options.cold} cold and {options.runs} warm requests per URL, wrk {options.seconds} s "
         "at 16 connections. Times in ms to the last byte.",
         "",

@@ -3,6 +3,7 @@ the API and the health check a JSON 503, within 3 seconds; when the database ret
 the next request succeeds with no restart. First in-process, then against gunicorn
 serving the site as in production, its database cut off by a relay the test controls."""
 
+import http.client
 import json
 import os
 import socket
@@ -76,6 +77,7 @@ def test_the_api_and_the_health_check_answer_json_503(visitor, world, monkeypatc
     assert api.status_code == 503
     assert "unavailable" in api.json()["detail"]
     assert health.status_code == 503
+    assert health["Retry-After"] == "30"
     assert health.json() == {"status": "unavailable", "database": "down: OperationalError"} | {
         "cache": "ok"
     }
@@ -184,6 +186,37 @@ def test_the_site_heals_when_postgresql_returns(tmp_path, collected_static):
             assert get(base + "/en/programmes/")[0] == 200
     finally:
         relay.stop()  # no session left open on the test database
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own test")
+def test_an_export_the_database_fails_during_ends_with_an_error_not_a_clean_end(
+    tmp_path, collected_static
+):
+    database = connection.settings_dict
+    relay = Relay(int(database["PORT"] or 5432))
+    url = f"postgres://{database['USER']}@127.0.0.1:{relay.port}/{database['NAME']}"
+    try:
+        with site(tmp_path, collected_static, url) as base:
+            assert get(base + "/healthz")[0] == 200  # the worker now holds a connection
+            # The export reads its rows through a server-side cursor, a batch at a time:
+            # the database freezes as the export asks for a batch, its answer under way.
+            relay.freeze_on = b"FETCH FORWARD"
+            started = time.monotonic()
+            export = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]))
+            export.timeout = WITHIN + 5
+            export.request("GET", "/en/organizations/export.csv")
+            response = export.getresponse()
+            assert response.status == 200  # sent before the rows
+            assert response.getheader("Transfer-Encoding") == "chunked"
+            with pytest.raises(http.client.IncompleteRead):
+                response.read()  # no clean end: the client knows the file is cut short
+            assert time.monotonic() - started < WITHIN
+            export.close()
+            relay.state = "up"
+            assert get(base + "/en/organizations/export.csv")[0] == 200
+    finally:
+        relay.stop()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own test")

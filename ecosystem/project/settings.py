@@ -227,15 +227,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # data's version, which every change bumps (ecosystem.core.cache): each process's own
 # memory by default, Redis shared by every server with REDIS_URL.
 REDIS_URL = env_str("REDIS_URL")
+# The cache fails open (ecosystem/project/redis_cache.py): a Redis that is down, frozen or
+# refusing work costs a request at most CACHE_TIMEOUT per try (connecting, then each
+# answer), and is then left alone for CACHE_RETRY_AFTER seconds while the site serves from
+# the database; /healthz says "degraded".
+CACHE_TIMEOUT = env_seconds("CACHE_TIMEOUT", 0.25)
+CACHE_RETRY_AFTER = env_seconds("CACHE_RETRY_AFTER", 10)
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ecosystem.project.redis_cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis that is down or frozen is a clear 503 in seconds, like the database.
             "OPTIONS": {
-                "socket_connect_timeout": DATABASE_CONNECT_TIMEOUT,
-                "socket_timeout": DATABASE_QUERY_TIMEOUT,
+                "socket_connect_timeout": CACHE_TIMEOUT,
+                "socket_timeout": CACHE_TIMEOUT,
+                "retry_after": CACHE_RETRY_AFTER,
             },
         }
         if REDIS_URL

@@ -5,6 +5,7 @@ tools/outage_drill.py)."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -95,6 +96,9 @@ def gunicorn(env, workdir, port, *options):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own process group: a worker left behind (stuck, its arbiter killed) is
+        # killed with it.
+        start_new_session=True,
     )
     try:
         for _ in range(150):
@@ -115,6 +119,8 @@ def gunicorn(env, workdir, port, *options):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 class Relay:
@@ -127,6 +133,9 @@ class Relay:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.state = "up"
+        # Bytes (a query's text) that freeze the relay as they pass: the server freezes
+        # at that moment of a request.
+        self.freeze_on = None
         self.sockets = []
         threading.Thread(target=self.accept, daemon=True).start()
 
@@ -144,6 +153,9 @@ class Relay:
     def pump(self, source, destination):
         try:
             while data := source.recv(65536):
+                if self.freeze_on and self.freeze_on in data:
+                    self.freeze_on = None
+                    self.freeze()
                 while self.state == "frozen":
                     time.sleep(0.05)
                 destination.sendall(data)

@@ -11,7 +11,8 @@ the waiting query with an OperationalError: the request answers 503
 (ecosystem.site.views.server_error) and the next one opens a fresh connection. The
 health check of a reused connection ("SELECT 1", instant on a live server) gets
 DATABASE_CONNECT_TIMEOUT, like a new connection; once the server was found down or
-frozen, the same request does not wait for it again. Management commands
+frozen, the same request does not wait for it again. The fetches of a server-side
+cursor (an export's rows, a batch at a time) are bounded like queries. Management commands
 (migrations, imports) are not bounded.
 """
 
@@ -88,6 +89,37 @@ def cut(fileno: int):
 watchdog = Watchdog()
 
 
+class BoundedFetches:
+    """A server-side cursor (QuerySet.iterator(): the CSV exports) whose fetches are
+    bounded as queries are: each fetch is a round trip to the server ("FETCH FORWARD"),
+    which execute_wrappers never see. Past the bound the fetch fails, and so does the
+    export streaming it: the server then cuts the connection instead of ending the body
+    cleanly (ecosystem/core/exports.py)."""
+
+    def __init__(self, cursor, database):
+        self.cursor = cursor
+        self.database = database
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+    def __iter__(self):
+        while rows := self.fetchmany(self.cursor.itersize):
+            yield from rows
+
+    def fetchone(self):
+        with self.database.bounded(settings.DATABASE_QUERY_TIMEOUT):
+            return self.cursor.fetchone()
+
+    def fetchmany(self, size=0):
+        with self.database.bounded(settings.DATABASE_QUERY_TIMEOUT):
+            return self.cursor.fetchmany(size)
+
+    def fetchall(self):
+        with self.database.bounded(settings.DATABASE_QUERY_TIMEOUT):
+            return self.cursor.fetchall()
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +137,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return
         with watchdog.limit(fileno, seconds):
             yield
+
+    def create_cursor(self, name=None):
+        cursor = super().create_cursor(name)
+        return BoundedFetches(cursor, self) if name else cursor
 
     def bounded_execute(self, execute, sql, params, many, context):
         with self.bounded(settings.DATABASE_QUERY_TIMEOUT):
