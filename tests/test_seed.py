@@ -651,3 +651,20 @@ def test_a_broken_value_for_an_existing_record_still_stops_the_load(seeded, tmp_
     with pytest.raises(CommandError, match="organizations 'itc', field 'kind'"):
         call_command("seed_ecosystem", file=write(tmp_path, data), update=True, verbosity=0)
     assert not Source.objects.filter(slug="new-doc").exists()  # nothing half-loaded
+
+
+def test_a_point_staff_moved_is_kept_whole(seeded, tmp_path):
+    site = Programme.objects.get(slug="hub-iit-pilot").sites.get(name="Hub-IIT Bamako")
+    site.latitude = Decimal("12.65")  # staff move the point
+    site.save()
+    data = seeding.read()
+    programme = next(item for item in data["programmes"] if item["slug"] == "hub-iit-pilot")
+    programme["sites"][0]["longitude"] = -8.1  # the file corrects the other half
+    programme["sites"][0]["city"] = "Bamako (Mali)"  # and a field the seed wrote last
+    out = seed_output(file=write(tmp_path, data), update=True)
+    site.refresh_from_db()
+    assert (site.latitude, site.longitude) == (Decimal("12.6500"), Decimal("-8.0029"))
+    assert site.city == "Bamako (Mali)"
+    assert (
+        "site 'hub-iit-pilot / Hub-IIT Bamako': kept staff's changes to latitude, longitude" in out
+    )

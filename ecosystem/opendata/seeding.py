@@ -178,6 +178,7 @@ class Loader:
         self.counts = Counter()
         self.changes = []
         self.notes = []
+        self.kept_differences = 0  # existing records where the file differs (no update)
         self.where = ""
         self.created = set()
         # (model, key) of the file's records the seed did not load (deleted by staff,
@@ -336,7 +337,7 @@ class Loader:
         # Named as the file names it: a role is "fisong / afd / funding".
         names = [str(key_of(key)) for key in keys]
         label = repr(keys[0] if len(keys) == 1 else " / ".join(names))
-        needed, left_out = self.deleted_links(model, lookup, values, many or {})
+        needed, left_out = self.links_to_gone(model, lookup, values, many or {})
         fields = {
             model._meta.get_field(name).attname: getattr(value, "pk", value)
             for name, value in values.items()
@@ -380,6 +381,7 @@ class Loader:
         changed = [name.removesuffix("_id") for name in differing] + list(missing)
         if not created and not self.update:
             outcome = SKIPPED if changed else UNCHANGED
+            self.kept_differences += bool(changed)
             self.report(
                 model, outcome, label, changed and f"kept; the file differs in {', '.join(changed)}"
             )
@@ -426,7 +428,7 @@ class Loader:
         self.report(model, outcome, label, outcome == UPDATED and ", ".join(changed))
         return obj, outcome
 
-    def deleted_links(self, model, lookup, values, many):
+    def links_to_gone(self, model, lookup, values, many):
         """What a record names that staff deleted: the first Gone it cannot be without
         (its key, a required link), and lines for the links it is loaded without."""
         needed = [
@@ -472,8 +474,16 @@ class Loader:
         )
         if not any(by_the_seed(version) for version in versions):
             return list(fields), dict(links)
-        kept = {name for name in fields if not seed_wrote_last(versions, name, getattr(obj, name))}
-        kept = [name for name in fields if together(name) & kept]
+        # A field goes with its companions: staff's latitude keeps the file's longitude.
+        examined = {other for name in fields for other in together(name) if hasattr(obj, other)}
+        theirs = {
+            name for name in examined if not seed_wrote_last(versions, name, getattr(obj, name))
+        }
+        kept = [name for name in fields if together(name) & theirs]
+        # Named too: the companion staff changed, that made the file's value kept.
+        kept += sorted(
+            name for name in theirs - set(kept) if any(name in together(k) for k in kept)
+        )
         tracked = {field.name: field for field in history.tracked_many(model)}
         kept_links = {}
         for name, related in links.items():

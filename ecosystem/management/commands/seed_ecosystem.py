@@ -52,9 +52,9 @@ class Command(BaseCommand):
             for line in loader.changes:
                 self.stdout.write(f"  {line}")
         if verbosity:
-            self.summarise(file, counts, update, loader.notes)
+            self.summarise(file, counts, loader)
 
-    def summarise(self, file, counts, update, notes):
+    def summarise(self, file, counts, loader):
         self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}:"))
         for (kind, action), count in sorted(counts.items()):
             self.stdout.write(f"  {kind}: {count} {action}")
@@ -63,13 +63,13 @@ class Command(BaseCommand):
             for outcome in seeding.OUTCOMES
         }
         self.stdout.write(", ".join(f"{n} {outcome}" for outcome, n in totals.items()) + ".")
-        if notes:
+        if loader.notes:
             self.stdout.write("Left as staff left them (deleted, or changed since the seed):")
-            for line in notes:
+            for line in loader.notes:
                 self.stdout.write(f"  {line}")
-        if totals[seeding.SKIPPED] and not update:
+        if loader.kept_differences:
             self.stdout.write(
-                "Skipped records were kept as staff left them; -v 2 names the fields where "
-                "the file differs, and --update applies the file's values where the seed "
-                "wrote them last, never over a change staff made."
+                f"{loader.kept_differences} existing records differ from the file and were "
+                "kept as they are; -v 2 names the fields, and --update applies the file's "
+                "values where the seed wrote them last, never over a change staff made."
             )
