@@ -668,3 +668,11 @@ def test_a_point_staff_moved_is_kept_whole(seeded, tmp_path):
     assert (
         "site 'hub-iit-pilot / Hub-IIT Bamako': kept staff's changes to latitude, longitude" in out
     )
+
+
+def test_a_record_staff_made_before_the_file_named_it_stays_theirs(db, tmp_path):
+    Source.objects.create(slug="doc", title="Staff's title", language="en", document="doc.txt")
+    out = seed_output(file=write(tmp_path, {"sources": [SOURCE]}), update=True)
+    assert Source.objects.get(slug="doc").title == "Staff's title"
+    assert "source 'doc': kept staff's changes to title" in out
+    assert "sources: 1 skipped" in out
