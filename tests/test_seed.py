@@ -676,3 +676,35 @@ def test_a_record_staff_made_before_the_file_named_it_stays_theirs(db, tmp_path)
     assert Source.objects.get(slug="doc").title == "Staff's title"
     assert "source 'doc': kept staff's changes to title" in out
     assert "sources: 1 skipped" in out
+
+
+def test_a_link_that_no_longer_fits_what_staff_relinked_is_left_out(tmp_path):
+    sectors = [
+        {"slug": "trade", "name_en": "Trade", "name_fr": "Commerce"},
+        {"slug": "agribusiness", "name_en": "Agribusiness", "name_fr": "Agro-industrie"},
+    ]
+    call_command("seed_ecosystem", file=write(tmp_path, {"sectors": sectors}), verbosity=0)
+    trade = Sector.objects.get(slug="trade")
+    trade.parent = Sector.objects.get(slug="agribusiness")  # staff: trade is a sub-sector
+    trade.save()
+    # The file, later, adds sub-sectors of trade: one named before it, one after.
+    sectors.insert(0, {"slug": "e-export", "name_en": "E-export", "name_fr": "E-export"})
+    sectors[0]["parent"] = "trade"
+    sectors.append({"slug": "fairs", "parent": "trade", "name_en": "Fairs", "name_fr": "Foires"})
+    out = seed_output(file=write(tmp_path, {"sectors": sectors}))
+    assert Sector.objects.get(slug="e-export").parent is None
+    assert Sector.objects.get(slug="fairs").parent is None
+    assert Sector.objects.get(slug="trade").parent.slug == "agribusiness"
+    for slug in ("e-export", "fairs"):
+        assert (
+            f"sector '{slug}': parent left out: it does not fit sector 'trade' as staff left "
+            "it (A sub-sector cannot have sub-sectors: choose a main sector.)"
+        ) in out
+    # Both new in a file: a sub-sector of a sub-sector is the file's own mistake.
+    broken = [
+        {"slug": "a", "name_en": "A", "name_fr": "A"},
+        {"slug": "b", "parent": "a", "name_en": "B", "name_fr": "B"},
+        {"slug": "c", "parent": "b", "name_en": "C", "name_fr": "C"},
+    ]
+    with pytest.raises(CommandError, match="sectors 'c', field 'parent': A sub-sector"):
+        call_command("seed_ecosystem", file=write(tmp_path, {"sectors": broken}), verbosity=0)

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import get_history_manager_for_model
@@ -292,7 +292,9 @@ class Loader:
             self.changes.append(f"{outcome} {model._meta.verbose_name} {label}: {detail}")
 
     def note(self, model, label, text):
-        self.notes.append(f"{model._meta.verbose_name} {label}: {text}")
+        line = f"{model._meta.verbose_name} {label}: {text}"
+        if line not in self.notes:  # a parent left out at load and at link time
+            self.notes.append(line)
 
     def skip(self, model, label, why):
         """Leave a record of the file as it is (or out) because of staff's work."""
@@ -393,23 +395,12 @@ class Loader:
             differing, missing, kept = self.keep_staff_changes(
                 model, obj, label, differing, missing
             )
+        before = {} if created else {name: getattr(obj, name) for name in differing}
         for name in differing:
             setattr(obj, name, fields[name])
         if differing:
-            problem = self.problem(obj)
-            if problem and not created and self.fits_alone(model, lookup, fields):
-                # The file's record on its own breaks no rule: it no longer fits what
-                # staff changed (their end before the file's new start). Keep theirs.
-                self.note(
-                    model,
-                    label,
-                    "kept as it is: the file's values do not fit staff's changes "
-                    f"({problem[0]}: {problem[1]})",
-                )
-                obj.refresh_from_db()
-                differing, kept, problem = [], True, None
-            if problem:
-                self.fail(*problem)
+            differing, conflict = self.fit(obj, created, lookup, fields, differing, before, label)
+            kept = kept or conflict
         changed = [name.removesuffix("_id") for name in differing] + list(missing)
         with history.one_version(obj, "+" if created else "~") as version:
             if differing or created:
@@ -427,6 +418,51 @@ class Loader:
             outcome = SKIPPED if kept else UNCHANGED
         self.report(model, outcome, label, outcome == UPDATED and ", ".join(changed))
         return obj, outcome
+
+    def fit(self, obj, created, lookup, fields, differing, before, label):
+        """Check `obj` with the file's values like an admin form would. What breaks a
+        rule only with staff's work is not written, and noted: a link to a record staff
+        changed (a sector they made a sub-sector) is left out; values that do not fit
+        staff's own (their end before the file's new start) leave the record as it is.
+        Anything else is a broken file: SeedError. Returns the fields still to write
+        and whether any was kept."""
+        model = type(obj)
+        problem = self.problem(obj)
+        if problem is None:
+            return differing, False
+        link = self.link_named(model, problem[0])
+        target = link and fields.get(link.attname)
+        if link and link.null and target and (link.related_model, target) not in self.created:
+            setattr(obj, link.attname, before.get(link.attname))
+            differing = [name for name in differing if name != link.attname]
+            record = link.related_model._default_manager.get(pk=target)
+            self.note(
+                model,
+                label,
+                f"{link.name} left out: it does not fit {link.related_model._meta.verbose_name} "
+                f"{key_of(record)!r} as staff left it ({problem[1]})",
+            )
+            differing, _kept = self.fit(obj, created, lookup, fields, differing, before, label)
+            return differing, True
+        if not created and self.fits_alone(model, lookup, fields):
+            self.note(
+                model,
+                label,
+                "kept as it is: the file's values do not fit staff's changes "
+                f"({problem[0]}: {problem[1]})",
+            )
+            obj.refresh_from_db()
+            return [], True
+        self.fail(*problem)
+
+    @staticmethod
+    def link_named(model, name):
+        """The foreign key a validation error names, if it names one."""
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        return field if field.many_to_one else None
 
     def links_to_gone(self, model, lookup, values, many):
         """What a record names that staff deleted: the first Gone it cannot be without
@@ -579,7 +615,17 @@ class Loader:
             self.note(model, label, "kept staff's changes to parent")
             return
         obj.parent = parent
-        self.validate(obj)
+        problem = self.problem(obj)
+        if problem and created and (model, parent.pk) in self.created:
+            self.fail(*problem)  # both new: the file itself is wrong
+        if problem:
+            self.note(
+                model,
+                label,
+                f"parent left out: it does not fit {model._meta.verbose_name} "
+                f"{key_of(parent)!r} as staff left it ({problem[1]})",
+            )
+            return
         obj.save()
 
     def parent_if_loaded(self, model, item):
