@@ -88,7 +88,7 @@ def key_of(value):
 
 
 def by_the_seed(version):
-    return version.history_change_reason.partition(" ")[0] == "seed"
+    return (version.history_change_reason or "").partition(" ")[0] == "seed"
 
 
 def together(name):
