@@ -708,3 +708,11 @@ def test_a_link_that_no_longer_fits_what_staff_relinked_is_left_out(tmp_path):
     ]
     with pytest.raises(CommandError, match="sectors 'c', field 'parent': A sub-sector"):
         call_command("seed_ecosystem", file=write(tmp_path, {"sectors": broken}), verbosity=0)
+
+
+def test_the_help_says_what_update_does():
+    from ecosystem.management.commands.seed_ecosystem import Command
+
+    text = " ".join(Command().create_parser("manage.py", "seed_ecosystem").format_help().split())
+    assert "--update Apply the file's values to existing records where they differ" in text
+    assert "except the fields and relations staff changed since the seed wrote them" in text
