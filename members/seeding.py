@@ -15,7 +15,7 @@ def load_organization(loader, item):
 def load_memberships(loader, item):
     """Once every organization is loaded: memberships point at any of them."""
     memberships = item.get("memberships") or []
-    member = Organization.objects.filter(slug=item["slug"]).first()
+    member = loader.current(Organization, slug=item["slug"])
     if not memberships or member is None:
         for _membership in memberships:
             loader.tick()

@@ -10,9 +10,11 @@ from ecosystem.opendata import seeding
 class Command(BaseCommand):
     help = (
         "Load the ecosystem's seed data (organizations, programmes, sites, events...). "
-        "Creates what is missing and leaves existing records as they are; with --update, "
-        "brings the fields the file states up to date, never blanking, unlinking or "
-        "republishing anything."
+        "Creates what is missing and leaves existing records as they are; a record staff "
+        "deleted is not brought back, and what names it is skipped or loaded without that "
+        "link, and listed. With --update, applies the file's values to existing records, "
+        "but only where the seed wrote the field or relation last: what staff changed "
+        "since is kept and listed. Never blanks, unlinks or republishes anything."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Also change existing records where the file states a different value.",
+            help=(
+                "Apply the file's values to existing records where they differ, except "
+                "the fields and relations staff changed since the seed wrote them (kept, "
+                "and listed)."
+            ),
         )
 
     def handle(self, *args, file, update, verbosity, **options):
@@ -46,9 +52,9 @@ class Command(BaseCommand):
             for line in loader.changes:
                 self.stdout.write(f"  {line}")
         if verbosity:
-            self.summarise(file, counts, update)
+            self.summarise(file, counts, loader)
 
-    def summarise(self, file, counts, update):
+    def summarise(self, file, counts, loader):
         self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}:"))
         for (kind, action), count in sorted(counts.items()):
             self.stdout.write(f"  {kind}: {count} {action}")
@@ -57,8 +63,13 @@ class Command(BaseCommand):
             for outcome in seeding.OUTCOMES
         }
         self.stdout.write(", ".join(f"{n} {outcome}" for outcome, n in totals.items()) + ".")
-        if totals[seeding.SKIPPED] and not update:
+        if loader.notes:
+            self.stdout.write("Left as staff left them (deleted, or changed since the seed):")
+            for line in loader.notes:
+                self.stdout.write(f"  {line}")
+        if loader.kept_differences:
             self.stdout.write(
-                "Skipped records were kept as staff left them; -v 2 names the fields where "
-                "the file differs, and --update applies the file's values."
+                f"{loader.kept_differences} existing records differ from the file and were "
+                "kept as they are; -v 2 names the fields, and --update applies the file's "
+                "values where the seed wrote them last, never over a change staff made."
             )
