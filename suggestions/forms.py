@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.registry import registry
+from ecosystem.core.text import CleanTextMixin
 from ecosystem.opendata.imports import Lookups, parts
 from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 
@@ -11,7 +12,7 @@ from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 TYPES = ["organizations", "smes", "programmes", "events"]
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(CleanTextMixin, forms.ModelForm):
     # A field people never see (CSS hides it, its label says to leave it): bots fill it.
     website_url = forms.CharField(
         label=_("Leave this field empty"),

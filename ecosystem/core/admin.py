@@ -28,6 +28,7 @@ from simple_history.utils import get_history_manager_for_model
 from ecosystem.core import history
 from ecosystem.core.models import PublicationStatus, stale_condition
 from ecosystem.core.registry import registry
+from ecosystem.core.text import CleanTextMixin
 
 # The admin under the directory's name, in the staff's language (its colours and the links
 # to the public site: templates/admin/base_site.html).
@@ -47,10 +48,16 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+class DirectoryForm(CleanTextMixin, forms.ModelForm):
+    """Every admin form: what staff paste is checked and saved as clean text."""
+
+
 class DirectoryAdmin(SimpleHistoryAdmin):
     """Every model's admin. Each save, inline edit, delete and bulk action writes one
     version with its reason; the history lists versions with their changes and reverts
     to any of them, relations included; deleted records are listed and restored."""
+
+    form = DirectoryForm
 
     # Staff type "intracen.org": that means https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -318,7 +325,7 @@ class FreshnessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableForm(forms.ModelForm):
+class PublishableForm(DirectoryForm):
     def clean(self):
         cleaned_data = super().clean()
         published = cleaned_data.get("publication_status") == PublicationStatus.PUBLISHED
