@@ -135,6 +135,14 @@ class DirectoryAdmin(SimpleHistoryAdmin):
         for record in records:
             record.reason_label = history.reason_label(record.history_change_reason)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Only those who may revert are offered a revert.
+        extra_context = {
+            **(extra_context or {}),
+            "revert_disabled": not self.can_publish(request),
+        }
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A version is shown read-only: reverting goes through revert_view, which
         # brings the relations back too.
@@ -204,6 +212,8 @@ class DirectoryAdmin(SimpleHistoryAdmin):
             "title": _("Deleted %(records)s") % {"records": self.opts.verbose_name_plural},
             "opts": self.opts,
             "records": records,
+            # An Editor sees what was deleted; only a Publisher is offered to restore it.
+            "can_restore": self.can_publish(request),
         }
         return TemplateResponse(request, "admin/history/deleted.html", context)
 
@@ -381,13 +391,27 @@ class PublishableAdmin(DirectoryAdmin):
         if self.can_publish(request) or "publication_status" not in form.base_fields:
             return form
         # Editors write drafts and submit them for review; a published or archived
-        # record's status is the Publishers' to change.
+        # record's status is the Publishers' to change. The list offers what an Editor
+        # may choose, and any other value sent is refused with a message (a disabled
+        # field would drop it silently, and the save would say "changed successfully").
         field = form.base_fields["publication_status"]
         editable = [PublicationStatus.DRAFT, PublicationStatus.REVIEW]
         if obj is not None and obj.publication_status not in editable:
-            field.disabled = True
+            allowed = [obj.publication_status]
+            field.help_text = _(
+                "Only a Publisher changes the status of a published or archived record."
+            )
         else:
-            field.choices = [c for c in PublicationStatus.choices if c[0] in editable]
+            allowed = editable
+        field.choices = [c for c in PublicationStatus.choices if c[0] in allowed]
+        field.error_messages = {
+            **field.error_messages,
+            "invalid_choice": _(
+                "Only a Publisher publishes, unpublishes or archives a record. "
+                "Status you may choose here: %(allowed)s."
+            )
+            % {"allowed": ", ".join(str(label) for value, label in field.choices)},
+        }
         return form
 
     @admin.display(description=_("countries"))
