@@ -10,6 +10,8 @@ from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 
 # The kinds of record the public may propose (series come through events).
 TYPES = ["organizations", "smes", "programmes", "events"]
+# What a refused form shows again of a value that is not a choice (a kind of record).
+SHOWN_OF_A_CHOICE = 20
 
 
 class SuggestionForm(CleanTextMixin, forms.ModelForm):
@@ -17,6 +19,7 @@ class SuggestionForm(CleanTextMixin, forms.ModelForm):
     website_url = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
+        max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -36,10 +39,27 @@ class SuggestionForm(CleanTextMixin, forms.ModelForm):
         self.fields["record_type"] = forms.ChoiceField(
             label=_("Kind of record"),
             choices=[(key, registry[key].title) for key in TYPES],
+            # Django's message repeats the value sent, however long.
+            error_messages={"invalid_choice": _("Choose a kind of record from the list.")},
         )
         if record is not None:
             self.fields["record_type"].widget = forms.HiddenInput()
             self.fields["name"].help_text = _("Only if the name is wrong.")
+
+    def full_clean(self):
+        super().full_clean()
+        # A value longer than its field allows is refused with a message saying so
+        # (Django's "at most 250 characters (it has 1000000)"); the form shows again
+        # only what the field can hold, not all that was sent.
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key in data:
+                limit = getattr(field, "max_length", None) or SHOWN_OF_A_CHOICE
+                data.setlist(key, [value[:limit] for value in data.getlist(key)])
+        self.data = data
 
     def clean_website_url(self):
         if self.cleaned_data["website_url"]:

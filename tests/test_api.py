@@ -79,23 +79,56 @@ def test_drafts_are_not_in_the_api(client, world):
 @pytest.mark.parametrize(
     ("path", "params", "parameter"),
     [
-        ("programmes/", {"country": "XX"}, "country"),
-        ("programmes/", {"sector": "nope"}, "sector"),
+        ("programmes/", {"country": "XXX"}, "country"),
+        ("programmes/", {"sector": "no pe"}, "sector"),
         ("programmes/", {"status": "finished"}, "status"),
         ("programmes/", {"year": "abc"}, "year"),
-        ("programmes/", {"funder": "nobody"}, "funder"),
-        ("programmes/", {"page": "99"}, "page"),
+        ("programmes/", {"funder": "nobody?"}, "funder"),
+        ("programmes/", {"page": "0"}, "page"),
         ("programmes/", {"sort": "sideways"}, "sort"),
         ("programmes/", {"q": "x" * 300}, "q"),
         ("organizations/", {"kind": "guild"}, "kind"),
         ("events/", {"when": "soon"}, "when"),
-        ("events/", {"series": "nope"}, "series"),
+        ("events/", {"series": "no/pe"}, "series"),
+        # A well-formed value among them does not hide the bad one.
+        ("programmes/", {"country": ["AA", "XXX"]}, "country"),
+        ("programmes/", {"country": "AA", "year": "abc"}, "year"),
     ],
 )
 def test_a_bad_value_is_a_400_naming_the_parameter(client, world, path, params, parameter):
     response = get(client, path, **params)
     assert response.status_code == 400
     assert parameter in response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("programmes/", {"country": "AA"}),
+        ("programmes/", {"country": "aa"}),
+        ("programmes/", {"sector": "nope"}),
+        ("programmes/", {"funder": "nobody"}),
+        ("events/", {"series": "nope"}),
+        ("programmes/", {"country": "ML", "sector": "nope"}),
+    ],
+)
+def test_a_filter_naming_no_record_matches_nothing(client, world, path, params):
+    # Issue 20: schema-valid requests were answered 400.
+    response = get(client, path, **params)
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"]) == (0, [])
+
+
+def test_an_unknown_value_among_known_ones_adds_nothing(client, world):
+    mali = get(client, "programmes/", country="ML").json()
+    assert mali["count"] > 0
+    assert get(client, "programmes/", country=["AA", "ML"]).json() == mali
+
+
+def test_a_page_past_the_last_is_not_found(client, world):
+    response = client.get("/api/v1/countries/", {"page_size": 285, "page": 476})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is no page 476: the last page is 1."}
 
 
 def test_the_schema_generates_without_warnings(tmp_path):

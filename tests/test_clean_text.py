@@ -188,9 +188,14 @@ def test_the_migration_cleans_what_was_stored_and_keeps_a_version(client, senega
     assert version.history_change_reason == "clean-text"
     assert version.name_en == "Evil[31m gpj.exex"
     assert [row.country_id for row in version.countries.all()] == ["SN"]
-    assert reason_label(version.history_change_reason) == (
-        "control or bidirectional characters removed"
-    )
+    with translation.override("en"):
+        assert reason_label(version.history_change_reason) == (
+            "control or bidirectional characters removed"
+        )
+    with translation.override("fr"):
+        assert reason_label(version.history_change_reason) == (
+            "caractères de contrôle ou bidirectionnels retirés"
+        )
     assert untouched.history.count() == versions_before
 
 

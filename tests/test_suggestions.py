@@ -161,7 +161,7 @@ def test_a_rejection_needs_its_reason(client, seeded, django_user_model):
     url = f"/admin/suggestions/suggestion/{suggestion.pk}/change/"
     response = staff.post(url, {"reason": "", "_reject": "Reject"})
     assert response.status_code == 200  # the form again, with the error
-    assert "Say why the suggestion is rejected." in response.content.decode()
+    assert "Dites pourquoi la suggestion est refusée." in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == "pending"
     staff.post(url, {"reason": "No source says it exists.", "_reject": "Reject"})
