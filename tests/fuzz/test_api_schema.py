@@ -55,7 +55,8 @@ def name_what_exists(case):
     """A schema says what a slug looks like, not which records exist, nor how many pages
     a list has: a schema-valid case names existing records and pages, as a client
     following the API's own links does. (Negative cases and the page fuzzing try the rest:
-    an unknown value answers 400 naming the parameter.)"""
+    a value the schema refuses answers 400 naming the parameter, a well-formed one that
+    names no record matches nothing, a page past the last is a 404.)"""
     view = resolve(case.operation.path).func
     filterset = getattr(view.cls, "filterset_class", None)
     query = dict(case.query or {})
