@@ -113,16 +113,17 @@ class SuggestionAdmin(admin.ModelAdmin):
         return format_html_join("", "<p><strong>{}</strong>: {}</p>", rows)
 
     def save_model(self, request, obj, form, change):
-        if "_reject" in request.POST and obj.status == SuggestionStatus.PENDING:
+        obj.rejected_now = "_reject" in request.POST and obj.status == SuggestionStatus.PENDING
+        if obj.rejected_now:
             obj.status, obj.reviewed_by = SuggestionStatus.REJECTED, request.user
         super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):
-        if "_reject" in request.POST:
+        if not {"_accept", "_reject"} & set(request.POST):
+            return super().response_change(request, obj)
+        if getattr(obj, "rejected_now", False):
             self.message_user(request, _("The suggestion is rejected."), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:suggestions_suggestion_changelist"))
-        if "_accept" not in request.POST:
-            return super().response_change(request, obj)
         here = reverse("admin:suggestions_suggestion_change", args=[obj.pk])
         if obj.status != SuggestionStatus.PENDING:
             self.message_user(

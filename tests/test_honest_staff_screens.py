@@ -92,6 +92,11 @@ def test_the_accept_button_creates_the_draft(staff, language, accepted):
     )
     left_alone = "already accepted or rejected" if language == "en" else "déjà acceptée ou refusée"
     assert any(left_alone in message for message in messages_of(response))
+    # A button sent anyway changes nothing, and says so.
+    response = client.post(change_url(suggestion), {"reason": "No.", "_reject": "1"}, follow=True)
+    assert any(left_alone in message for message in messages_of(response))
+    suggestion.refresh_from_db()
+    assert suggestion.status == "accepted"
 
 
 @pytest.mark.parametrize(
