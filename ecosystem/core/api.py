@@ -1,13 +1,12 @@
 """The read-only JSON API under /api/v1/: published records only, filtered by the very
-FilterSets of the public pages, answering 400 with the parameter's name for a value the
-schema refuses. A request the schema allows is answered: a filter naming a record that
-does not exist matches nothing (200, an empty list), a page past the last one is a 404."""
+FilterSets of the public pages. A value the schema refuses answers 400 naming its
+parameter; a request the schema allows is never a 400: a filter naming a record that
+does not exist, or a page past the last one, answers 404 naming its parameter."""
 
 import re
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError as FormValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -58,13 +57,13 @@ class Pagination(PageNumberPagination):
             # there are): that page is not found, as DRF answers by default.
             paginator = self.django_paginator_class(queryset, self.get_page_size(request))
             if paginator.capped:
-                raise NotFound(
+                message = (
                     f"Pages stop at result {listing.MAX_RESULTS}: narrow the list with "
                     "filters, or download it whole from the list's CSV export."
-                ) from error
-            raise NotFound(
-                f"There is no page {number}: the last page is {paginator.num_pages}."
-            ) from error
+                )
+            else:
+                message = f"There is no page {number}: the last page is {paginator.num_pages}."
+            raise NotFound({"page": [message]}) from error
 
     def get_schema_operation_parameters(self, view):
         page, page_size = super().get_schema_operation_parameters(view)
@@ -279,22 +278,13 @@ def well_formed(filter_field, value):
     return re.fullmatch(filter_value_schema(filter_field)["pattern"].strip("^$"), value) is not None
 
 
-def names_a_record(form_field, value):
-    try:
-        form_field.clean(
-            [value] if isinstance(form_field, forms.ModelMultipleChoiceField) else value
-        )
-    except FormValidationError:
-        return False
-    return True
-
-
 class DirectoryFilterBackend(DjangoFilterBackend):
-    """The list's FilterSet, applied strictly: a value the schema refuses answers 400
+    """The list's FilterSet, applied strictly. A value the schema refuses answers 400
     naming its parameter. A record filter's value the schema allows but that names no
-    record (?country=AA, ?funder=nobody) is not an error: no record has it, so it
-    matches nothing, as a client filtering by it expects (an empty list, 200); among
-    other values (?country=AA&country=SN) it adds nothing."""
+    record (?country=AA, ?funder=nobody) answers 404 naming its parameter: the request
+    is well formed, what it names is not found. (An empty list instead would hide a
+    mistyped sector; and a value such as ?sector=98 reads the same on the wire whether
+    a client meant a slug or a number, so a schema cannot tell the two apart.)"""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -302,26 +292,15 @@ class DirectoryFilterBackend(DjangoFilterBackend):
             return queryset
         if filterset.is_valid():
             return filterset.qs
-        data = request.query_params.copy()
-        matches_nothing = False
-        for name in filterset.errors:
-            filter_field = filterset.filters.get(name)
-            values = data.getlist(name)
-            if not isinstance(filter_field, RECORD_FILTERS) or not all(
-                well_formed(filter_field, value) for value in values
-            ):
-                raise translate_validation(filterset.errors)
-            known = [v for v in values if names_a_record(filterset.form.fields[name], v)]
-            matches_nothing = matches_nothing or not known
-            data.setlist(name, known)
-        if matches_nothing:
-            return queryset.none()
-        filterset = self.get_filterset_class(view, queryset)(
-            data, queryset=queryset, request=request
+        errors = translate_validation(filterset.errors)
+        not_found = all(
+            isinstance(filterset.filters.get(name), RECORD_FILTERS)
+            and all(
+                well_formed(filterset.filters[name], v) for v in request.query_params.getlist(name)
+            )
+            for name in filterset.errors
         )
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        return filterset.qs
+        raise NotFound(errors.detail) if not_found else errors
 
 
 BAD_PARAMETERS = OpenApiResponse(
@@ -332,14 +311,17 @@ BAD_PARAMETERS = OpenApiResponse(
     },
     description="A parameter's value is not valid: each parameter named, with what is wrong.",
 )
-PAGE_NOT_FOUND = OpenApiResponse(
+LIST_NOT_FOUND = OpenApiResponse(
     {
         "type": "object",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
-        "example": {"detail": "There is no page 7: the last page is 3."},
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "example": {"country": ["Select a valid choice. AA is not one of the available choices."]},
     },
-    description=f"A page past the last one, or past result {listing.MAX_RESULTS}.",
+    description=(
+        "A filter names a record that does not exist (`?country=AA`), or the page is past "
+        f"the last one or past result {listing.MAX_RESULTS}: each parameter named, with "
+        "what is not found."
+    ),
 )
 NOT_FOUND = OpenApiResponse(
     {
@@ -353,15 +335,15 @@ NOT_FOUND = OpenApiResponse(
 
 
 class DirectorySchema(AutoSchema):
-    """Every list documents its 400 (a bad parameter) and its 404 (a page past the
-    last), every detail its 404."""
+    """Every list documents its 400 (a malformed parameter) and its 404 (a record named
+    by a filter, or a page, not found), every detail its 404."""
 
     def get_response_serializers(self):
         serializer = super().get_response_serializers()
         responses = {200: serializer}
         if self._is_list_view(serializer):
             responses[400] = BAD_PARAMETERS
-            responses[404] = PAGE_NOT_FOUND
+            responses[404] = LIST_NOT_FOUND
         else:
             responses[404] = NOT_FOUND
         return responses

@@ -56,7 +56,7 @@ def name_what_exists(case):
     a list has: a schema-valid case names existing records and pages, as a client
     following the API's own links does. (Negative cases and the page fuzzing try the rest:
     a value the schema refuses answers 400 naming the parameter, a well-formed one that
-    names no record matches nothing, a page past the last is a 404.)"""
+    names no record, or a page past the last, a 404 naming it.)"""
     view = resolve(case.operation.path).func
     filterset = getattr(view.cls, "filterset_class", None)
     query = dict(case.query or {})
