@@ -4,18 +4,22 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.registry import registry
+from ecosystem.core.text import CleanTextMixin
 from ecosystem.opendata.imports import Lookups, parts
 from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 
 # The kinds of record the public may propose (series come through events).
 TYPES = ["organizations", "smes", "programmes", "events"]
+# What a refused form shows again of a value that is not a choice (a kind of record).
+SHOWN_OF_A_CHOICE = 20
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(CleanTextMixin, forms.ModelForm):
     # A field people never see (CSS hides it, its label says to leave it): bots fill it.
     website_url = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
+        max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -35,10 +39,27 @@ class SuggestionForm(forms.ModelForm):
         self.fields["record_type"] = forms.ChoiceField(
             label=_("Kind of record"),
             choices=[(key, registry[key].title) for key in TYPES],
+            # Django's message repeats the value sent, however long.
+            error_messages={"invalid_choice": _("Choose a kind of record from the list.")},
         )
         if record is not None:
             self.fields["record_type"].widget = forms.HiddenInput()
             self.fields["name"].help_text = _("Only if the name is wrong.")
+
+    def full_clean(self):
+        super().full_clean()
+        # A value longer than its field allows is refused with a message saying so
+        # (Django's "at most 250 characters (it has 1000000)"); the form shows again
+        # only what the field can hold, not all that was sent.
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key in data:
+                limit = getattr(field, "max_length", None) or SHOWN_OF_A_CHOICE
+                data.setlist(key, [value[:limit] for value in data.getlist(key)])
+        self.data = data
 
     def clean_website_url(self):
         if self.cleaned_data["website_url"]:

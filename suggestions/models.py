@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.core.text import clean_model_text
 from events.models import EventKind
 from members.models import network_link, validate_phone
 
@@ -95,6 +96,11 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.name or self.record_slug}"
+
+    def save(self, *args, **kwargs):
+        # As every record: stored as clean text (ecosystem.core.text), whoever writes it.
+        clean_model_text(self)
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.status == SuggestionStatus.REJECTED and not self.reason.strip():

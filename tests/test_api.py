@@ -79,23 +79,55 @@ def test_drafts_are_not_in_the_api(client, world):
 @pytest.mark.parametrize(
     ("path", "params", "parameter"),
     [
-        ("programmes/", {"country": "XX"}, "country"),
-        ("programmes/", {"sector": "nope"}, "sector"),
+        ("programmes/", {"country": "XXX"}, "country"),
+        ("programmes/", {"sector": "no pe"}, "sector"),
         ("programmes/", {"status": "finished"}, "status"),
         ("programmes/", {"year": "abc"}, "year"),
-        ("programmes/", {"funder": "nobody"}, "funder"),
-        ("programmes/", {"page": "99"}, "page"),
+        ("programmes/", {"funder": "nobody?"}, "funder"),
+        ("programmes/", {"page": "0"}, "page"),
         ("programmes/", {"sort": "sideways"}, "sort"),
         ("programmes/", {"q": "x" * 300}, "q"),
         ("organizations/", {"kind": "guild"}, "kind"),
         ("events/", {"when": "soon"}, "when"),
-        ("events/", {"series": "nope"}, "series"),
+        ("events/", {"series": "no/pe"}, "series"),
+        # A well-formed value among them does not hide the bad one.
+        ("programmes/", {"country": ["AA", "XXX"]}, "country"),
+        ("programmes/", {"country": "AA", "year": "abc"}, "year"),
     ],
 )
 def test_a_bad_value_is_a_400_naming_the_parameter(client, world, path, params, parameter):
     response = get(client, path, **params)
     assert response.status_code == 400
     assert parameter in response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "parameter"),
+    [
+        ("programmes/", {"country": "AA"}, "country"),
+        ("programmes/", {"country": "aa"}, "country"),
+        ("programmes/", {"country": ["AA", "ML"]}, "country"),
+        ("programmes/", {"sector": "nope"}, "sector"),
+        ("programmes/", {"sector": "98"}, "sector"),
+        ("programmes/", {"funder": "nobody"}, "funder"),
+        ("events/", {"series": "nope"}, "series"),
+        ("programmes/", {"country": "ML", "sector": "nope"}, "sector"),
+        ("programmes/", {"page": "99"}, "page"),
+    ],
+)
+def test_what_a_well_formed_request_names_and_is_not_there_is_a_404(
+    client, world, path, params, parameter
+):
+    # Issue 20: requests the schema allows were answered 400.
+    response = get(client, path, **params)
+    assert response.status_code == 404
+    assert list(response.json()) == [parameter]
+
+
+def test_a_page_past_the_last_says_which_is_the_last(client, world):
+    response = client.get("/api/v1/countries/", {"page_size": 285, "page": 476})
+    assert response.status_code == 404
+    assert response.json() == {"page": ["There is no page 476: the last page is 1."]}
 
 
 def test_the_schema_generates_without_warnings(tmp_path):

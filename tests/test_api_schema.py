@@ -1,7 +1,7 @@
 """The OpenAPI schema says what the API answers: nulls where a record has no value, the
-400 of a bad parameter and the 404 of an unknown record on every operation where they
-happen, and the bounds of the parameters. (tests/fuzz/test_api_schema.py has
-schemathesis check every answer against it.)"""
+400 of a bad parameter, the 404 of a page past the last and of an unknown record on
+every operation where they happen, and the bounds of the parameters.
+(tests/fuzz/test_api_schema.py has schemathesis check every answer against it.)"""
 
 import jsonschema
 import pytest
@@ -28,14 +28,28 @@ def parameter(schema, path, name):
     return next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name)
 
 
-def test_every_list_documents_its_400_and_every_detail_its_404(schema):
+def test_every_list_documents_its_400_and_404_and_every_detail_its_404(schema):
     for path, operation in operations(schema):
-        expected = {"200", "404"} if "{" in path else {"200", "400"}
+        expected = {"200", "404"} if "{" in path else {"200", "400", "404"}
         assert set(operation["responses"]) == expected, path
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/api/v1/countries/", {"page_size": 285, "page": 476}), ("/api/v1/smes/", {"country": "AA"})],
+)
+def test_a_well_formed_request_naming_nothing_answers_as_its_404_is_documented(
+    client, schema, senegal, path, params
+):
+    # Issue 20: requests the schema allows were answered 400.
+    response = client.get(path, params)
+    assert response.status_code == 404
+    documented = schema["paths"][path]["get"]["responses"]["404"]
+    jsonschema.validate(response.json(), documented["content"]["application/json"]["schema"])
+
+
 def test_a_bad_parameter_answers_as_its_400_is_documented(client, schema, senegal):
-    response = client.get("/api/v1/programmes/", {"country": "XX"})
+    response = client.get("/api/v1/programmes/", {"country": "XXX"})
     assert response.status_code == 400
     documented = schema["paths"]["/api/v1/programmes/"]["get"]["responses"]["400"]
     jsonschema.validate(response.json(), documented["content"]["application/json"]["schema"])

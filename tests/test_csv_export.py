@@ -40,7 +40,11 @@ def test_programmes_in_french(client, world):
 
 
 def test_quoting_survives_commas_quotes_and_newlines(client, world):
-    factories.OrganizationFactory(slug="tricky", name_en='Comma, "quote" and\nnewline', kind="ngo")
+    tricky = factories.OrganizationFactory(slug="tricky", kind="ngo")
+    # A one-line field is saved without line breaks (ecosystem.core.text): this one was
+    # stored raw, as text could be before.
+    tricky.name_en = 'Comma, "quote" and\nnewline'
+    type(tricky).objects.filter(pk=tricky.pk).update(name_en=tricky.name_en)
     rows = read(client.get(url("members:organization-export", "en") + "?kind=ngo"))
     assert rows[0]["Name"] == 'Comma, "quote" and\nnewline'
 

@@ -62,10 +62,10 @@ def test_the_api_says_its_count_is_capped_and_refuses_deeper_pages(client, many)
     assert body["next"] is None
     assert [record["slug"] for record in body["results"]] == ["p-4", "p-5"]
     refused = client.get("/api/v1/programmes/?page_size=2&page=4")
-    assert refused.status_code == 400
+    assert refused.status_code == 404
     assert "Pages stop at result 6" in refused.json()["page"][0]
     beyond_everything = client.get("/api/v1/programmes/?page=99")
-    assert beyond_everything.status_code == 400
+    assert beyond_everything.status_code == 404
 
 
 def test_search_says_more_than_past_the_cap(client, many):

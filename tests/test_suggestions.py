@@ -159,11 +159,12 @@ def test_a_rejection_needs_its_reason(client, seeded, django_user_model):
     suggestion = Suggestion.objects.get()
     staff = staff_of(client, django_user_model, "Editor")
     url = f"/admin/suggestions/suggestion/{suggestion.pk}/change/"
-    response = staff.post(url, {"status": "rejected", "reason": ""})
+    response = staff.post(url, {"reason": "", "_reject": "Reject"})
     assert response.status_code == 200  # the form again, with the error
+    assert "Dites pourquoi la suggestion est refusée." in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == "pending"
-    staff.post(url, {"status": "rejected", "reason": "No source says it exists."})
+    staff.post(url, {"reason": "No source says it exists.", "_reject": "Reject"})
     suggestion.refresh_from_db()
     assert suggestion.status == "rejected"
 

@@ -28,6 +28,7 @@ from simple_history.utils import get_history_manager_for_model
 from ecosystem.core import history
 from ecosystem.core.models import PublicationStatus, stale_condition
 from ecosystem.core.registry import registry
+from ecosystem.core.text import CleanTextMixin
 
 # The admin under the directory's name, in the staff's language (its colours and the links
 # to the public site: templates/admin/base_site.html).
@@ -47,10 +48,16 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+class DirectoryForm(CleanTextMixin, forms.ModelForm):
+    """Every admin form: what staff paste is checked and saved as clean text."""
+
+
 class DirectoryAdmin(SimpleHistoryAdmin):
     """Every model's admin. Each save, inline edit, delete and bulk action writes one
     version with its reason; the history lists versions with their changes and reverts
     to any of them, relations included; deleted records are listed and restored."""
+
+    form = DirectoryForm
 
     # Staff type "intracen.org": that means https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -128,6 +135,14 @@ class DirectoryAdmin(SimpleHistoryAdmin):
         for record in records:
             record.reason_label = history.reason_label(record.history_change_reason)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Only those who may revert are offered a revert.
+        extra_context = {
+            **(extra_context or {}),
+            "revert_disabled": not self.can_publish(request),
+        }
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A version is shown read-only: reverting goes through revert_view, which
         # brings the relations back too.
@@ -197,6 +212,8 @@ class DirectoryAdmin(SimpleHistoryAdmin):
             "title": _("Deleted %(records)s") % {"records": self.opts.verbose_name_plural},
             "opts": self.opts,
             "records": records,
+            # An Editor sees what was deleted; only a Publisher is offered to restore it.
+            "can_restore": self.can_publish(request),
         }
         return TemplateResponse(request, "admin/history/deleted.html", context)
 
@@ -318,7 +335,7 @@ class FreshnessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableForm(forms.ModelForm):
+class PublishableForm(DirectoryForm):
     def clean(self):
         cleaned_data = super().clean()
         published = cleaned_data.get("publication_status") == PublicationStatus.PUBLISHED
@@ -374,13 +391,27 @@ class PublishableAdmin(DirectoryAdmin):
         if self.can_publish(request) or "publication_status" not in form.base_fields:
             return form
         # Editors write drafts and submit them for review; a published or archived
-        # record's status is the Publishers' to change.
+        # record's status is the Publishers' to change. The list offers what an Editor
+        # may choose, and any other value sent is refused with a message (a disabled
+        # field would drop it silently, and the save would say "changed successfully").
         field = form.base_fields["publication_status"]
         editable = [PublicationStatus.DRAFT, PublicationStatus.REVIEW]
         if obj is not None and obj.publication_status not in editable:
-            field.disabled = True
+            allowed = [obj.publication_status]
+            field.help_text = _(
+                "Only a Publisher changes the status of a published or archived record."
+            )
         else:
-            field.choices = [c for c in PublicationStatus.choices if c[0] in editable]
+            allowed = editable
+        field.choices = [c for c in PublicationStatus.choices if c[0] in allowed]
+        field.error_messages = {
+            **field.error_messages,
+            "invalid_choice": _(
+                "Only a Publisher publishes, unpublishes or archives a record. "
+                "Status you may choose here: %(allowed)s."
+            )
+            % {"allowed": ", ".join(str(label) for value, label in field.choices)},
+        }
         return form
 
     @admin.display(description=_("countries"))

@@ -1,8 +1,14 @@
 """The read-only JSON API under /api/v1/: published records only, filtered by the very
-FilterSets of the public pages, answering 400 with the parameter's name for a bad value."""
+FilterSets of the public pages. A value the schema refuses answers 400 naming its
+parameter; a request the schema allows is never a 400: a filter naming a record that
+does not exist, or a page past the last one, answers 404 naming its parameter."""
+
+import re
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -40,19 +46,24 @@ class Pagination(PageNumberPagination):
     django_paginator_class = listing.CappedPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
+        number = request.query_params.get(self.page_query_param, "")
         try:
             return super().paginate_queryset(queryset, request, view)
-        except NotFound as error:  # a page that does not exist is a bad parameter value
-            number = request.query_params.get(self.page_query_param, "")
-            if number.isascii() and number.isdecimal():
-                size = self.get_page_size(request)
-                if (int(number) - 1) * size >= listing.MAX_RESULTS:
-                    message = (
-                        f"Pages stop at result {listing.MAX_RESULTS}: narrow the list with "
-                        "filters, or download it whole from the list's CSV export."
-                    )
-                    raise ValidationError({"page": [message]}) from error
-            raise ValidationError({"page": [error.detail]}) from error
+        except NotFound as error:
+            if not (number.isascii() and number.isdecimal() and int(number) >= 1):
+                # Not a page number at all (0, -1, 1.5): the schema refuses it too.
+                raise ValidationError({"page": [error.detail]}) from error
+            # A page number the schema allows, past the last page (or past the pages
+            # there are): that page is not found, as DRF answers by default.
+            paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+            if paginator.capped:
+                message = (
+                    f"Pages stop at result {listing.MAX_RESULTS}: narrow the list with "
+                    "filters, or download it whole from the list's CSV export."
+                )
+            else:
+                message = f"There is no page {number}: the last page is {paginator.num_pages}."
+            raise NotFound({"page": [message]}) from error
 
     def get_schema_operation_parameters(self, view):
         page, page_size = super().get_schema_operation_parameters(view)
@@ -61,7 +72,7 @@ class Pagination(PageNumberPagination):
         page["allowEmptyValue"] = True
         page["description"] = (
             "A page number from 1 (or `last`). A page past the last one, or past result "
-            f"{listing.MAX_RESULTS}, answers 400."
+            f"{listing.MAX_RESULTS}, answers 404."
         )
         page_size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         page_size["description"] = (
@@ -261,6 +272,37 @@ def filter_value_schema(filter_field):
     return schema
 
 
+def well_formed(filter_field, value):
+    """Whether `value` is one the schema allows for this record filter (a slug, a
+    country code), whether or not such a record exists."""
+    return re.fullmatch(filter_value_schema(filter_field)["pattern"].strip("^$"), value) is not None
+
+
+class DirectoryFilterBackend(DjangoFilterBackend):
+    """The list's FilterSet, applied strictly. A value the schema refuses answers 400
+    naming its parameter. A record filter's value the schema allows but that names no
+    record (?country=AA, ?funder=nobody) answers 404 naming its parameter: the request
+    is well formed, what it names is not found. (An empty list instead would hide a
+    mistyped sector; and a value such as ?sector=98 reads the same on the wire whether
+    a client meant a slug or a number, so a schema cannot tell the two apart.)"""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if filterset.is_valid():
+            return filterset.qs
+        errors = translate_validation(filterset.errors)
+        not_found = all(
+            isinstance(filterset.filters.get(name), RECORD_FILTERS)
+            and all(
+                well_formed(filterset.filters[name], v) for v in request.query_params.getlist(name)
+            )
+            for name in filterset.errors
+        )
+        raise NotFound(errors.detail) if not_found else errors
+
+
 BAD_PARAMETERS = OpenApiResponse(
     {
         "type": "object",
@@ -268,6 +310,18 @@ BAD_PARAMETERS = OpenApiResponse(
         "example": {"country": ["Select a valid choice. XX is not one of the available choices."]},
     },
     description="A parameter's value is not valid: each parameter named, with what is wrong.",
+)
+LIST_NOT_FOUND = OpenApiResponse(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "example": {"country": ["Select a valid choice. AA is not one of the available choices."]},
+    },
+    description=(
+        "A filter names a record that does not exist (`?country=AA`), or the page is past "
+        f"the last one or past result {listing.MAX_RESULTS}: each parameter named, with "
+        "what is not found."
+    ),
 )
 NOT_FOUND = OpenApiResponse(
     {
@@ -281,13 +335,15 @@ NOT_FOUND = OpenApiResponse(
 
 
 class DirectorySchema(AutoSchema):
-    """Every list documents its 400 (a bad parameter) and every detail its 404."""
+    """Every list documents its 400 (a malformed parameter) and its 404 (a record named
+    by a filter, or a page, not found), every detail its 404."""
 
     def get_response_serializers(self):
         serializer = super().get_response_serializers()
         responses = {200: serializer}
         if self._is_list_view(serializer):
             responses[400] = BAD_PARAMETERS
+            responses[404] = LIST_NOT_FOUND
         else:
             responses[404] = NOT_FOUND
         return responses
@@ -295,6 +351,7 @@ class DirectorySchema(AutoSchema):
 
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
+    filter_backends = [DirectoryFilterBackend]
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     schema = DirectorySchema()

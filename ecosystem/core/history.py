@@ -46,6 +46,7 @@ REASONS = {
     "restore": _("restore"),
     "shell": _("shell or script"),
     "baseline": _("as it was when the history began"),
+    "clean-text": _("control or bidirectional characters removed"),
 }
 # Fields copied from others on every save: not part of what a version records.
 DERIVED_FIELDS = ["search_names", "search_text", "sort_en", "sort_fr"]

@@ -24,6 +24,7 @@ from ecosystem.core.dates import (
 from ecosystem.core.history import DERIVED_FIELDS, History
 from ecosystem.core.registry import registry
 from ecosystem.core.search import fold, search_key
+from ecosystem.core.text import clean_model_text
 
 
 class Translated:
@@ -338,6 +339,14 @@ def stale_condition(today=None):
 
 
 class PublishableQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # A bulk write sends no pre_save signal: its records' text is cleaned here, as a
+        # save cleans it (ecosystem.core.signals).
+        objs = list(objs)
+        for record in objs:
+            clean_model_text(record)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
@@ -447,6 +456,13 @@ class Publishable(models.Model):
         for name, value in self.derived_values(countries, sectors).items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Checked as it will be stored: an import validates its rows here, then writes
+        # them in bulk (ecosystem.core.text). A name of nothing but control characters
+        # is then an empty name, refused as one.
+        clean_model_text(self)
+        super().clean_fields(exclude)
 
     @property
     def is_published(self):

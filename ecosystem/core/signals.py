@@ -6,14 +6,15 @@ columns (Publishable.search_names, search_text) follow what they copy from elsew
 record's countries or sectors, from either side, added, removed or cleared; a sector
 renamed; a country or sector deleted.
 The command `rebuild_search` recomputes them all, for what no signal sees (a bulk
-`update()`)."""
+`update()`). And every record's text is cleaned before it is saved (ecosystem.core.text)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from ecosystem.core import cache, counts
 from ecosystem.core.history import has_history
 from ecosystem.core.models import Country, Publishable, Sector
+from ecosystem.core.text import clean_model_text
 
 
 def publishable_models():
@@ -148,6 +149,15 @@ def refresh_on_hub_delete(sender, instance, **kwargs):
         counts.recount(countries={instance.pk}, sectors=set())
     else:
         counts.recount(countries=set(), sectors=getattr(instance, "_family_before_delete", set()))
+
+
+@receiver(pre_save, dispatch_uid="clean-text")
+def clean_text_on_save(sender, instance, raw=False, **kwargs):
+    """Every save of the directory's data (a form, the admin, an import, the seed, an
+    accepted suggestion, a revert) stores clean text (ecosystem.core.text). A fixture
+    or a backup being loaded (`raw`) is stored as it was written."""
+    if not raw and has_history(sender):
+        clean_model_text(instance)
 
 
 @receiver(post_save, dispatch_uid="cache-saved")

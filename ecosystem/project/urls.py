@@ -4,7 +4,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from ecosystem.core.admin import work_list
 from ecosystem.core.registry import registry
@@ -36,6 +39,13 @@ feature_urls = [import_module(f"{name}.urls") for name in registry.app_names()]
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
+    # Browsers ask for /favicon.ico whatever a page links (a JSON answer, a feed): the
+    # icon, served by WhiteNoise under its hashed name with a long cache.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("favicon.ico")),
+        name="favicon",
+    ),
     # An index of sitemaps, each section in files of at most 20,000 URLs (the protocol
     # allows 50,000): a million SMEs make 100 files, not one that no robot reads.
     path(

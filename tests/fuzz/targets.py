@@ -86,6 +86,7 @@ def targets():
     yield Target("/ (redirects to a language)", lambda: ("/", ""))
     yield Target("healthz", lambda: named("healthz"))
     yield Target("robots.txt", lambda: named("robots"))
+    yield Target("favicon.ico", lambda: named("favicon"))
     yield Target("sitemap index", lambda: named("sitemap"))
     for section in sitemaps():
         yield Target(f"sitemap of {section}", lambda s=section: named("sitemap-section", section=s))
