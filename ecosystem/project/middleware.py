@@ -5,6 +5,9 @@
   last address the proxies saw, and from anyone else the headers are dropped.
 - `canonical_host`: absolute links (sitemap, feed, API, calendars, canonical tags) are
   built from SITE_URL, never from the Host header a client sent.
+- `bounded_body`: a request body past MAX_REQUEST_BYTES is refused (413) before anything
+  reads it: Django's CSRF check would otherwise parse any POST, an anonymous one too, and
+  spool its files to disk whatever their size.
 - `security_headers`: a strict Content-Security-Policy (scripts, styles, images and
   connections from this site only, no inline script or style, no framing), a
   Permissions-Policy that turns off the browser features the site never uses, and a
@@ -17,6 +20,9 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 POLICY = "; ".join(
     [
@@ -141,6 +147,30 @@ def canonical_host(get_response):
             request.META.pop("HTTP_X_FORWARDED_HOST", None)
             if settings.SECURE_PROXY_SSL_HEADER:
                 request.META.pop(settings.SECURE_PROXY_SSL_HEADER[0], None)
+        return get_response(request)
+
+    return middleware
+
+
+def declared_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # Django reads such a body as empty
+        return 0
+
+
+def bounded_body(get_response):
+    """After LocaleMiddleware, so that the refusal is in the visitor's language. A body
+    sent without a length (chunked) is read by Django as empty: only the declared length
+    matters, and nothing past it is ever read."""
+
+    def middleware(request):
+        if declared_length(request) > settings.MAX_REQUEST_BYTES:
+            message = _(
+                "This request is too large: the site takes at most %(limit)s. "
+                "Split the file, or send less."
+            ) % {"limit": filesizeformat(settings.MAX_REQUEST_BYTES)}
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return get_response(request)
 
     return middleware

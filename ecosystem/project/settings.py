@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body (the CSRF check parses every POST).
+    "ecosystem.project.middleware.bounded_body",
     # Visitors' answers kept whole under the data's version, with ETags (ecosystem.core.cache).
     "ecosystem.core.cache.page_cache",
     "django.middleware.common.CommonMiddleware",
@@ -421,6 +423,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # Its start-up banner would open the output of every management command.
 AXES_VERBOSE = False
+
+# The largest request body the site reads (ecosystem.project.middleware.bounded_body): the
+# admin's import takes files of 5 MB and logos 2 MB; the form around them fits in the rest.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 6 * 1024 * 1024)
 
 # Staff sessions end after SESSION_IDLE_MINUTES without a request (every request pushes
 # the expiry back) and when the browser closes (the cookie has no expiry date). Public
