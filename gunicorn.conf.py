@@ -33,6 +33,10 @@ accesslog = None
 errorlog = "-"
 # The same proxies the site believes (settings.TRUSTED_PROXIES) set the scheme gunicorn reports.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
+# No control socket: the site never uses gunicornc, and its default path
+# ($HOME/.gunicorn/gunicorn.ctl) is one for every gunicorn the user starts, so several
+# servers on one machine (tests, benchmarks, a second site) would take it from each other.
+control_socket_disable = True
 
 
 class RequestTimeout(Exception):
