@@ -164,10 +164,12 @@ SMALL_WORDS = {
 
 
 def initials(name, acronym=""):
-    """What the tile shows: a short acronym ("ITC"), else the first letters of the first
-    two words that count ("Agence de Promotion…" → "AP")."""
-    if acronym and len(acronym) <= 4:
-        return acronym.upper()
+    """What the tile shows: a short acronym ("ITC"), the first two letters of a long one
+    ("OPTIC" → "OP": an acronym reads the same in both languages, where initials of the
+    name would not), else the first letters of the first two words that count ("Agence
+    de Promotion…" → "AP")."""
+    if acronym:
+        return (acronym if len(acronym) <= 4 else acronym[:2]).upper()
     words = [
         word
         for word in "".join(c if c.isalnum() else " " for c in name.replace("’", " ")).split()

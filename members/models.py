@@ -206,12 +206,17 @@ class Organization(Publishable):
 
     @property
     def initials(self):
-        return logos.initials(self.name, self.acronym)
+        """The same in both languages, as the tile's colour: from one name."""
+        return logos.initials(self.tile_name, self.acronym)
 
     @property
     def tile(self):
         """The colour of the initials' tile, the same in both languages."""
-        return logos.tile(self.name_en or self.name_fr)
+        return logos.tile(self.tile_name)
+
+    @property
+    def tile_name(self):
+        return self.name_en or self.name_fr
 
     def clean(self):
         super().clean()

@@ -184,10 +184,27 @@ def test_without_a_logo_initials_on_a_tile_coloured_by_the_name(client, db, lang
     page = html(client.get(url("members:organization-list", language)))
     itc = logos.tile("International Trade Centre")
     assert f'<span class="logo logo-64 logo-tile tile-{itc}" aria-hidden="true">ITC</span>' in page
-    initials = {"en": "SE", "fr": "AS"}[language]  # the acronym is too long for the tile
+    # The acronym is too long for the tile: its first letters, the same in both languages.
     tile = logos.tile("Senegalese Export Promotion Agency")  # the same in both languages
-    assert f'logo-tile tile-{tile}" aria-hidden="true">{initials}</span>' in page
+    assert f'logo-tile tile-{tile}" aria-hidden="true">AS</span>' in page
     assert "<img" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_tile_reads_the_same_in_both_languages(client, db, language):
+    """OPTIC's tile read "OI" in English and "OP" in French (issue 21)."""
+    factories.OrganizationFactory(
+        slug="optic",
+        name_en="Organisation of Information and Communication Technology Professionals",
+        name_fr="Organisation des Professionnels des Technologies de l’Information",
+        acronym="OPTIC",
+    )
+    factories.OrganizationFactory(
+        slug="mtn", name_en="Ministry of Trade", name_fr="Ministère du Commerce", acronym=""
+    )
+    page = html(client.get(url("members:organization-list", language)))
+    assert 'aria-hidden="true">OP</span>' in page
+    assert 'aria-hidden="true">MT</span>' in page  # the name the tile's colour comes from
 
 
 def test_initials_and_tiles():
