@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ecosystem.core.registry import registry
+from ecosystem.core.views import declared_length
 from suggestions.forms import TYPES, SuggestionForm
 
 # A few suggestions an hour from one address, then a clear message.
@@ -21,13 +22,6 @@ def corrected_record(request):
     if key not in TYPES or not slug_re.match(slug):
         return None
     return registry[key].published().filter(slug=slug).first()
-
-
-def body_size(request):
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:  # Django reads such a body as empty
-        return 0
 
 
 def over_limit(request):
@@ -55,7 +49,7 @@ def suggest(request):
     form = SuggestionForm(data, record=record, initial=initial)
     status = 200
     if request.method == "POST":
-        size = body_size(request)
+        size = declared_length(request)
         if size > MAX_BODY:
             form.add_error(
                 None,
