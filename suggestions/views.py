@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ecosystem.core.registry import registry
-from ecosystem.core.views import declared_length
+from ecosystem.project.middleware import declared_length
 from suggestions.forms import TYPES, SuggestionForm
 
 # A few suggestions an hour from one address, then a clear message.

@@ -99,11 +99,3 @@ def record_paths(key, prefix, name, *, detail=True):
     if detail:
         paths.append(path(f"{prefix}/<slug:slug>/", record_detail, kwargs, name=f"{name}-detail"))
     return paths
-
-
-def declared_length(request):
-    """The body's length as the client declared it: what Django will read, no more."""
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:  # Django reads such a body as empty
-        return 0

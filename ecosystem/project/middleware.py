@@ -24,8 +24,6 @@ from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ecosystem.core.views import declared_length
-
 POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -152,6 +150,14 @@ def canonical_host(get_response):
         return get_response(request)
 
     return middleware
+
+
+def declared_length(request):
+    """The body's length as the client declared it: what Django will read, no more."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # Django reads such a body as empty
+        return 0
 
 
 def bounded_body(get_response):
