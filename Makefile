@@ -5,15 +5,25 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install lint ci clean backup restore bench check-deploy loadtest scaleout fuzz
+.PHONY: run test install lock lint ci clean backup restore bench check-deploy loadtest scaleout fuzz
 
-$(BIN)/.installed: requirements.lock pyproject.toml
+# Two locks with hashes, both from pyproject.toml: requirements.lock is what production
+# installs (no test tool), requirements-dev.lock adds the tools for tests and lint.
+$(BIN)/.installed: requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(BIN)/.installed
+
+# make lock: both locks again from pyproject.toml's ranges, keeping every pin that still
+# fits; make lock UPGRADE=1 takes the newest releases the ranges allow.
+LOCK = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(if $(filter 1,$(UPGRADE)),--upgrade)
+lock: install
+	$(LOCK) --output-file requirements.lock pyproject.toml
+	$(LOCK) --extra dev --output-file requirements-dev.lock pyproject.toml
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
