@@ -272,8 +272,9 @@ class TimelineShape:
 
 # The last year's label, centred on the end of the axis, needs 20 units on its right.
 WIDE = TimelineShape(LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT, 16, 5, ROW_HEIGHT - 10, 20, 30)
-# 340 units wide: a 358 px phone frame draws the 13-unit names at 13 px.
-NARROW = TimelineShape(18, 304, 36, 14, 19, 12, 18, 42)
+# 360 units wide: a 358 px phone frame draws the 13-unit names at 13 px. Rows are as
+# low as the names allow, so that a country's list still starts on a phone's first screen.
+NARROW = TimelineShape(18, 324, 26, 12, 15, 8, 18, 44)
 # The least room between two year labels ("2018" is about 28 units wide).
 TICK_GAP = 40
 
@@ -394,7 +395,7 @@ def draw_timeline(shape, ordered, by_pk, on_row, loose, first, last, today):
     ticks = [(year, x_of(datetime.date(year, 1, 1))) for year in years if year % step == 0]
     height = AXIS_HEIGHT + len(rows) * shape.row_height + 4
     # A tall drawing repeats the years under its last row.
-    below = height + 16 if len(rows) > 8 else None
+    below = height + 16 if len(rows) > 12 else None
     return {
         "rows": rows,
         "ticks": ticks,
