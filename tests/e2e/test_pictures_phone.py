@@ -36,18 +36,17 @@ MEASURE = """() => {
     for (const map of document.querySelectorAll("svg.africa-map")) {
         if (!shown(map)) continue;
         const frame = map.getBoundingClientRect();
-        const markers = [...map.querySelectorAll(".site-marker")].map((marker) => ({
-            name: marker.querySelector("title").textContent,
-            box: marker.getBoundingClientRect(),
-        }));
+        // A marker with its number, or any other text drawn on the map (a label).
+        const markers = [...map.querySelectorAll(".site-marker, text")]
+            .filter((shape) => !shape.parentElement.closest(".site-marker"))
+            .map((shape) => ({
+                name: shape.querySelector("title")?.textContent ?? shape.textContent,
+                box: shape.getBoundingClientRect(),
+            }));
         for (const [i, a] of markers.entries()) {
             if (!inside(a.box, frame)) problems.push(`map: "${a.name}" leaves the map`);
             for (const b of markers.slice(i + 1))
                 if (overlap(a.box, b.box)) problems.push(`map: "${a.name}" overlaps "${b.name}"`);
-        }
-        for (const text of map.querySelectorAll("text")) {
-            if (!inside(text.getBoundingClientRect(), frame))
-                problems.push(`map: text "${text.textContent}" leaves the map`);
         }
     }
 
