@@ -167,21 +167,31 @@ def place_markers(dots, frame):
     Deterministic: the same sites always give the same picture."""
     left, top, right, bottom = frame
     step = 2 * MARKER_RADIUS + MARKER_GAP
-    placed = []  # (marker x, marker y, dot x, dot y)
+    # Only what lies within reach of a site's candidates can be in their way: looking no
+    # further keeps a map of a hundred sites quick to draw.
+    reach = RINGS * step + step
 
-    def fits(mx, my, x, y):
-        if any(
-            math.hypot(mx - other_x, my - other_y) < MARKER_RADIUS + DOT_RADIUS
-            for other_x, other_y in dots
-            if (other_x, other_y) != (x, y)
-        ):
-            return False  # a marker over another site's dot, placed or not yet
+    def near(x, y, *points):
+        return any(abs(px - x) <= reach and abs(py - y) <= reach for px, py in points) or (
+            len(points) == 2  # a leader line crossing the window
+            and min(points[0][0], points[1][0]) <= x + reach
+            and max(points[0][0], points[1][0]) >= x - reach
+            and min(points[0][1], points[1][1]) <= y + reach
+            and max(points[0][1], points[1][1]) >= y - reach
+        )
+
+    def fits(mx, my, x, y, dots_near, placed_near):
         if not (
             left + MARKER_RADIUS <= mx <= right - MARKER_RADIUS
             and top + MARKER_RADIUS <= my <= bottom - MARKER_RADIUS
         ):
             return False
-        for other_mx, other_my, other_x, other_y in placed:
+        if any(
+            math.hypot(mx - other_x, my - other_y) < MARKER_RADIUS + DOT_RADIUS
+            for other_x, other_y in dots_near
+        ):
+            return False  # a marker over another site's dot, placed or not yet
+        for other_mx, other_my, other_x, other_y in placed_near:
             if max(abs(mx - other_mx), abs(my - other_my)) < step:
                 return False  # two markers, measured as boxes (as a browser does)
             if (other_mx, other_my) != (other_x, other_y) and segment_distance(
@@ -206,9 +216,15 @@ def place_markers(dots, frame):
                     round(y + ring * step * math.sin(angle), 1),
                 )
 
+    placed = []  # (marker x, marker y, dot x, dot y)
     result = []
     for x, y in dots:
-        chosen = next(((mx, my) for mx, my in candidates(x, y) if fits(mx, my, x, y)), (x, y))
+        dots_near = [dot for dot in dots if dot != (x, y) and near(x, y, dot)]
+        placed_near = [item for item in placed if near(x, y, item[:2], item[2:])]
+        chosen = next(
+            ((mx, my) for mx, my in candidates(x, y) if fits(mx, my, x, y, dots_near, placed_near)),
+            (x, y),
+        )
         placed.append((*chosen, x, y))
         result.append(chosen)
     return result
