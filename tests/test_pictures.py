@@ -1,5 +1,6 @@
 """The map, the timeline and the relationship graphs, as the server draws them."""
 
+import itertools
 import re
 
 import pytest
@@ -41,7 +42,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
 def test_the_timeline_respects_precision(client, world):
     year = timezone.localdate().year
     page = html(client.get(url("programmes:programme-list", "en")))
-    svg = page[page.index('class="timeline-svg"') :]
+    svg = page[page.index('class="timeline-svg wide"') :]
     svg = svg[: svg.index("</svg>")]
     # Digital Mali ran from January (year-8) to December (year-4): a bar of 5 whole years.
     bar = re.search(
@@ -127,3 +128,112 @@ def test_graph_boxes_wrap_names_instead_of_cutting_them(client, world):
     lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", graph)
     assert "Netherlands Ministry" in lines and "of Foreign Affairs" in lines
     assert "…" not in graph
+
+
+def markers(page):
+    """The map's viewBox (left, top, right, bottom) and its markers: [(number, place,
+    centre x, centre y, radius)], as the page draws them."""
+    left, top, width, height = (
+        float(number)
+        for number in re.search(r'class="picture map">\s*<svg viewBox="([^"]+)"', page)[1].split()
+    )
+    found = [
+        (int(number), place, float(x), float(y), float(r))
+        for number, place, x, y, r in re.findall(
+            r'<g class="site-marker"><title>(\d+)\. ([^<]+)</title>'
+            r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"/>',
+            page,
+        )
+    ]
+    return (left, top, left + width, top + height), found
+
+
+def assert_apart_and_inside(frame, found):
+    """No two markers' boxes overlap (as a browser measures them) and none leaves the map."""
+    left, top, right, bottom = frame
+    for index, (_number, place, x, y, r) in enumerate(found):
+        assert left <= x - r and x + r <= right and top <= y - r and y + r <= bottom, place
+        for _number, other, other_x, other_y, other_r in found[index + 1 :]:
+            assert max(abs(x - other_x), abs(y - other_y)) >= r + other_r, (place, other)
+
+
+@pytest.mark.parametrize(("language", "senegal"), [("en", "Senegal"), ("fr", "Sénégal")])
+@pytest.mark.parametrize("path", ["/{language}/", "/{language}/programmes/hub-iit/"])
+def test_the_seeded_sites_are_numbered_apart_inside_the_map(
+    client, seeded, language, senegal, path
+):
+    page = html(client.get(path.format(language=language)))
+    frame, found = markers(page)
+    assert_apart_and_inside(frame, found)
+    # Numbered from 1, in order, and each number named once in the list under the map.
+    assert [number for number, *_rest in found] == list(range(1, len(found) + 1))
+    key = page[page.index('<ol class="map-key"') : page.index("</ol>", page.index("map-key"))]
+    names = re.findall(
+        r'<span class="map-number" aria-hidden="true">(\d+)</span> ([^<]+)</li>', key
+    )
+    assert names == [(str(number), place) for number, place, *_rest in found]
+    assert f"Hub-IIT Ziguinchor, {senegal}" in dict(names).values()
+    key_name = {"en": "Sites on the map", "fr": "Sites sur la carte"}[language]
+    assert f'<ol class="map-key" aria-label="{key_name}">' in page
+    assert {"en": "Each numbered marker", "fr": "Chaque repère numéroté"}[language] in page
+    assert len(found) >= 7  # Dakar/Thiès, Ziguinchor, Bamako, Sikasso, N’Djamena and more
+    # Dakar/Thiès, Diamniadio and Ziguinchor lie within a few units of each other: a
+    # crowded marker stands aside, joined to its dot by a line.
+    assert '<line class="leader"' in page
+
+
+def test_crowded_sites_at_the_edge_stand_apart_inside_the_map(client, world):
+    """Six sites in one city, and one at the frame's edge: every marker finds room."""
+    for number in range(6):
+        factories.SiteFactory(
+            programme=world["active"],
+            name=f"Dakar site {number}",
+            city="Dakar",
+            country=world["SN"],
+            latitude=14.69,
+            longitude=-17.44,
+        )
+    factories.SiteFactory(
+        programme=world["active"],
+        name="Hub far east",
+        city="Edge",
+        country=world["SN"],
+        latitude=0.5,
+        longitude=24.9,
+    )
+    for language in ("en", "fr"):
+        page = html(client.get(url("home", language)))
+        frame, found = markers(page)
+        assert len(found) == 7
+        assert_apart_and_inside(frame, found)
+        # One marker may sit on the shared dot; the five others are led back to it.
+        assert page.count('<line class="leader" x1="') == 5
+
+
+def test_on_a_phone_the_timeline_fits_with_each_name_above_its_bar(client, world):
+    page = html(client.get(url("programmes:programme-list", "fr")))
+    narrow = page[page.index('class="timeline-svg narrow"') :]
+    narrow = narrow[: narrow.index("</svg>")]
+    width = float(
+        re.search(r'<svg viewBox="0 0 ([\d.]+) [^>]*class="timeline-svg narrow"', page)[1]
+    )
+    # 360 units: a phone's 358 px frame holds it whole, with 13 px names (site.css).
+    assert width == 360
+    bars = [
+        (float(x), float(w))
+        for x, w in re.findall(
+            r'<rect class="bar[^"]*" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', narrow
+        )
+    ]
+    assert bars and all(x >= 0 and x + w <= width for x, w in bars)
+    # A name's baseline is above its bar's top, and starts at the left edge.
+    rows = re.findall(
+        r'<text class="label" x="([\d.]+)" y="([\d.]+)">[^<]+</text><rect [^>]* y="([\d.]+)"',
+        narrow,
+    )
+    assert rows and all(float(text_y) <= float(bar_y) for _x, text_y, bar_y in rows)
+    # Year labels 40 units apart at least, the first and last inside the drawing.
+    ticks = [float(x) for x in re.findall(r'<text class="year" x="([\d.]+)" y="12"', narrow)]
+    assert all(b - a >= 40 for a, b in itertools.pairwise(ticks))
+    assert ticks[0] - 14 >= 0 and ticks[-1] + 14 <= width
+    assert 'href="/fr/programmes/digital-mali/"' in narrow and 'class="today"' in narrow

@@ -50,13 +50,30 @@ class MapCountry:
 
 @dataclass
 class MapSite:
-    label: str
+    """A site's dot, where it is, and its numbered marker: on the dot, or moved aside
+    (with a leader line back to the dot) when the place is crowded. The number refers to
+    the list under the map, which names the site: names never crowd the drawing."""
+
+    number: int
     place: str
     x: float
     y: float
-    label_x: float
-    label_y: float
-    anchor: str
+    marker_x: float
+    marker_y: float
+
+    @property
+    def moved(self):
+        return (self.marker_x, self.marker_y) != (self.x, self.y)
+
+    @property
+    def leader_end(self):
+        """Where the leader line from the dot meets the marker's rim."""
+        dx, dy = self.x - self.marker_x, self.y - self.marker_y
+        length = math.hypot(dx, dy) or 1
+        return (
+            round(self.marker_x + dx / length * MARKER_RADIUS, 1),
+            round(self.marker_y + dy / length * MARKER_RADIUS, 1),
+        )
 
 
 def africa_map(countries, sites, record_types):
@@ -101,20 +118,19 @@ def africa_map(countries, sites, record_types):
     ]
     left, top = project(FRAME["west"], FRAME["north"])
     right, bottom = project(FRAME["east"], FRAME["south"])
+    margin = 3 * MARKER_RADIUS
     for _site, x, y in located:  # a site beyond the frame widens it
         left, top, right, bottom = (
-            min(left, x - 40),
-            min(top, y - 20),
-            max(right, x + 40),
-            max(bottom, y + 20),
+            min(left, x - margin),
+            min(top, y - margin),
+            max(right, x + margin),
+            max(bottom, y + margin),
         )
-    # Boxes a label must not cover: every dot, then each label once placed.
-    placed = [(x - 5, y - 5, x + 5, y + 5) for _site, x, y in located]
-    points = []
-    for site, x, y in located:
-        label = site.city or site.name
-        place = f"{site.name}, {site.country.name}"
-        points.append(MapSite(label, place, x, y, *place_label(label, x, y, placed, left)))
+    markers = place_markers([(x, y) for _site, x, y in located], (left, top, right, bottom))
+    points = [
+        MapSite(number, f"{site.name}, {site.country.name}", x, y, *marker)
+        for number, ((site, x, y), marker) in enumerate(zip(located, markers, strict=True), start=1)
+    ]
     return {
         "x": left,
         "y": top,
@@ -126,43 +142,101 @@ def africa_map(countries, sites, record_types):
             [shape for shape in shapes if shape.url] + elsewhere, key=lambda shape: fold(shape.name)
         ),
         "sites": points,
+        "marker_radius": MARKER_RADIUS,
+        "dot_radius": DOT_RADIUS,
         "sites_only": not countries,
         "legend": legend(most),
     }
 
 
-# SVG units at the map's largest label size (a phone's, in site.css): 16 units render
-# at 12 px or more once the framed map shrinks to a 390 px screen.
-LABEL_CHAR_WIDTH = 9.8
-LABEL_HEIGHT = 17
+# A numbered marker, in SVG units: on a 390 px phone the framed map is drawn at about
+# 0.85 px a unit, so its number (15 units there, site.css) still reads at 12 px.
+MARKER_RADIUS = 11
+MARKER_GAP = 2
+DOT_RADIUS = 3
+# Where a crowded marker may go, tried in this order: on its dot, then on rings around
+# it, east first, then west, north, south and the diagonals.
+DIRECTIONS = [0, 180, 270, 90, 315, 225, 45, 135, 340, 200, 20, 160]
+RINGS = 6
 
 
-def place_label(label, x, y, placed, frame_left=0):
-    """Where a site's label goes: to the right of its dot, else to the left, else below
-    or above, whichever overlaps no label already placed and stays in the frame.
-    Returns (x, y, anchor)."""
-    width = len(label) * LABEL_CHAR_WIDTH
-    candidates = [
-        (x + 7, y, "start", x + 7, x + 7 + width),
-        (x - 7, y, "end", x - 7 - width, x - 7),
-        (x + 7, y + LABEL_HEIGHT, "start", x + 7, x + 7 + width),
-        (x + 7, y - LABEL_HEIGHT, "start", x + 7, x + 7 + width),
-        # Crowded places (Dakar, Thiès, Diamniadio) push a label two lines away.
-        (x - 7, y + LABEL_HEIGHT, "end", x - 7 - width, x - 7),
-        (x - 7, y - LABEL_HEIGHT, "end", x - 7 - width, x - 7),
-        (x + 7, y + 2 * LABEL_HEIGHT, "start", x + 7, x + 7 + width),
-        (x + 7, y - 2 * LABEL_HEIGHT, "start", x + 7, x + 7 + width),
-    ]
-    for label_x, label_y, anchor, left, right in candidates:
-        box = (left, label_y - LABEL_HEIGHT / 2, right, label_y + LABEL_HEIGHT / 2)
-        if left >= frame_left and not any(overlaps(box, other) for other in placed):
-            placed.append(box)
-            return label_x, label_y, anchor
-    return candidates[0][:3]
+def place_markers(dots, frame):
+    """Each dot's marker centre, [(x, y)] in the dots' order: the first place, among the
+    dot itself and rings around it, where the marker stays inside `frame` (left, top,
+    right, bottom), clear of the markers, leader lines and dots already there.
+    Deterministic: the same sites always give the same picture."""
+    left, top, right, bottom = frame
+    step = 2 * MARKER_RADIUS + MARKER_GAP
+    # Only what lies within reach of a site's candidates can be in their way: looking no
+    # further keeps a map of a hundred sites quick to draw.
+    reach = RINGS * step + step
+
+    def near(x, y, *points):
+        return any(abs(px - x) <= reach and abs(py - y) <= reach for px, py in points) or (
+            len(points) == 2  # a leader line crossing the window
+            and min(points[0][0], points[1][0]) <= x + reach
+            and max(points[0][0], points[1][0]) >= x - reach
+            and min(points[0][1], points[1][1]) <= y + reach
+            and max(points[0][1], points[1][1]) >= y - reach
+        )
+
+    def fits(mx, my, x, y, dots_near, placed_near):
+        if not (
+            left + MARKER_RADIUS <= mx <= right - MARKER_RADIUS
+            and top + MARKER_RADIUS <= my <= bottom - MARKER_RADIUS
+        ):
+            return False
+        if any(
+            math.hypot(mx - other_x, my - other_y) < MARKER_RADIUS + DOT_RADIUS
+            for other_x, other_y in dots_near
+        ):
+            return False  # a marker over another site's dot, placed or not yet
+        for other_mx, other_my, other_x, other_y in placed_near:
+            if max(abs(mx - other_mx), abs(my - other_my)) < step:
+                return False  # two markers, measured as boxes (as a browser does)
+            if (other_mx, other_my) != (other_x, other_y) and segment_distance(
+                (mx, my), (other_x, other_y), (other_mx, other_my)
+            ) < MARKER_RADIUS + 1:
+                return False  # a marker over another's leader line
+            if (
+                (mx, my) != (x, y)
+                and (other_mx, other_my) != (x, y)  # on the same spot: the leader starts there
+                and segment_distance((other_mx, other_my), (x, y), (mx, my)) < MARKER_RADIUS + 1
+            ):
+                return False  # its leader line under another marker
+        return True
+
+    def candidates(x, y):
+        yield x, y
+        for ring in range(1, RINGS + 1):
+            for degrees in DIRECTIONS:
+                angle = math.radians(degrees)
+                yield (
+                    round(x + ring * step * math.cos(angle), 1),
+                    round(y + ring * step * math.sin(angle), 1),
+                )
+
+    placed = []  # (marker x, marker y, dot x, dot y)
+    result = []
+    for x, y in dots:
+        dots_near = [dot for dot in dots if dot != (x, y) and near(x, y, dot)]
+        placed_near = [item for item in placed if near(x, y, item[:2], item[2:])]
+        chosen = next(
+            ((mx, my) for mx, my in candidates(x, y) if fits(mx, my, x, y, dots_near, placed_near)),
+            (x, y),
+        )
+        placed.append((*chosen, x, y))
+        result.append(chosen)
+    return result
 
 
-def overlaps(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def segment_distance(point, start, end):
+    """The distance from `point` to the segment from `start` to `end`."""
+    (px, py), (ax, ay), (bx, by) = point, start, end
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0 if not length else max(0, min(1, ((px - ax) * dx + (py - ay) * dy) / length))
+    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
 
 def project(longitude, latitude):
@@ -196,6 +270,31 @@ ROW_HEIGHT = 24
 AXIS_HEIGHT = 24
 
 
+@dataclass(frozen=True)
+class TimelineShape:
+    """One way to draw the timeline, in SVG units. A desktop's puts the names in a column
+    left of the bars; a phone's puts each name on its own line above its bar, so that the
+    whole span fits the screen's width with no sideways scrolling (site.css shows one)."""
+
+    label_width: float  # the room left of the time axis
+    bar_width: float  # the time axis
+    row_height: float
+    text_dy: float  # a name's baseline, from its row's top
+    bar_dy: float  # a bar's top, from its row's top
+    bar_height: float
+    right: float
+    label_characters: int  # a longer name is cut, with "…"
+
+
+# The last year's label, centred on the end of the axis, needs 20 units on its right.
+WIDE = TimelineShape(LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT, 16, 5, ROW_HEIGHT - 10, 20, 30)
+# 360 units wide: a 358 px phone frame draws the 13-unit names at 13 px. Rows are as
+# low as the names allow, so that a country's list still starts on a phone's first screen.
+NARROW = TimelineShape(18, 324, 26, 12, 15, 8, 18, 44)
+# The least room between two year labels ("2018" is about 28 units wide).
+TICK_GAP = 40
+
+
 @dataclass
 class TimelineRow:
     label: str
@@ -208,14 +307,9 @@ class TimelineRow:
     open_ended: bool = False
     status: str = ""
     events: list = field(default_factory=list)
-
-    @property
-    def text_y(self):
-        return self.y + 16
-
-    @property
-    def bar_y(self):
-        return self.y + 5
+    text_x: float = 4
+    text_y: float = 0
+    bar_y: float = 0
 
 
 @dataclass
@@ -229,7 +323,8 @@ class TimelinePoint:
 def timeline(programmes, events=(), today=None):
     """Programmes with known dates as bars (phases under their parent), their events as
     points on their row and other events on a row of their own. A bar covers exactly
-    the known period: "2018–2023" runs from January 2018 to December 2023."""
+    the known period: "2018–2023" runs from January 2018 to December 2023. Drawn twice,
+    the same rows in both: wide, with a `narrow` drawing for phones inside."""
     today = today or timezone.localdate()
     dated = [p for p in programmes if p.start]
     if not dated:
@@ -237,14 +332,6 @@ def timeline(programmes, events=(), today=None):
     events = [e for e in events if e.start]
     first = min([p.start for p in dated] + [e.start for e in events])
     last = max([p.end or today for p in dated] + [e.end or e.start for e in events] + [today])
-    start_year, end_year = first.year, last.year + 1
-    span = (datetime.date(end_year, 1, 1) - datetime.date(start_year, 1, 1)).days
-
-    def x_of(date):
-        offset = (date - datetime.date(start_year, 1, 1)).days
-        return round(LABEL_WIDTH + offset / span * BAR_WIDTH, 1)
-
-    rows = []
     by_pk = {p.pk: p for p in dated}
     ordered = sorted(
         dated,
@@ -255,57 +342,88 @@ def timeline(programmes, events=(), today=None):
             p.start,
         ),
     )
-    row_of = {}
-    for programme in ordered:
-        y = AXIS_HEIGHT + len(rows) * ROW_HEIGHT
-        end = programme.end or today
-        row = TimelineRow(
-            label=programme.short_name,
-            url=programme.get_absolute_url(),
-            period=labelled(programme.short_name, programme.period),
-            depth=1 if programme.parent_id in by_pk else 0,
-            y=y,
-            x=x_of(programme.start),
-            width=max(round(x_of(end + datetime.timedelta(days=1)) - x_of(programme.start), 1), 3),
-            open_ended=programme.end is None,
-            status=programme.status or "",
-        )
-        rows.append(row)
-        row_of[programme.pk] = row
+    on_row = {}
     loose = []
     for event in events:
-        row = row_of.get(event.programme_id)
+        if event.programme_id in by_pk:
+            on_row.setdefault(event.programme_id, []).append(event)
+        else:
+            loose.append(event)
+    drawing = draw_timeline(WIDE, ordered, by_pk, on_row, loose, first, last, today)
+    drawing["narrow"] = draw_timeline(NARROW, ordered, by_pk, on_row, loose, first, last, today)
+    return drawing
+
+
+def draw_timeline(shape, ordered, by_pk, on_row, loose, first, last, today):
+    """The rows, ticks and today's line of one TimelineShape."""
+    start_year, end_year = first.year, last.year + 1
+    span = (datetime.date(end_year, 1, 1) - datetime.date(start_year, 1, 1)).days
+
+    def x_of(date):
+        offset = (date - datetime.date(start_year, 1, 1)).days
+        return round(shape.label_width + offset / span * shape.bar_width, 1)
+
+    def row_at(label, url="", period="", depth=0):
+        y = AXIS_HEIGHT + len(rows) * shape.row_height
+        return TimelineRow(
+            label,
+            url,
+            period,
+            depth,
+            y,
+            text_x=4 + 12 * depth,
+            text_y=y + shape.text_dy,
+            bar_y=y + shape.bar_dy,
+        )
+
+    def point(event, row):
         # A dot stands in the middle of what is known: "2019" is not 1 January.
         middle = event.start + ((event.end or event.start) - event.start) / 2
-        point = TimelinePoint(
-            labelled(event.name, event.period), event.get_absolute_url(), x_of(middle), 0
+        return TimelinePoint(
+            labelled(event.name, event.period),
+            event.get_absolute_url(),
+            x_of(middle),
+            row.bar_y + shape.bar_height / 2,
         )
-        if row:
-            point.y = row.y + ROW_HEIGHT / 2
-            row.events.append(point)
-        else:
-            loose.append(point)
+
+    rows = []
+    for programme in ordered:
+        end = programme.end or today
+        row = row_at(
+            programme.short_name,
+            programme.get_absolute_url(),
+            labelled(programme.short_name, programme.period),
+            1 if programme.parent_id in by_pk else 0,
+        )
+        row.x = x_of(programme.start)
+        row.width = max(round(x_of(end + datetime.timedelta(days=1)) - x_of(programme.start), 1), 3)
+        row.open_ended = programme.end is None
+        row.status = programme.status or ""
+        row.events = [point(event, row) for event in on_row.get(programme.pk, [])]
+        rows.append(row)
     if loose:
-        y = AXIS_HEIGHT + len(rows) * ROW_HEIGHT
-        other = TimelineRow(_("Other events"), "", "", 0, y)
-        for point in loose:
-            point.y = y + ROW_HEIGHT / 2
-        other.events = loose
+        other = row_at(_("Other events"))
+        other.events = [point(event, other) for event in loose]
         rows.append(other)
     years = list(range(start_year, end_year + 1))
-    step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
+    per_year = shape.bar_width / (end_year - start_year)
+    step = next((step for step in (1, 2, 5, 10) if step * per_year >= TICK_GAP), 20)
     ticks = [(year, x_of(datetime.date(year, 1, 1))) for year in years if year % step == 0]
-    height = AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 4
+    height = AXIS_HEIGHT + len(rows) * shape.row_height + 4
+    # A tall drawing repeats the years under its last row.
+    below = height + 16 if len(rows) > 12 else None
     return {
         "rows": rows,
         "ticks": ticks,
         "today": x_of(today),
-        "width": LABEL_WIDTH + BAR_WIDTH + 10,
-        "height": height,
+        "width": shape.label_width + shape.bar_width + shape.right,
+        "height": below + 4 if below else height,
         "bottom": height - 2,
-        "label_width": LABEL_WIDTH,
-        "row_height": ROW_HEIGHT,
-        "bar_height": ROW_HEIGHT - 10,
+        "years_below": below,
+        "label_width": shape.label_width,
+        "label_characters": shape.label_characters,
+        "row_height": shape.row_height,
+        "bar_height": shape.bar_height,
     }
 
 

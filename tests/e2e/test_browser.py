@@ -78,12 +78,12 @@ def test_the_pictures_are_there_and_lead_somewhere(page, site):
     expect(page.locator(".africa-map path.country.shade-4")).to_have_count(1)
     # Sites with coordinates: Bamako (pilot and deployment: one dot), Sikasso, Ziguinchor,
     # Dakar/Thiès (at Thiès, cited to GeoNames), Ouagadougou, Bobo-Dioulasso, N’Djamena,
-    # and the Diamniadio park.
-    expect(page.locator(".africa-map .site")).to_have_count(8)
+    # and the Diamniadio park: each a numbered marker.
+    expect(page.locator(".africa-map .site-marker")).to_have_count(8)
     expect(page.locator(".timeline-svg rect.bar")).not_to_have_count(0)
     page.locator(".africa-map a[href='/en/countries/sn/']").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Senegal")
-    expect(page.locator(".timeline-svg")).to_be_visible()
+    expect(page.locator(".timeline-svg.wide")).to_be_visible()
     page.goto(site + "/en/programmes/hub-iit-deployment/")
     page.locator(".graph-svg a[href='/en/organizations/tech-dev/']").click()
     expect(page).to_have_url(site + "/en/organizations/tech-dev/")
