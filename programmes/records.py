@@ -58,6 +58,13 @@ def search_sites(terms):
     ]
 
 
+def site_names():
+    """The names and cities of published programmes' sites, for "did you mean"."""
+    return Site.objects.filter(
+        programme__publication_status=PublicationStatus.PUBLISHED
+    ).values_list("name", "city")
+
+
 def map_sites():
     """Programme sites that can go on a map."""
     return Site.objects.filter(
@@ -97,6 +104,7 @@ PROGRAMMES = RecordType(
     home_sections=home_sections,
     map_sites=map_sites,
     search_extra=search_sites,
+    vocabulary=site_names,
 )
 
 
