@@ -38,6 +38,7 @@ def home_sections():
             ),
             link="programmes:programme-list",
             link_label=_("See all programmes"),
+            invite=_("Know of a programme running today?"),
         )
     ]
 

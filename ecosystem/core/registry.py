@@ -24,6 +24,9 @@ class HomeSection:
     empty: str
     link: str = ""  # a URL name for "see all"
     link_label: str = ""
+    # Beside `empty`, before the links to suggest a record (and subscribe, for a type with
+    # a calendar): "Know of one?"
+    invite: str = ""
 
 
 @dataclass(frozen=True)

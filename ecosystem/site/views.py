@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -89,28 +90,70 @@ def with_counts(hubs):
 
 
 def home(request):
+    """What exists first: the counts that are not zero, programmes by country and by
+    sector (each count a link to the filtered list), the map, the latest records; then
+    what is running or coming, the sections with nothing in them last, each saying what a
+    visitor can do."""
     types = list(registry)
+    main = types[0]
     kept = counts()
     countries = with_counts(by_name(Country.objects.with_record_counts()))
+    sections = [(t, section) for t in types if t.home_sections for section in t.home_sections()]
     return render(
         request,
         "ecosystem/home.html",
         {
-            "counts": [
-                (t, t.count_text(count))
-                for t, count in zip(types, [kept[t.key][ALL] for t in types], strict=True)
-            ],
-            "sections": [
-                (t, section) for t in types if t.home_sections for section in t.home_sections()
-            ],
-            "countries": [country for country in countries if country.counts[0]],
-            "map": africa_map(countries, map_sites(), types),
-            "timeline": home_timeline(),
-            "sectors": with_counts(
-                by_name(Sector.objects.filter(parent=None).with_record_counts())
+            "counts": [(t, t.count_text(kept[t.key][ALL])) for t in types if kept[t.key][ALL]],
+            "main_type": main,
+            "countries": with_list_links(
+                [country for country in countries if country.counts[0]], main, "country"
             ),
+            "sectors": with_list_links(
+                [
+                    sector
+                    for sector in with_counts(
+                        by_name(Sector.objects.filter(parent=None).with_record_counts())
+                    )
+                    if sector.counts[0]
+                ],
+                main,
+                "sector",
+            ),
+            "map": africa_map(countries, map_sites(), types),
+            "latest": latest_records(),
+            "timeline": home_timeline(),
+            # Evaluated here (a slice each): those with records first.
+            "sections": sorted(sections, key=lambda pair: not pair[1].records),
         },
     )
+
+
+def with_list_links(hubs, record_type, parameter):
+    """Each country or sector with the address of `record_type`'s list filtered on it
+    (`main_url`), which shows as many records as its count says."""
+    base = reverse(record_type.list_url)
+    for hub in hubs:
+        query = QueryDict(mutable=True)
+        query[parameter] = hub.code if parameter == "country" else hub.slug
+        hub.main_url = f"{base}?{query.urlencode()}"
+    return hubs
+
+
+# The home page's latest records, across every type.
+LATEST_RECORDS = 6
+
+
+def latest_records():
+    """The records staff verified or added most recently, the latest first, whatever
+    their type: LATEST_RECORDS of each type (one query each), merged. On the same day
+    the types take turns, so that a seed loaded at once shows each kind of record."""
+    found = [
+        (record.last_checked, -turn, record, capfirst(record._meta.verbose_name))
+        for t in registry
+        for turn, record in enumerate(t.published().by_last_check().reverse()[:LATEST_RECORDS])
+    ]
+    found.sort(key=lambda row: row[:2], reverse=True)
+    return [(record, kind) for _day, _turn, record, kind in found[:LATEST_RECORDS]]
 
 
 def search_page(request):
