@@ -299,6 +299,11 @@ def plan(record_type, table, *, tick=lambda: None):
         for name in cell.fields if cell else ():
             by_field.setdefault(name, header_cell)
     lookups = Lookups()
+    # The export's columns, labelled as it labels them in the file's language.
+    with translation.override(language):
+        exported = {
+            labelled(label, "en"): (str(label), value) for label, value in record_type.csv_columns
+        }
     table = [
         dict(zip(labels, cells + [""] * (len(header) - len(cells)), strict=False)) for cells in body
     ]
@@ -368,7 +373,7 @@ def plan(record_type, table, *, tick=lambda: None):
         if row.action == "update" and not (row.changes or changed_links(row)):
             row.action = "unchanged"
         elif not row.errors:
-            row.cells = changed_cells(record_type, row, before, values, columns)
+            row.cells = changed_cells(row, before, values, columns, exported)
     return rows
 
 
@@ -385,24 +390,25 @@ class Linked:
         return getattr(self.record, name)
 
 
-def changed_cells(record_type, row, before, values, columns):
+def changed_cells(row, before, values, columns, exported):
     """(label, old, new) for each of the file's columns that the row changes, written as
-    the list's CSV export writes the column, in the file's language: old and new of an
-    existing record, the file's cell for a new one."""
-    exported = {labelled(label, "en"): (label, value) for label, value in record_type.csv_columns}
+    the list's CSV export writes the column (`exported`: {English label: (label, value)}),
+    in the file's language: old and new of an existing record, the file's cell for a new
+    one."""
     changed = {*row.changes, *row.many}
-    after = Linked(row.record, row.many)
     cells = []
-    with translation.override(row.language):
-        for header_cell, text in values.items():
-            english, cell = columns[fold(header_cell)]
-            if cell is None or not text or not changed.intersection(cell.fields):
-                continue
-            label, value = exported[english]
-            if before is None:
-                cells.append((str(label), None, text))
-            elif (old := value(before)) != (new := value(after)):
-                cells.append((str(label), old, new))
+    for header_cell, text in values.items():
+        english, cell = columns[fold(header_cell)]
+        if cell is None or not text or not changed.intersection(cell.fields):
+            continue
+        label, value = exported[english]
+        if before is None:
+            cells.append((label, None, text))
+            continue
+        with translation.override(row.language):
+            old, new = value(before), value(Linked(row.record, row.many))
+        if old != new:
+            cells.append((label, old, new))
     return cells
 
 
