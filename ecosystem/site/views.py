@@ -260,10 +260,11 @@ def did_you_mean(terms):
     unknown = [term for term in terms if term not in forms]
     if not unknown or len(unknown) > MAX_CORRECTED_WORDS:
         return ""
-    suggestion = []
-    for term in terms:
-        close = difflib.get_close_matches(term, forms, n=1, cutoff=CLOSE_ENOUGH)
-        suggestion.append(forms[term] if term in forms else forms[close[0]] if close else term)
+    closest = {
+        term: next(iter(difflib.get_close_matches(term, forms, n=1, cutoff=CLOSE_ENOUGH)), term)
+        for term in unknown
+    }
+    suggestion = [forms.get(closest.get(term, term), term) for term in terms]
     if words(" ".join(suggestion)) == terms:
         return ""
     return " ".join(suggestion)
