@@ -38,6 +38,7 @@ def home_sections():
             ),
             link="programmes:programme-list",
             link_label=_("See all programmes"),
+            invite=_("Know of a programme running today?"),
         )
     ]
 
@@ -56,6 +57,13 @@ def search_sites(terms):
         )
         for site in sites.select_related("programme", "country").order_by("name")[:SEARCH_HITS]
     ]
+
+
+def site_names():
+    """The names and cities of published programmes' sites, for "did you mean"."""
+    return Site.objects.filter(
+        programme__publication_status=PublicationStatus.PUBLISHED
+    ).values_list("name", "city")
 
 
 def map_sites():
@@ -97,6 +105,7 @@ PROGRAMMES = RecordType(
     home_sections=home_sections,
     map_sites=map_sites,
     search_extra=search_sites,
+    vocabulary=site_names,
 )
 
 

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from members.models import Organization
@@ -203,3 +204,50 @@ def test_csv_cells_never_run_as_formulas_and_import_back_unchanged(
     Organization.objects.filter(slug="optic").update(phone=optic_phone)
     exported = client.get("/en/organizations/export.csv").getvalue().decode("utf-8-sig")
     assert "'+221 33 000 00 00" in exported
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "other_label"), [("en", "Summary", "Résumé"), ("fr", "Résumé", "Summary")]
+)
+def test_the_admin_preview_shows_each_changed_cell_as_the_export_labels_it_old_and_new(
+    staff_client, seeded, tmp_path, language, label, other_label
+):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    optic = Organization.objects.get(slug="optic")
+    with translation.override(language):
+        page_address = optic.get_absolute_url()
+        old = optic.summary
+        # The export's own header for the column, in the file's language.
+        exported = staff_client.get(reverse("members:organization-export") + "?q=optic")
+        header = exported.getvalue().decode("utf-8-sig").splitlines()[0]
+    assert f",{label}," in header
+    new = "Association of Senegal’s digital companies, new wording."
+    path = write_csv(tmp_path / "optic.csv", [[label, "Page"], [new, page_address]])
+    with path.open("rb") as file:
+        page = html(
+            staff_client.post("/admin/import/", {"record_type": "organizations", "file": file})
+        )
+    assert "0 to create, 1 to update" in page or "0 à créer, 1 à mettre à jour" in page
+    changes = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert f"{label}" in changes and other_label not in changes
+    assert "summary_" not in changes  # no internal column name
+    assert escape(old) in changes and escape(new) in changes
+    assert changes.index(escape(old)) < changes.index("→") < changes.index(escape(new))
+    assert Organization.objects.get(slug="optic").summary_en == optic.summary_en  # not yet
+
+
+def test_the_admin_preview_shows_changed_countries_old_and_new(staff_client, seeded, tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        page_address = Organization.objects.get(slug="optic").get_absolute_url()
+    path = write_csv(tmp_path / "optic.csv", [["Country codes", "Page"], ["SN; ML", page_address]])
+    with path.open("rb") as file:
+        page = html(
+            staff_client.post("/admin/import/", {"record_type": "organizations", "file": file})
+        )
+    changes = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "<del>SN</del> → <ins>SN; ML</ins>" in changes
+    assert "countries" not in changes

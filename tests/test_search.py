@@ -171,3 +171,105 @@ def test_names_outrank_descriptions_on_postgresql(client, seeded):
 def test_search_finds_countries_and_sectors(client, world, language, query, link, name):
     page = html(client.get(f"/{language}/search/", {"q": query}))
     assert f'<a href="{link}">{name}</a>' in page
+
+
+# Did you mean -----------------------------------------------------------------------
+
+SUGGESTION = re.compile(r'<p class="suggestion">[^<]*<a href="([^"]*)">([^<]*)</a>')
+
+
+def suggested(client, query, language="en"):
+    """(the suggestion as the page writes it, its link) or ("", "") when none."""
+    found = SUGGESTION.search(search(client, query, language))
+    return (found.group(2), found.group(1)) if found else ("", "")
+
+
+@pytest.fixture
+def places(world):
+    """Names found nowhere but in a site, a series, a sector or an acronym."""
+    hubs = factories.ProgrammeFactory(slug="hub-network", name_en="Hub network", name_fr="Réseau")
+    factories.SiteFactory(programme=hubs, name="Hub-IIT Bamako", city="Bamako", country=world["ML"])
+    factories.SiteFactory(programme=hubs, name="Hub-IIT Sikasso", city="", country=world["ML"])
+    factories.SiteFactory(programme=hubs, name="Hub-IIT Dakar", city="Thiès", country=world["SN"])
+    factories.SiteFactory(programme=hubs, name="Hub-IIT 4", city="Koutiala", country=world["ML"])
+    factories.EventSeriesFactory(slug="africarena", name_en="Africarena", name_fr="Africarena")
+    factories.OrganizationFactory(
+        slug="apix",
+        name_en="Investment Promotion Agency",
+        name_fr="Agence de promotion des investissements",
+        acronym="APIX",
+        kind="government_agency",
+    )
+    # Drafts: never offered.
+    secret = factories.ProgrammeFactory(slug="secret", publication_status="draft")
+    factories.SiteFactory(programme=secret, name="Hub Tombouctou", city="Tombouctou")
+    factories.OrganizationFactory(slug="zorglub", acronym="ZORGLUB", publication_status="draft")
+    return world
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bamko", "Bamako"),  # a site's city
+        ("sikaso", "Sikasso"),  # a site's name
+        ("tiess", "Thiès"),  # a city, accents folded
+        ("kutiala", "Koutiala"),  # a site's city
+        ("africarna", "Africarena"),  # an event series
+        ("appix", "APIX"),  # an organization's acronym
+        ("senegl", {"en": "Senegal", "fr": "Sénégal"}),  # a country, in the page's language
+        ("procesing", {"en": "processing", "fr": "processing"}),  # a sector
+        ("agroalimantaire", {"en": "agroalimentaire", "fr": "agroalimentaire"}),
+        ("investisements", {"en": "investissements", "fr": "investissements"}),
+    ],
+)
+def test_did_you_mean_suggests_a_name_that_finds_results(client, places, language, query, expected):
+    if isinstance(expected, dict):
+        expected = expected[language]
+    suggestion, link = suggested(client, query, language)
+    assert suggestion == expected
+    # The link searches for the suggestion, and finds something.
+    page = html(client.get(url("search", language) + link))
+    assert f'value="{expected}"' in page
+    assert 'class="empty"' not in page
+    assert "<h2>" in page.split("</form>")[1]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("query", ["bamako", "Sikasso", "thies", "senegal", "APIX"])
+def test_nothing_is_suggested_for_a_query_that_finds_something(client, places, language, query):
+    page = search(client, query, language)
+    assert 'class="suggestion"' not in page
+    assert 'class="empty"' not in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("query", ["tombouctu", "zorglob"])
+def test_drafts_are_never_suggested(client, places, language, query):
+    assert suggested(client, query, language) == ("", "")
+
+
+def test_did_you_mean_in_french_says_so(client, places):
+    page = search(client, "sikaso", "fr")
+    assert '<p class="suggestion">Vouliez-vous dire : <a href="?q=Sikasso">Sikasso</a>' in page
+
+
+def test_did_you_mean_works_without_a_cache(client, places, settings):
+    # As with Redis down (ecosystem/project/redis_cache.py): a cache that keeps nothing.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert suggested(client, "bamko")[0] == "Bamako"
+
+
+def test_did_you_mean_does_not_grow_with_rows(client, places):
+    before = count_queries(lambda: suggested(client, "bamko"))
+    for number in range(10):
+        factories.SiteFactory(programme=places["active"], name=f"Hub {number}", city="Kayes")
+        factories.OrganizationFactory(slug=f"org-{number}", acronym=f"ORG{number}")
+    assert count_queries(lambda: suggested(client, "bamko")) == before
+
+
+def test_only_a_few_unknown_words_are_corrected(client, places):
+    # Many unknown words are not a misspelling: nothing is suggested, and nothing costly
+    # is tried.
+    assert suggested(client, "bamko sikaso tiess senegl appix")[0] == ""
+    assert suggested(client, "bamko sikaso")[0] == "Bamako Sikasso"

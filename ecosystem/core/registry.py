@@ -24,6 +24,9 @@ class HomeSection:
     empty: str
     link: str = ""  # a URL name for "see all"
     link_label: str = ""
+    # Beside `empty`, before the links to suggest a record (and subscribe, for a type with
+    # a calendar): "Know of one?"
+    invite: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ class RecordType:
     map_sites: Callable | None = None  # () -> places to dot on the map
     # (terms) -> [SearchHit] of what else it holds that search finds (a programme's sites)
     search_extra: Callable | None = None
+    # () -> rows (tuples of texts) of the other names search finds, that "did you mean"
+    # may offer: a programme's sites' names and cities ("Hub-IIT Sikasso", "Thiès")
+    vocabulary: Callable | None = None
     # Import (ecosystem.opendata.imports): what its own CSV columns do when a file brings
     # them back ({English label: Cell}), beyond the columns every type shares; and the
     # fields a new imported record starts with (an SME's kind).

@@ -14,9 +14,11 @@ source staff chose) as its source.
 """
 
 import contextlib
+import copy
 import operator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -56,6 +58,9 @@ class Row:
     many: dict = field(default_factory=dict)  # m2m field -> records
     language: str = "en"
     errors: list = field(default_factory=list)
+    # What the preview shows: each cell the row changes as the list's CSV export labels
+    # and writes it, (label, old, new); old is None for a new record.
+    cells: list = field(default_factory=list)
 
     def error(self, column, message):
         error = _("Row %(row)s, column “%(column)s”: %(message)s") % {
@@ -294,6 +299,11 @@ def plan(record_type, table, *, tick=lambda: None):
         for name in cell.fields if cell else ():
             by_field.setdefault(name, header_cell)
     lookups = Lookups()
+    # The export's columns, labelled as it labels them in the file's language.
+    with translation.override(language):
+        exported = {
+            labelled(label, "en"): (str(label), value) for label, value in record_type.csv_columns
+        }
     table = [
         dict(zip(labels, cells + [""] * (len(header) - len(cells)), strict=False)) for cells in body
     ]
@@ -333,8 +343,10 @@ def plan(record_type, table, *, tick=lambda: None):
         named.update(dict.fromkeys(keys, number))
         if row.record is None:
             row.record = new_record(record_type)
+            before = None
         else:
             row.action = "update"
+            before = copy.copy(row.record)  # its own field cache: the row changes a copy
         for header_cell, text in values.items():
             _english, cell = columns[fold(header_cell)]
             if cell is None or not text:
@@ -360,7 +372,44 @@ def plan(record_type, table, *, tick=lambda: None):
         validate(row, by_field)
         if row.action == "update" and not (row.changes or changed_links(row)):
             row.action = "unchanged"
+        elif not row.errors:
+            row.cells = changed_cells(row, before, values, columns, exported)
     return rows
+
+
+class Linked:
+    """A record as a row would leave it, for the export's columns: its countries and
+    sectors as the row sets them."""
+
+    def __init__(self, record, many):
+        self.record, self.many = record, many
+
+    def __getattr__(self, name):
+        if name in self.many:
+            return SimpleNamespace(all=lambda: self.many[name])
+        return getattr(self.record, name)
+
+
+def changed_cells(row, before, values, columns, exported):
+    """(label, old, new) for each of the file's columns that the row changes, written as
+    the list's CSV export writes the column (`exported`: {English label: (label, value)}),
+    in the file's language: old and new of an existing record, the file's cell for a new
+    one."""
+    changed = {*row.changes, *row.many}
+    cells = []
+    for header_cell, text in values.items():
+        english, cell = columns[fold(header_cell)]
+        if cell is None or not text or not changed.intersection(cell.fields):
+            continue
+        label, value = exported[english]
+        if before is None:
+            cells.append((label, None, text))
+            continue
+        with translation.override(row.language):
+            old, new = value(before), value(Linked(row.record, row.many))
+        if old != new:
+            cells.append((label, old, new))
+    return cells
 
 
 PORTS = {"http": 80, "https": 443}

@@ -4,6 +4,7 @@ types (ecosystem.core.registry) and name none."""
 
 import difflib
 import logging
+import re
 import sys
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -22,7 +24,14 @@ from ecosystem.core.cache import cached
 from ecosystem.core.counts import ALL, counts
 from ecosystem.core.models import Country, Region, Sector, Source
 from ecosystem.core.registry import SearchHit, registry
-from ecosystem.core.search import MAX_QUERY_LENGTH, fold, search, search_key, words
+from ecosystem.core.search import (
+    MAX_QUERY_LENGTH,
+    WORD,
+    fold,
+    search,
+    search_key,
+    words,
+)
 from ecosystem.pictures import africa_map, timeline
 
 SEARCH_RESULTS_PER_TYPE = 10
@@ -81,28 +90,70 @@ def with_counts(hubs):
 
 
 def home(request):
+    """What exists first: the counts that are not zero, programmes by country and by
+    sector (each count a link to the filtered list), the map, the latest records; then
+    what is running or coming, the sections with nothing in them last, each saying what a
+    visitor can do."""
     types = list(registry)
+    main = types[0]
     kept = counts()
     countries = with_counts(by_name(Country.objects.with_record_counts()))
+    sections = [(t, section) for t in types if t.home_sections for section in t.home_sections()]
     return render(
         request,
         "ecosystem/home.html",
         {
-            "counts": [
-                (t, t.count_text(count))
-                for t, count in zip(types, [kept[t.key][ALL] for t in types], strict=True)
-            ],
-            "sections": [
-                (t, section) for t in types if t.home_sections for section in t.home_sections()
-            ],
-            "countries": [country for country in countries if country.counts[0]],
-            "map": africa_map(countries, map_sites(), types),
-            "timeline": home_timeline(),
-            "sectors": with_counts(
-                by_name(Sector.objects.filter(parent=None).with_record_counts())
+            "counts": [(t, t.count_text(kept[t.key][ALL])) for t in types if kept[t.key][ALL]],
+            "main_type": main,
+            "countries": with_list_links(
+                [country for country in countries if country.counts[0]], main, "country"
             ),
+            "sectors": with_list_links(
+                [
+                    sector
+                    for sector in with_counts(
+                        by_name(Sector.objects.filter(parent=None).with_record_counts())
+                    )
+                    if sector.counts[0]
+                ],
+                main,
+                "sector",
+            ),
+            "map": africa_map(countries, map_sites(), types),
+            "latest": latest_records(),
+            "timeline": home_timeline(),
+            # Evaluated here (a slice each): those with records first.
+            "sections": sorted(sections, key=lambda pair: not pair[1].records),
         },
     )
+
+
+def with_list_links(hubs, record_type, parameter):
+    """Each country or sector with the address of `record_type`'s list filtered on it
+    (`main_url`), which shows as many records as its count says."""
+    base = reverse(record_type.list_url)
+    for hub in hubs:
+        query = QueryDict(mutable=True)
+        query[parameter] = hub.code if parameter == "country" else hub.slug
+        hub.main_url = f"{base}?{query.urlencode()}"
+    return hubs
+
+
+# The home page's latest records, across every type.
+LATEST_RECORDS = 6
+
+
+def latest_records():
+    """The records staff verified or added most recently, the latest first, whatever
+    their type: LATEST_RECORDS of each type (one query each), merged. On the same day
+    the types take turns, so that a seed loaded at once shows each kind of record."""
+    found = [
+        (record.last_checked, -turn, record, capfirst(record._meta.verbose_name))
+        for t in registry
+        for turn, record in enumerate(t.published().by_last_check().reverse()[:LATEST_RECORDS])
+    ]
+    found.sort(key=lambda row: row[:2], reverse=True)
+    return [(record, kind) for _day, _turn, record, kind in found[:LATEST_RECORDS]]
 
 
 def search_page(request):
@@ -163,30 +214,60 @@ def matching_sources(terms):
     ][:SEARCH_RESULTS_PER_TYPE]
 
 
-# Names a misspelt query may have meant: the countries, sectors and the records few
-# enough to list (every type's first VOCABULARY_RECORDS names, SMEs' millions aside).
+# "Did you mean": the names a misspelt query may have meant. Countries, sectors, each
+# type's published records (names in both languages, acronyms) and what else search
+# finds (a programme's sites and cities); of each type only the first VOCABULARY_RECORDS,
+# so that SMEs' millions stay out. Drafts are never offered.
 VOCABULARY_RECORDS = 5000
+# How close a word must be ("bamko" is 0.91 of "bamako", "tiess" 0.8 of "thies").
+CLOSE_ENOUGH = 0.75
+# A query with more unknown words than this is not a misspelling: nothing is suggested,
+# and each comparison (a pass over the vocabulary) stays bounded.
+MAX_CORRECTED_WORDS = 3
+# A word as a name writes it, with its apostrophes ("d’Ivoire"), as search folds it.
+NAME_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def vocabulary():
-    def compute():
-        texts = [f"{hub.name_en} {hub.name_fr}" for hub in Country.objects.all()]
-        texts += [f"{hub.name_en} {hub.name_fr}" for hub in Sector.objects.all()]
-        for record_type in registry:
-            names = record_type.published().values_list("search_names", flat=True)
-            texts += names.order_by()[:VOCABULARY_RECORDS]
-        return sorted({word for text in texts for word in words(text) if len(word) > 2})
+    """{folded word: the word as a name writes it} ("thies": "Thiès"), the page's
+    language's spelling winning ("senegal": "Sénégal" in French)."""
 
-    return cached("search-vocabulary", compute)
+    def compute():
+        here = "fr" if translation.get_language() == "fr" else "en"
+        other = "en" if here == "fr" else "fr"
+        names = (f"name_{other}", f"name_{here}")  # the page's language last: it wins
+        rows = [*Country.objects.values_list(*names), *Sector.objects.values_list(*names)]
+        for record_type in registry:
+            records = record_type.published().order_by()
+            rows += records.values_list(names[0], "acronym", names[1])[:VOCABULARY_RECORDS]
+            if record_type.vocabulary:
+                rows += record_type.vocabulary().order_by()[:VOCABULARY_RECORDS]
+        forms = {}
+        for text in (text for row in rows for text in row if text):
+            for word in NAME_WORD.findall(text):
+                key = search_key(word)
+                if len(key) > 2 and WORD.fullmatch(key):
+                    forms[key] = word
+        return forms
+
+    return cached("search-vocabulary", compute, per_language=True)
 
 
 def did_you_mean(terms):
-    """A query close to `terms` made of names in the directory ("sipen" for "sipem"),
-    or "" when none is close enough."""
-    known = vocabulary()
-    close = [difflib.get_close_matches(term, known, n=1, cutoff=0.75) for term in terms]
-    suggestion = [match[0] if match else term for term, match in zip(terms, close, strict=True)]
-    return " ".join(suggestion) if suggestion != terms else ""
+    """A query close to `terms` made of names in the directory, as they are written
+    ("Thiès" for "tiess"), or "" when none is close enough."""
+    forms = vocabulary()
+    unknown = [term for term in terms if term not in forms]
+    if not unknown or len(unknown) > MAX_CORRECTED_WORDS:
+        return ""
+    closest = {
+        term: next(iter(difflib.get_close_matches(term, forms, n=1, cutoff=CLOSE_ENOUGH)), term)
+        for term in unknown
+    }
+    suggestion = [forms.get(closest.get(term, term), term) for term in terms]
+    if words(" ".join(suggestion)) == terms:
+        return ""
+    return " ".join(suggestion)
 
 
 def matching_hubs(terms):
