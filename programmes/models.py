@@ -73,7 +73,7 @@ class Existence(models.TextChoices):
     HOPED_FOR = "hoped_for", _("hoped for")
 
 
-# "closed (verified in March 2026)": staff checked it lately.
+# "closed (verified March 2026)": staff checked it lately.
 VERIFIED_ON = _("%(status)s (verified %(date)s)")
 # A status that follows from planned dates only says so.
 PLANNED_END_PASSED = _("planned to end in %(date)s — no later report")
@@ -293,7 +293,7 @@ class Programme(Publishable, Period):
     def get_status_display(self):
         """The status in words, never more current or more certain than its source:
         "planned (as of January 2019)", "last reported active, January 2019", "planned
-        to end in June 2023 — no later report", "closed (verified in March 2026)",
+        to end in June 2023 — no later report", "closed (verified March 2026)",
         "hoped for", "status unknown"."""
         today = timezone.localdate()
         status = self.status_on(today)
