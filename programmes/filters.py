@@ -65,7 +65,9 @@ def programme_filter(field_name):
         label=_("Programme"),
         to_field_name="slug",
         queryset=Programme.objects.published(),
-        offered=Programme.objects.published().order_by(F("start").desc(nulls_last=True), "pk"),
+        offered=Programme.objects.published()
+        .existing()
+        .order_by(F("start").desc(nulls_last=True), "pk"),
         method=filter_programme,
         empty_label=_("Any programme"),
     )
