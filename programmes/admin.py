@@ -35,6 +35,8 @@ class IndicatorInline(admin.TabularInline):
         "label_fr",
         "qualifier",
         "value",
+        "value_text_en",
+        "value_text_fr",
         "unit_en",
         "unit_fr",
         "as_of",
@@ -53,8 +55,13 @@ class ProgrammeAdmin(PublishableAdmin):
         "publication_status",
         "country_codes",
     ]
-    list_select_related = ["parent"]
-    list_filter = [*PublishableAdmin.list_filter, ("parent", admin.RelatedOnlyFieldListFilter)]
+    # The status reads the dates' source.
+    list_select_related = ["parent", "dates_source"]
+    list_filter = [
+        *PublishableAdmin.list_filter,
+        "existence",
+        ("parent", admin.RelatedOnlyFieldListFilter),
+    ]
     autocomplete_fields = [
         *PublishableAdmin.autocomplete_fields,
         "parent",
@@ -69,6 +76,7 @@ class ProgrammeAdmin(PublishableAdmin):
             {
                 "fields": [
                     "parent",
+                    "existence",
                     *PERIOD_FIELDS,
                     "dates_source",
                     ("budget_amount", "budget_currency", "budget_qualifier"),

@@ -8,7 +8,14 @@ from ecosystem.core.api import (
     slug_of,
 )
 from programmes.filters import ProgrammeFilter
-from programmes.models import Indicator, Programme, ProgrammeStatus, Site
+from programmes.models import Indicator, Programme, ProgrammeStatus, Site, StatusBasis
+
+STATUS_BASIS_HELP = (
+    "How the status is known: `reported` by a source (as of `status_as_of`), "
+    "`derived_from_dates` (only the planned dates say it: a programme past its planned "
+    "end that no later source reports ended, or one whose planned end is still to come), "
+    "or `verified` by the directory's staff."
+)
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -17,6 +24,9 @@ class SiteSerializer(serializers.ModelSerializer):
     source = slug_of()
     location_source = slug_of()
     status_as_of = AsOfField()
+    status_basis = serializers.ChoiceField(
+        choices=StatusBasis.values, read_only=True, help_text=STATUS_BASIS_HELP
+    )
 
     class Meta:
         model = Site
@@ -31,6 +41,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "opened_precision",
             "status",
             "status_as_of",
+            "status_basis",
             "source",
             "location_source",
         ]
@@ -46,6 +57,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "label_fr",
             "value",
             "qualifier",
+            "value_text_en",
+            "value_text_fr",
             "unit_en",
             "unit_fr",
             "as_of",
@@ -60,9 +73,14 @@ class ProgrammeSerializer(PublishableSerializer):
         choices=ProgrammeStatus.values,
         allow_null=True,
         read_only=True,
-        help_text="Derived from the dates, the last verification and today; null when the "
-        "dates are unknown. `reported_active`: started, with no known end, and not verified "
-        "lately, so active only as of `status_as_of`.",
+        help_text="Derived from the dates, the last verification, the date of the dates' "
+        "source and today; null when the dates are unknown. `reported_active`: started, with "
+        "no known end, and not verified lately, so active only as of `status_as_of`. "
+        "`closed`: a source written after the end, or staff after it, says it ended. "
+        "`past_planned_end`: the planned end has passed and no later source says it ended.",
+    )
+    status_basis = serializers.ChoiceField(
+        choices=StatusBasis.values, allow_null=True, read_only=True, help_text=STATUS_BASIS_HELP
     )
     status_as_of = AsOfField(
         help_text="When the status was last known true (the latest dated source, or the "
@@ -88,6 +106,8 @@ class ProgrammeSerializer(PublishableSerializer):
             "dates_source",
             "status",
             "status_as_of",
+            "status_basis",
+            "existence",
             "last_verified",
             "budget_amount",
             "budget_currency",
@@ -105,3 +125,10 @@ class ProgrammeViewSet(DirectoryViewSet):
     queryset = Programme.objects.published().for_api()
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
+
+    def filter_queryset(self, queryset):
+        # A programme's own address answers even if the list leaves it out by default
+        # (a hoped-for NTF VI).
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)

@@ -11,6 +11,9 @@ COLUMNS = [
     exports.NAME,
     exports.ACRONYM,
     (_("Status"), lambda programme: programme.get_status_display()),
+    # As in the API: reported, derived_from_dates or verified.
+    (_("Status basis"), lambda programme: programme.status_basis or ""),
+    (_("Existence"), lambda programme: programme.existence),
     (_("Dates"), lambda programme: programme.period),
     (_("Start"), lambda programme: iso_partial(programme.start, programme.start_precision)),
     (_("End"), lambda programme: iso_partial(programme.end, programme.end_precision)),

@@ -7,7 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from ecosystem.core.filters import DirectoryFilterSet, OfferedChoiceFilter, YearFilter
 from ecosystem.core.models import PublicationStatus
 from members.models import Organization
-from programmes.models import Programme, ProgrammeRole, ProgrammeRoleKind, ProgrammeStatus
+from programmes.models import (
+    Existence,
+    Programme,
+    ProgrammeRole,
+    ProgrammeRoleKind,
+    ProgrammeStatus,
+)
 
 
 def role_filter(label, role):
@@ -59,7 +65,9 @@ def programme_filter(field_name):
         label=_("Programme"),
         to_field_name="slug",
         queryset=Programme.objects.published(),
-        offered=Programme.objects.published().order_by(F("start").desc(nulls_last=True), "pk"),
+        offered=Programme.objects.published()
+        .existing()
+        .order_by(F("start").desc(nulls_last=True), "pk"),
         method=filter_programme,
         empty_label=_("Any programme"),
     )
@@ -73,6 +81,13 @@ class ProgrammeFilter(DirectoryFilterSet):
     implementer = role_filter(_("Implementer"), ProgrammeRoleKind.IMPLEMENTING)
     partner = role_filter(_("Partner"), ProgrammeRoleKind.PARTNER)
     year = YearFilter(label=_("Active during year"), method="filter_year")
+    # Without it, a list holds the programmes that exist: one only proposed or hoped for
+    # is found by asking for it (?existence=hoped_for), here as in the API.
+    existence = django_filters.ChoiceFilter(
+        label=_("Existence"),
+        choices=Existence.choices,
+        empty_label=_("Programmes that exist"),
+    )
     parent = django_filters.ModelChoiceFilter(
         label=_("Part of"),
         to_field_name="slug",
@@ -106,6 +121,7 @@ class ProgrammeFilter(DirectoryFilterSet):
             "partner",
             "year",
             "parent",
+            "existence",
             "sort",
         ]
 
@@ -116,6 +132,11 @@ class ProgrammeFilter(DirectoryFilterSet):
             ids = records.order_by().values("pk")
             return Programme.objects.filter(pk__in=ids).status_counts()
         return super().facet_counts(name, records)
+
+    def filter_queryset(self, queryset):
+        if not getattr(self.form, "cleaned_data", {}).get("existence"):
+            queryset = queryset.existing()
+        return super().filter_queryset(queryset)
 
     def filter_status(self, queryset, name, statuses):
         return queryset.with_status(*statuses)

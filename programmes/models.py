@@ -49,26 +49,62 @@ class ProgrammeStatus(models.TextChoices):
     # Started, with no known end, and not verified lately: it was active when its
     # sources were written, which says nothing about today.
     REPORTED_ACTIVE = "reported_active", _("last reported active")
+    # Ended as a source written after the end, or staff after it, says.
     CLOSED = "closed", _("closed")
+    # Its planned end has passed and nothing written since says that it ended: not
+    # counted as closed.
+    PAST_PLANNED_END = "past_planned_end", _("past its planned end, no later report")
+
+
+class StatusBasis(models.TextChoices):
+    """How a status is known (the API's and the CSV's `status_basis`)."""
+
+    REPORTED = "reported", _("reported by a source")
+    DERIVED_FROM_DATES = "derived_from_dates", _("derived from planned dates")
+    VERIFIED = "verified", _("verified by the directory's staff")
+
+
+class Existence(models.TextChoices):
+    """Whether a programme exists: one that is only proposed or hoped for (NTF VI) is
+    shown as such and is neither listed nor counted with the others."""
+
+    CONFIRMED = "confirmed", _("confirmed")
+    PROPOSED = "proposed", _("proposed")
+    HOPED_FOR = "hoped_for", _("hoped for")
+
+
+# "closed (verified March 2026)": staff checked it lately.
+VERIFIED_ON = _("%(status)s (verified %(date)s)")
+# A status that follows from planned dates only says so.
+PLANNED_END_PASSED = _("planned to end in %(date)s — no later report")
+RUNNING_AS_PLANNED = _("running, planned until %(date)s")
 
 
 def status_conditions(today=None):
-    """The status is never stored: it follows from the dates, staff's last verification
-    and today. Starts are the first day and ends the last day of their period, so these
-    are plain comparisons."""
+    """The status is never stored: it follows from the dates, staff's last verification,
+    the date of the dates' source and today. Starts are the first day and ends the last
+    day of their period, so these are plain comparisons."""
     today = today or timezone.localdate()
     verified = Q(last_verified__gte=months_before(today, settings.VERIFIED_RECENTLY_MONTHS))
     started = Q(start__lte=today)
     open_ended = Q(end__isnull=True)
+    ended = Q(end__lt=today)
+    # A source dated after the end (at its earliest), or a check after it, says it ended.
+    end_reported = Q(last_verified__gt=F("end")) | Q(dates_source__published__gt=F("end"))
     return {
         ProgrammeStatus.PLANNED: Q(start__gt=today),
         ProgrammeStatus.ACTIVE: started & (Q(end__gte=today) | open_ended & verified),
         ProgrammeStatus.REPORTED_ACTIVE: started & open_ended & ~verified,
-        ProgrammeStatus.CLOSED: Q(end__lt=today),
+        ProgrammeStatus.CLOSED: ended & end_reported,
+        ProgrammeStatus.PAST_PLANNED_END: ended & ~end_reported,
     }
 
 
 class ProgrammeQuerySet(PublishableQuerySet):
+    def existing(self):
+        """Programmes that exist: not those only proposed or hoped for."""
+        return self.filter(existence=Existence.CONFIRMED)
+
     def with_status(self, *statuses, today=None):
         """Programmes in any of these statuses (planned, active, closed) today."""
         conditions = status_conditions(today)
@@ -100,7 +136,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
             role=ProgrammeRoleKind.FUNDING,
             organization__publication_status=PublicationStatus.PUBLISHED,
         ).select_related("organization")
-        return self.select_related("parent").prefetch_related(
+        return self.select_related("parent", "dates_source").prefetch_related(
             "countries", "sectors", "sources", Prefetch("roles", funders, to_attr="funding_roles")
         )
 
@@ -132,8 +168,12 @@ class ProgrammeQuerySet(PublishableQuerySet):
         """Everything a programme's page shows, in a fixed number of queries. Related
         records the public may not see (drafts) are left out."""
         # Its sites, figures and events are read with its phases' (programmes.views).
-        children = Programme.objects.published().prefetch_related("sources")
-        return self.for_api().prefetch_related(Prefetch("children", children))
+        children = Programme.objects.published().select_related("dates_source")
+        children = children.prefetch_related("sources")
+        return self.for_api().prefetch_related(
+            Prefetch("children", children.existing()),
+            Prefetch("children", children.exclude(existence=Existence.CONFIRMED), "hoped_for"),
+        )
 
 
 class Programme(Publishable, Period):
@@ -159,6 +199,16 @@ class Programme(Publishable, Period):
     )
     dates_source = fact_source()
     budget_source = fact_source()
+    existence = models.CharField(
+        _("existence"),
+        max_length=10,
+        choices=Existence.choices,
+        default=Existence.CONFIRMED,
+        help_text=_(
+            "A programme a source only proposes or hopes for is shown as such, and not "
+            "listed or counted with the programmes that exist."
+        ),
+    )
 
     objectives = Translated(_("objectives"))
 
@@ -196,7 +246,7 @@ class Programme(Publishable, Period):
         if self.start and self.start > today:
             return ProgrammeStatus.PLANNED
         if self.end and self.end < today:
-            return ProgrammeStatus.CLOSED
+            return ProgrammeStatus.CLOSED if self.end_reported else ProgrammeStatus.PAST_PLANNED_END
         if self.start:
             if self.end or self.verified_recently(today):
                 return ProgrammeStatus.ACTIVE
@@ -207,20 +257,68 @@ class Programme(Publishable, Period):
     def status(self):
         return self.status_on(timezone.localdate())
 
+    @property
+    def end_reported(self):
+        """Whether the end is known to have happened: staff checked after it, or the
+        dates' source was written after it (at the earliest its publication may be)."""
+        source = self.dates_source
+        return bool(
+            self.end
+            and (
+                (self.last_verified and self.last_verified > self.end)
+                or (source and source.published and source.published > self.end)
+            )
+        )
+
+    def status_basis_on(self, today):
+        """How the status is known (StatusBasis), None when there is none."""
+        status = self.status_on(today)
+        if status is None:
+            return None
+        if status == ProgrammeStatus.CLOSED:
+            verified = self.last_verified and self.last_verified > self.end
+            return StatusBasis.VERIFIED if verified else StatusBasis.REPORTED
+        if status == ProgrammeStatus.PAST_PLANNED_END:
+            return StatusBasis.DERIVED_FROM_DATES
+        if self.verified_recently(today):
+            return StatusBasis.VERIFIED
+        if status == ProgrammeStatus.ACTIVE:
+            return StatusBasis.DERIVED_FROM_DATES  # its end is still to come, as planned
+        return StatusBasis.REPORTED
+
+    @property
+    def status_basis(self):
+        return self.status_basis_on(timezone.localdate())
+
     def get_status_display(self):
-        """The status in words, never more current than its source: "planned (as of
-        January 2019)", "last reported active, January 2019", "status unknown"."""
-        status = self.status
+        """The status in words, never more current or more certain than its source:
+        "planned (as of January 2019)", "last reported active, January 2019", "planned
+        to end in June 2023 — no later report", "closed (verified March 2026)",
+        "hoped for", "status unknown"."""
+        today = timezone.localdate()
+        status = self.status_on(today)
+        if self.existence != Existence.CONFIRMED:
+            return status_as_of(Existence(self.existence).label, self.as_of)
         if status is None:
             return _("dates unknown")
+        basis = self.status_basis_on(today)
+        label = ProgrammeStatus(status).label
+        if basis == StatusBasis.VERIFIED:
+            return VERIFIED_ON % {"status": label, "date": format_as_of(self.last_verified, "day")}
+        if status == ProgrammeStatus.PAST_PLANNED_END:
+            return PLANNED_END_PASSED % {"date": format_as_of(self.end, self.end_precision)}
+        if status == ProgrammeStatus.ACTIVE:
+            running = RUNNING_AS_PLANNED % {"date": format_as_of(self.end, self.end_precision)}
+            return status_as_of(running, self.as_of)
         if status == ProgrammeStatus.REPORTED_ACTIVE:
             as_of = self.as_of
             if not as_of:
                 return _("status unknown")
             return _("last reported active, %(date)s") % {"date": format_as_of(*as_of)}
-        if status == ProgrammeStatus.PLANNED:
-            return status_as_of(ProgrammeStatus(status).label, self.as_of)
-        return ProgrammeStatus(status).label
+        if status == ProgrammeStatus.CLOSED:
+            source = self.dates_source
+            return status_as_of(label, (source.published, source.published_precision))
+        return status_as_of(label, self.as_of)
 
     def save(self, *args, **kwargs):
         self.budget_currency = self.budget_currency.upper()
@@ -377,11 +475,25 @@ class Site(models.Model):
             return source.published, source.published_precision
         return self.programme.as_of
 
+    @property
+    def status_basis(self):
+        """A site's status is stored as its source gave it (reported), unless staff
+        verified its programme lately, after that source."""
+        programme = self.programme
+        if programme.verified_recently(timezone.localdate()):
+            as_of = self.as_of
+            if not as_of or as_of[0] <= programme.last_verified:
+                return StatusBasis.VERIFIED
+        return StatusBasis.REPORTED
+
     def get_status_display(self):
-        """An opening that was planned may have happened since: "planned (as of January
-        2019)"."""
+        """A status with when it was last known: "open (as of January 2019)"; an opening
+        that was planned may have happened since, an open site may have closed."""
         label = SiteStatus(self.status).label
-        return status_as_of(label, self.as_of) if self.status == SiteStatus.PLANNED else label
+        if self.status_basis == StatusBasis.VERIFIED:
+            date = format_as_of(self.programme.last_verified, "day")
+            return VERIFIED_ON % {"status": label, "date": date}
+        return status_as_of(label, self.as_of)
 
 
 class Indicator(models.Model):
@@ -401,6 +513,20 @@ class Indicator(models.Model):
     )
     unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
     unit_fr = models.CharField(_("unit (French)"), max_length=60, blank=True)
+    # The value as the source words it ("one third", "between 20 and 30"): pages show it
+    # in place of the number, which stays for the API and the CSV with its qualifier.
+    value_text_en = models.CharField(
+        _("value as the source words it (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "A fraction or a range as the source gives it (one third, 20 to 30): shown "
+            "instead of the number."
+        ),
+    )
+    value_text_fr = models.CharField(
+        _("value as the source words it (French)"), max_length=100, blank=True
+    )
     as_of = PartialDateField(_("as of"), precision_field="as_of_precision")
     as_of_precision = PrecisionField(_("precision of the date"))
     source = models.ForeignKey(
@@ -414,6 +540,7 @@ class Indicator(models.Model):
 
     label = Translated(_("label"))
     unit = Translated(_("unit"))
+    value_text = Translated(_("value as the source words it"))
 
     history = History()
 
@@ -429,6 +556,8 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
+        if self.value_text:
+            return f"{self.value_text} {self.label}"
         return f"{self.get_qualifier_display()} {self.value.normalize():f} {self.label}"
 
     @property

@@ -13,14 +13,30 @@ from ecosystem.core.registry import (
     registry,
 )
 from programmes import api, demo, exports, filters, seeding, structured_data, views
-from programmes.models import Programme, ProgrammeStatus, Site
+from programmes.models import Existence, Programme, ProgrammeStatus, Site
 
 HOME_SAMPLE = 10
 SEARCH_HITS = 20
 
 
 def published():
-    return Programme.objects.published()
+    """The programmes that exist, as lists, counts, pictures and search show them; one
+    only proposed or hoped for (NTF VI) has its page (`pages`) but is not among them.
+    Their status reads the dates' source."""
+    return Programme.objects.published().existing().select_related("dates_source")
+
+
+def pages():
+    """Every published programme: its page, its list and its API entry answer, a
+    hoped-for one included (the lists show it when asked for, ?existence=hoped_for)."""
+    return Programme.objects.published().select_related("dates_source")
+
+
+def existing_sites():
+    return Site.objects.filter(
+        programme__publication_status=PublicationStatus.PUBLISHED,
+        programme__existence=Existence.CONFIRMED,
+    )
 
 
 def home_sections():
@@ -46,7 +62,7 @@ def home_sections():
 def search_sites(terms):
     """The sites (Hub-IITs...) of published programmes whose name, city or country holds
     every word, on their programme's page."""
-    sites = Site.objects.filter(programme__publication_status=PublicationStatus.PUBLISHED)
+    sites = existing_sites()
     for term in terms:
         sites = sites.filter(search_text__contains=term)
     return [
@@ -68,9 +84,7 @@ def site_names():
 
 def map_sites():
     """Programme sites that can go on a map."""
-    return Site.objects.filter(
-        programme__publication_status=PublicationStatus.PUBLISHED, latitude__isnull=False
-    ).select_related("country")
+    return existing_sites().filter(latitude__isnull=False).select_related("country")
 
 
 PROGRAMMES = RecordType(
@@ -78,6 +92,8 @@ PROGRAMMES = RecordType(
     position=10,
     model=Programme,
     published=published,
+    pages=pages,
+    listed=pages,
     filterset=filters.ProgrammeFilter,
     list_url="programmes:programme-list",
     export_url="programmes:programme-export",

@@ -8,7 +8,7 @@ from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
 def load_programme(loader, item):
     values, many = loader.publishable(item)
-    values.update(loader.text(item, "objectives_en", "objectives_fr"))
+    values.update(loader.text(item, "objectives_en", "objectives_fr", "existence"))
     values.update(loader.dates(item, "start"))
     values.update(loader.dates(item, "end", end=True))
     budget = item.get("budget") or {}
@@ -50,7 +50,15 @@ def load_rows(loader, programme, created, item):
         )
     for indicator in item.get("indicators") or []:
         loader.where = f"programmes {item['slug']!r} indicators {indicator.get('label_en')!r}"
-        values = loader.text(indicator, "label_fr", "unit_en", "unit_fr", "qualifier")
+        values = loader.text(
+            indicator,
+            "label_fr",
+            "unit_en",
+            "unit_fr",
+            "qualifier",
+            "value_text_en",
+            "value_text_fr",
+        )
         values.update(loader.dates(indicator, "as_of"))
         values["value"] = loader.decimal(indicator.get("value"))
         values["source"] = loader.fact_source(indicator)

@@ -110,6 +110,7 @@ def test_staff_create_a_programme_with_its_roles(staff_client):
         "end": "2025-06-01",
         "end_precision": "month",
         "budget_qualifier": "exact",
+        "existence": "confirmed",
         "countries": [senegal.pk],
         **inline_management("roles", 1),
         "roles-0-organization": itc.pk,

@@ -27,10 +27,17 @@ def boundaries(start, end):
     }
 
 
+# The dates' source: none, or one written in 2024 (after some ends, before others): a
+# passed end is "closed" only when a source written after it says so.
+@pytest.mark.parametrize("source_published", [None, datetime.date(2024, 1, 1)])
 @pytest.mark.parametrize(("start", "start_precision", "end", "end_precision"), PERIODS)
-def test_filter_and_display_agree(start, start_precision, end, end_precision):
+def test_filter_and_display_agree(start, start_precision, end, end_precision, source_published):
     programme = factories.ProgrammeFactory(
-        start=start, start_precision=start_precision, end=end, end_precision=end_precision
+        start=start,
+        start_precision=start_precision,
+        end=end,
+        end_precision=end_precision,
+        dates_source=factories.SourceFactory(published=source_published),
     )
     for today in sorted(boundaries(start, end)):
         shown = programme.status_on(today)

@@ -77,6 +77,9 @@ class RecordType:
     subscribe_url: str = ""  # a calendar to subscribe to, beside the list
     # Hooks for what only some types have
     pages: Callable | None = None  # () -> the records its pages show, if not published()
+    # () -> the records its list, CSV export, API and dataset filter, if not published():
+    # its FilterSet then narrows them by default (programmes that exist, not hoped-for).
+    listed: Callable | None = None
     list_pictures: Callable | None = None  # (listing) -> extra context for its list
     detail_context: Callable | None = None  # (record) -> extra context for its page
     home_sections: Callable | None = None  # () -> [HomeSection]
@@ -96,6 +99,9 @@ class RecordType:
     def context_name(self):
         """The record's name in its page's template: "programme"."""
         return self.model._meta.model_name
+
+    def listed_records(self):
+        return (self.listed or self.published)()
 
     @property
     def count_name(self):

@@ -55,7 +55,7 @@ def shareable_query(data, default_sort):
 
 def record_list(request, key):
     record_type = registry[key]
-    return directory_list(request, record_type, record_type.published().for_list())
+    return directory_list(request, record_type, record_type.listed_records().for_list())
 
 
 def record_export(request, key):
@@ -63,7 +63,7 @@ def record_export(request, key):
     return csv_response(
         request,
         record_type.filterset,
-        record_type.published().for_api(),
+        record_type.listed_records().for_api(),
         record_type.csv_columns,
         f"{key}.csv",
     )

@@ -25,7 +25,7 @@ def datasets():
             (
                 t.key,
                 t.dataset_description,
-                t.published().for_api(),
+                t.listed_records().for_api(),
                 t.serializer,
                 t.csv_columns,
             )
