@@ -145,15 +145,20 @@ LATEST_RECORDS = 6
 
 def latest_records():
     """The records staff verified or added most recently, the latest first, whatever
-    their type: LATEST_RECORDS of each type (one query each), merged. On the same day
-    the types take turns, so that a seed loaded at once shows each kind of record."""
+    their type: LATEST_RECORDS of each type (one query each), merged. On the same day a
+    verification leads an addition, then the types take turns, so that a seed loaded at
+    once shows each kind of record."""
     found = [
-        (record.last_checked, -turn, record, capfirst(record._meta.verbose_name))
+        (
+            (record.last_checked, record.last_verified is not None, -turn),
+            record,
+            capfirst(record._meta.verbose_name),
+        )
         for t in registry
         for turn, record in enumerate(t.published().by_last_check().reverse()[:LATEST_RECORDS])
     ]
-    found.sort(key=lambda row: row[:2], reverse=True)
-    return [(record, kind) for _day, _turn, record, kind in found[:LATEST_RECORDS]]
+    found.sort(key=lambda row: row[0], reverse=True)
+    return [(record, kind) for _rank, record, kind in found[:LATEST_RECORDS]]
 
 
 def search_page(request):
