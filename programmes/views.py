@@ -95,8 +95,10 @@ def by_organization_and_role(rows):
 def phase_order(programme):
     """Phases in the order they started, the umbrella itself first."""
 
+    here = programme.pk if programme else None
+
     def key(record):
-        return (record.pk != programme.pk, record.start or datetime.date.min, record.slug)
+        return (record.pk != here, record.start or datetime.date.min, record.slug)
 
     return key
 
@@ -165,7 +167,7 @@ class MergedSite:
     its rows'."""
 
     rows: list  # the Sites, the umbrella's or earliest phase's first
-    programme: object  # the page's programme: its own rows need no phase mark
+    programme: object = None  # the page's programme: its own rows need no phase mark
 
     @property
     def current(self):
@@ -178,7 +180,8 @@ class MergedSite:
 
     @property
     def phases(self):
-        return [row.programme for row in self.rows if row.programme_id != self.programme.pk]
+        here = self.programme.pk if self.programme else None
+        return [row.programme for row in self.rows if row.programme_id != here]
 
     @property
     def hosts(self):
@@ -200,9 +203,10 @@ class MergedSite:
         return self.current.get_status_display()
 
 
-def merged_sites(sites, programme):
-    """The programme's and its phases' sites, one per place (same country and name), in
-    the order the first of each opened; each lists the phases it served."""
+def merged_sites(sites, programme=None):
+    """The programme's and its phases' sites (or a country's: no `programme`), one per
+    place (same country and name), in the order the first of each opened; each lists
+    the phases it served."""
     order = phase_order(programme)
     places = {}
     for site in sites:
