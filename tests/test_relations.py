@@ -90,4 +90,4 @@ def test_a_draft_organization_s_part_shows_on_neither_page(client, db):
         series=factories.EventSeriesFactory(slug="fair"), organization=hidden, programme=programme
     )
     page = html(client.get("/en/programmes/prog/"))
-    assert "/series/fair/" not in page and "hidden" not in page
+    assert "/series/fair/" not in page and "/organizations/hidden/" not in page
