@@ -264,6 +264,17 @@ class EventRole(Role):
         constraints = [unique_role("event", "event_role_unique")]
 
 
+class EventSeriesRoleQuerySet(models.QuerySet):
+    def public(self):
+        """The rows the public sees, with what a row shows: the organization's page
+        ("sent a delegation to SIPEN (through NTF V)") and the programme's ("supported:
+        OPTIC sent a delegation to SIPEN") read this one query, so they never disagree."""
+        published = PublicationStatus.PUBLISHED
+        return self.filter(
+            organization__publication_status=published, series__publication_status=published
+        ).select_related("series", "organization", "programme", "source")
+
+
 class EventSeriesRole(Role):
     """An organization's part in a series as a whole ("OPTIC's members exhibited at
     SIPEN through NTF V"), when the source names no edition."""
@@ -287,6 +298,8 @@ class EventSeriesRole(Role):
     plurals = ROLE_PLURALS
     organization_labels = ROLE_ON_ORGANIZATION_PAGE
     history = History()
+
+    objects = EventSeriesRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["series__slug", "role", "organization__slug"]

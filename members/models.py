@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,11 +99,14 @@ class OrganizationQuerySet(PublishableQuerySet):
             ("members", "member"),
             ("programme_roles", "programme"),
             ("event_roles", "event"),
-            ("series_roles", "series"),
             ("hosted_sites", "programme"),
         ]
+        # The programme's page lists the same rows as what it supported.
+        series_roles = self.model._meta.get_field("series_roles").related_model
         return self.for_list().prefetch_related(
-            "sources", *(published_rows(self.model, name, end) for name, end in rows)
+            "sources",
+            *(published_rows(self.model, name, end) for name, end in rows),
+            Prefetch("series_roles", series_roles.objects.public()),
         )
 
 

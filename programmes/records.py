@@ -1,5 +1,6 @@
 """Programmes in the registry of record types (ecosystem.core.registry)."""
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -87,6 +88,20 @@ def map_sites():
     return existing_sites().filter(latitude__isnull=False).select_related("country")
 
 
+def country_sites(country):
+    """The sites in a country, each once however many phases it served (Hub-IIT Bamako),
+    with its programmes and its status as a programme's page shows them."""
+    sites = (
+        Site.objects.filter(
+            country=country, programme__publication_status=PublicationStatus.PUBLISHED
+        )
+        .select_related("programme__dates_source", "country", "host", "source", "location_source")
+        .prefetch_related("programme__sources")
+        .order_by(F("opened").asc(nulls_last=True), "name")
+    )
+    return views.merged_sites(sites)
+
+
 PROGRAMMES = RecordType(
     key="programmes",
     position=10,
@@ -120,6 +135,7 @@ PROGRAMMES = RecordType(
     detail_context=views.detail_context,
     home_sections=home_sections,
     map_sites=map_sites,
+    country_sites=country_sites,
     search_extra=search_sites,
     vocabulary=site_names,
 )

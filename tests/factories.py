@@ -1,7 +1,7 @@
 import factory
 
 from ecosystem.core.models import Country, PublicationStatus, Sector, Source
-from events.models import Event, EventRole, EventSeries
+from events.models import Event, EventRole, EventSeries, EventSeriesRole
 from members.models import Membership, Organization
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
@@ -126,6 +126,15 @@ class EventFactory(PublishableFactory):
 
     class Meta:
         model = Event
+
+
+class EventSeriesRoleFactory(factory.django.DjangoModelFactory):
+    series = factory.SubFactory(EventSeriesFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "delegation"
+
+    class Meta:
+        model = EventSeriesRole
 
 
 class EventRoleFactory(factory.django.DjangoModelFactory):

@@ -46,6 +46,9 @@ def test_a_sector_page_includes_its_sub_sectors(client, world):
 
 def test_hub_pages_do_not_grow_with_rows(client, world):
     pages = [url("country-detail", "en", code="sn"), url("sector-detail", "en", slug="agri-food")]
+    factories.SiteFactory(
+        programme=world["active"], name="Hub", country=world["SN"], latitude=14, longitude=-17
+    )
     assert all(client.get(page).status_code == 200 for page in pages)
     before = [count_queries(lambda page=page: client.get(page)) for page in pages]
     for number in range(6):
@@ -53,6 +56,16 @@ def test_hub_pages_do_not_grow_with_rows(client, world):
             slug=f"more-{number}", countries=[world["SN"]], sectors=[world["agrifood"]]
         )
         factories.EventFactory(slug=f"event-{number}", countries=[world["SN"]])
+        # Its hubs and sites, listed and drawn, each once however many phases it served.
+        for programme in (world["active"], world["phase"]):
+            factories.SiteFactory(
+                programme=programme,
+                name=f"Hub {number}",
+                country=world["SN"],
+                host=factories.OrganizationFactory(),
+                latitude=14 + number / 10,
+                longitude=-16,
+            )
     assert [count_queries(lambda page=page: client.get(page)) for page in pages] == before
 
 
@@ -112,3 +125,45 @@ def test_the_country_index_is_grouped_by_region_west_africa_first(
     order = re.findall(r'href="/\w\w/countries/(\w\w)/"', page.split("<table")[1])
     assert order == ["ml", "sn", "td"]  # Mali, Senegal; then Chad, in its own region
     assert page.index(west) < page.index("/countries/ml/") < page.index(central)
+
+
+def status_cell(row):
+    return re.search(r'<td data-label="(?:Status|Statut)">(.*?)</td>', row).group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Hubs and sites"), ("fr", "Hubs et sites")]
+)
+def test_the_mali_page_lists_its_hubs_and_draws_them(client, seeded, language, heading):
+    page = html(client.get(f"/{language}/countries/ml/"))
+    part = page[page.index(f"<h2>{heading}</h2>") :]
+    part = part[: part.index("</section>")]
+    table = part[part.index("<table") :]
+    rows = re.findall(r"<tr><td.*?</tr>", table, re.S)
+    assert [re.search(r'data-label="[^"]+">([^<]+)</td>', row).group(1) for row in rows] == [
+        "Hub-IIT Bamako",  # once, though the pilot and the deployment both list it
+        "Hub-IIT Sikasso",
+    ]
+    bamako, sikasso = rows
+    assert f'href="/{language}/programmes/hub-iit-pilot/"' in bamako
+    assert f'href="/{language}/programmes/hub-iit-deployment/"' in bamako
+    # Its status as the programme's page says it ("planned (as of January 2019)").
+    programme = html(client.get(f"/{language}/programmes/hub-iit-deployment/"))
+    (listed,) = [row for row in re.findall(r"<tr><td.*?</tr>", programme) if "Sikasso" in row]
+    assert status_cell(sikasso) == status_cell(listed) != ""
+    svg = part[part.index("<svg") : part.index("</svg>")]
+    assert svg.count('<g class="site-marker">') == 2  # numbered, named in the key below
+    key = part[part.index('<ol class="map-key"') : part.index("</ol>")]
+    assert "Hub-IIT Bamako" in key and "Hub-IIT Sikasso" in key
+    assert f'<a href="/{language}/countries/ml/"' in svg  # the country drawn, shaded
+
+
+def test_a_country_without_sites_has_no_sites_section(client, world):
+    page = html(client.get(url("country-detail", "en", code="sn")))
+    assert "Hubs and sites" not in page and 'class="picture map"' not in page
+    factories.SiteFactory(
+        programme=world["active"], name="Hub Thiès", city="Thiès", country=world["SN"]
+    )
+    page = html(client.get(url("country-detail", "en", code="sn")))
+    assert "Hub Thiès" in page and "Hubs and sites" in page
+    assert 'class="picture map"' not in page  # no coordinates: listed, not drawn

@@ -121,8 +121,16 @@ def test_every_role_site_and_figure_has_a_note_pointing_to_its_source(
     roles = "".join(re.findall(r'<dl class="roles">.*?</dl>', page, re.S))
     for fragment in re.findall(r"<dd>.*?</dd>", roles):
         assert notes_point_to_sources(fragment, page), fragment
-    for fragment in re.findall(r"<tr><td>.*?</tr>", page):  # sites
-        assert notes_point_to_sources(fragment, page), fragment
+    # A programme's lists (who is involved, sites, series supported): a row's note is
+    # given once above the list when every row cites the same source.
+    for section in re.findall(r"<section>.*?</section>", page, re.S):
+        above = re.search(r'<p class="list-source">(.*?)</p>', section, re.S)
+        shared = notes_point_to_sources(above.group(1), page) if above else []
+        lists = re.findall(r'<ul class="(?:involved|supported)">.*?</ul>', section, re.S)
+        rows = [*re.findall(r"<li>.*?</li>", "".join(lists), re.S)]
+        rows += re.findall(r"<tr><td[^>]*>.*?</tr>", section, re.S)  # sites
+        for fragment in rows:
+            assert notes_point_to_sources(fragment, page) or shared, fragment
     figures = re.search(r'<ul class="indicators">(.*?)</ul>', page, re.S)
     for fragment in re.findall(r"<li>.*?</li>", figures.group(1) if figures else ""):
         assert notes_point_to_sources(fragment, page), fragment

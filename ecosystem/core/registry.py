@@ -84,6 +84,9 @@ class RecordType:
     detail_context: Callable | None = None  # (record) -> extra context for its page
     home_sections: Callable | None = None  # () -> [HomeSection]
     map_sites: Callable | None = None  # () -> places to dot on the map
+    # (country) -> its places in that country, listed on the country's page and drawn on
+    # its map: rows with `name`, `phases` (programmes), `get_status_display()`...
+    country_sites: Callable | None = None
     # (terms) -> [SearchHit] of what else it holds that search finds (a programme's sites)
     search_extra: Callable | None = None
     # () -> rows (tuples of texts) of the other names search finds, that "did you mean"

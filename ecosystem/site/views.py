@@ -341,7 +341,19 @@ def country_detail(request, code):
             for kind in ("bar", "dot")
         )
     )
+    context.update(country_sites(country))
     return render(request, "ecosystem/hub_detail.html", context)
+
+
+def country_sites(country):
+    """The hubs and other sites in the country, listed and drawn on the country's map
+    (the home page's map, the country shaded)."""
+    sites = [site for t in registry if t.country_sites for site in t.country_sites(country)]
+    located = [site for site in sites if site.latitude is not None]
+    if not located:
+        return {"sites": sites, "map": None}
+    shaded = Country.objects.filter(pk=country.pk).with_record_counts()
+    return {"sites": sites, "map": africa_map(shaded, located, list(registry))}
 
 
 def sector_detail(request, slug):

@@ -132,9 +132,33 @@ def test_on_a_phone_the_sites_table_becomes_labelled_cards(browser, site):
     context = browser.new_context(viewport=WIDTHS[PHONE], locale="fr-SN")
     page = context.new_page()
     page.goto(site + "/fr/programmes/hub-iit-deployment/")
+    # Seven sites: on a phone the table waits behind its summary, which opens it.
+    fold = page.locator("details.fold:has(table.stack) > summary")
+    assert fold.inner_text() == "Les 7 sites"
+    assert not page.locator("table.stack").is_visible()
+    fold.click()
     cell = page.locator("table.stack tbody tr").first.locator("td").nth(1)
     label = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label == '"Lieu"'
     # The column heads stay for screen readers, out of sight.
     assert page.locator("table.stack thead").bounding_box()["height"] <= 1
+    context.close()
+
+
+def test_on_a_phone_the_umbrella_page_is_short_and_a_wide_screen_shows_it_whole(browser, site):
+    """HUB-IIT's page rolls up its phases and folds its long lists on a phone (6,882 px
+    tall before, each organization and site once per phase); on a wide screen the
+    folded lists show whole, their summaries hidden."""
+    context = browser.new_context(viewport=WIDTHS[PHONE])
+    page = context.new_page()
+    page.goto(site + "/en/programmes/hub-iit/")
+    assert page.evaluate("document.documentElement.scrollHeight") < 4500
+    assert page.locator("details.fold > summary").first.is_visible()
+    assert not page.locator("ul.involved").is_visible()
+    context.close()
+    context = browser.new_context(viewport=WIDTHS["1366"])
+    page = context.new_page()
+    page.goto(site + "/en/programmes/hub-iit/")
+    assert page.locator("ul.involved").is_visible() and page.locator("table.stack").is_visible()
+    assert not page.locator("details.fold > summary").first.is_visible()
     context.close()
