@@ -72,7 +72,7 @@ def test_the_sector_index(client, world):
     assert "Technologies numériques" in page
     # Digital technology counts its IT & BPO programme too.
     assert (
-        '<a href="/fr/sectors/digital-technology/">Technologies numériques</a></th>'
+        '<a href="/fr/secteurs/digital-technology/">Technologies numériques</a></th>'
         '<td data-label="Programmes">2</td>'
     ) in page
 
@@ -109,6 +109,7 @@ def test_the_country_index_is_grouped_by_region_west_africa_first(
     chad = factories.CountryFactory(code="TD", region="central_africa")
     factories.ProgrammeFactory(slug="chad-programme", countries=[chad])
     page = html(client.get(url("country-list", language)))
-    order = re.findall(r'href="/\w\w/countries/(\w\w)/"', page.split("<table")[1])
+    order = re.findall(r'href="/\w\w/(?:countries|pays)/(\w\w)/"', page.split("<table")[1])
     assert order == ["ml", "sn", "td"]  # Mali, Senegal; then Chad, in its own region
-    assert page.index(west) < page.index("/countries/ml/") < page.index(central)
+    mali = url("country-detail", language, code="ML")
+    assert page.index(west) < page.index(mali) < page.index(central)
