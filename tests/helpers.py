@@ -1,7 +1,7 @@
 import re
 
 from django.core.files import File
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 ROW_LINK = re.compile(r'<h3><a href="/(?:en|fr)/[a-z]+/([\w-]+)/">')
@@ -10,6 +10,13 @@ ROW_LINK = re.compile(r'<h3><a href="/(?:en|fr)/[a-z]+/([\w-]+)/">')
 def url(name, language="en", **kwargs):
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
+
+
+def in_language(path, language):
+    """An English address, query included, as the same page's address in `language`:
+    /en/organizations/?country=SN becomes /fr/organisations/?country=SN."""
+    with translation.override("en"):
+        return translate_url(path, language)
 
 
 def shown(response):

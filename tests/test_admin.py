@@ -203,7 +203,7 @@ def test_view_on_site_opens_the_public_page(staff_client):
         in staff_client.get(admin_url(Organization, "change", organization.pk)).content.decode()
     )
     response = staff_client.get(link, follow=True)
-    assert response.redirect_chain[-1][0].endswith("/fr/organizations/optic/")
+    assert response.redirect_chain[-1][0].endswith("/fr/organisations/optic/")
     assert "<h1>Organisation OPTIC" in response.content.decode()
 
 

@@ -263,7 +263,7 @@ def test_the_admin_answers_at_a_custom_address():
     assert default == "404"
     # A custom address is not advertised in robots.txt.
     assert "backstage" not in robots and "admin" not in robots
-    assert "Disallow: /*/search/" in robots
+    assert "Disallow: /en/search/" in robots and "Disallow: /fr/recherche/" in robots
 
 
 def test_a_malformed_idle_time_is_named():

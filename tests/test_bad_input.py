@@ -71,12 +71,12 @@ def test_an_over_long_query_is_ignored_and_every_record_shown(client, world):
     "path",
     [
         "/en/programmes/nope/",
-        "/fr/organizations/nope/",
+        "/fr/organisations/nope/",
         "/en/events/nope/",
         "/en/countries/xx/",
         "/en/countries/senegal/",
         "/en/countries/us/",
-        "/fr/sectors/nope/",
+        "/fr/secteurs/nope/",
         "/en/nowhere/",
     ],
 )

@@ -142,7 +142,7 @@ def test_a_title_that_holds_its_acronym_does_not_repeat_it(client, db, language)
     assert heading.count("NTF V") == 1
     assert page[page.index("<title>") : page.index("</title>")].count("NTF V") == 1
     factories.OrganizationFactory(slug="itc", name_en="International Trade Centre", acronym="ITC")
-    page = html(client.get(f"/{language}/organizations/itc/"))
+    page = html(client.get(url("members:organization-detail", language, slug="itc")))
     assert '<span class="acronym">(ITC)</span>' in page
 
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from members.models import Organization
 from tests import factories
-from tests.helpers import html
+from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,13 @@ def test_a_record_nobody_checked_for_18_months_says_so(client, language, stale):
     age(old, 560)  # a little more than 18 months
     verified = factories.OrganizationFactory(slug="verified", last_verified=datetime.date.today())
     age(verified, 900)
-    assert stale not in html(client.get(f"/{language}/organizations/fresh/"))
-    assert stale in html(client.get(f"/{language}/organizations/old/"))
-    assert stale not in html(client.get(f"/{language}/organizations/verified/"))
+
+    def page(slug):
+        return html(client.get(url("members:organization-detail", language, slug=slug)))
+
+    assert stale not in page("fresh")
+    assert stale in page("old")
+    assert stale not in page("verified")
     assert set(Organization.objects.stale().values_list("slug", flat=True)) == {"old"}
     assert fresh.may_be_out_of_date is False
 
@@ -97,7 +101,7 @@ def test_an_organization_shows_its_contact_details(client, language):
         x="https://x.com/example",
         facebook="https://www.facebook.com/example",
     )
-    page = html(client.get(f"/{language}/organizations/contact/"))
+    page = html(client.get(url("members:organization-detail", language, slug="contact")))
     assert 'href="mailto:hello@example.org"' in page
     assert 'href="tel:+221338690000"' in page
     assert "Rue 10, BP 1234, Dakar" in page

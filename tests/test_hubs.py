@@ -85,7 +85,7 @@ def test_the_sector_index(client, world):
     assert "Technologies numériques" in page
     # Digital technology counts its IT & BPO programme too.
     assert (
-        '<a href="/fr/sectors/digital-technology/">Technologies numériques</a></th>'
+        '<a href="/fr/secteurs/digital-technology/">Technologies numériques</a></th>'
         '<td data-label="Programmes">2</td>'
     ) in page
 
@@ -122,9 +122,10 @@ def test_the_country_index_is_grouped_by_region_west_africa_first(
     chad = factories.CountryFactory(code="TD", region="central_africa")
     factories.ProgrammeFactory(slug="chad-programme", countries=[chad])
     page = html(client.get(url("country-list", language)))
-    order = re.findall(r'href="/\w\w/countries/(\w\w)/"', page.split("<table")[1])
+    order = re.findall(r'href="/\w\w/(?:countries|pays)/(\w\w)/"', page.split("<table")[1])
     assert order == ["ml", "sn", "td"]  # Mali, Senegal; then Chad, in its own region
-    assert page.index(west) < page.index("/countries/ml/") < page.index(central)
+    mali = url("country-detail", language, code="ML")
+    assert page.index(west) < page.index(mali) < page.index(central)
 
 
 def status_cell(row):
@@ -135,7 +136,7 @@ def status_cell(row):
     ("language", "heading"), [("en", "Hubs and sites"), ("fr", "Hubs et sites")]
 )
 def test_the_mali_page_lists_its_hubs_and_draws_them(client, seeded, language, heading):
-    page = html(client.get(f"/{language}/countries/ml/"))
+    page = html(client.get(url("country-detail", language, code="ML")))
     part = page[page.index(f"<h2>{heading}</h2>") :]
     part = part[: part.index("</section>")]
     table = part[part.index("<table") :]
@@ -148,14 +149,16 @@ def test_the_mali_page_lists_its_hubs_and_draws_them(client, seeded, language, h
     assert f'href="/{language}/programmes/hub-iit-pilot/"' in bamako
     assert f'href="/{language}/programmes/hub-iit-deployment/"' in bamako
     # Its status as the programme's page says it ("planned (as of January 2019)").
-    programme = html(client.get(f"/{language}/programmes/hub-iit-deployment/"))
+    deployment = url("programmes:programme-detail", language, slug="hub-iit-deployment")
+    programme = html(client.get(deployment))
     (listed,) = [row for row in re.findall(r"<tr><td.*?</tr>", programme) if "Sikasso" in row]
     assert status_cell(sikasso) == status_cell(listed) != ""
     svg = part[part.index("<svg") : part.index("</svg>")]
     assert svg.count('<g class="site-marker">') == 2  # numbered, named in the key below
     key = part[part.index('<ol class="map-key"') : part.index("</ol>")]
     assert "Hub-IIT Bamako" in key and "Hub-IIT Sikasso" in key
-    assert f'<a href="/{language}/countries/ml/"' in svg  # the country drawn, shaded
+    mali = url("country-detail", language, code="ML")
+    assert f'<a href="{mali}"' in svg  # the country drawn, shaded
 
 
 def test_a_country_without_sites_has_no_sites_section(client, world):

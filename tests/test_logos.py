@@ -161,7 +161,7 @@ def test_lists_show_the_small_logo_lazily_and_pages_the_large_one(client, with_l
     digest = with_logo.logo.name[6:22]
     small = f'src="/media/logos/{digest}-64.webp" width="64" height="64" alt="" loading="lazy"'
     assert small in html(client.get(url("members:organization-list", language)))
-    assert small in html(client.get(f"/{language}/search/?q=optic"))
+    assert small in html(client.get(url("search", language), {"q": "optic"}))
     page = html(client.get(url("members:organization-detail", language, slug="optic")))
     large = (
         f'<img class="logo logo-160" src="/media/logos/{digest}-160.webp" width="160" '

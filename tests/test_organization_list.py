@@ -50,7 +50,7 @@ def test_rows_and_facets_in_french(client, world):
     before = count_queries(lambda: organizations(client, "?country=SN", "fr"))
     assert "2 résultats" in page
     assert "Bailleur de fonds" in page or "bailleur de fonds" in page
-    assert 'href="/fr/countries/sn/">Sénégal</a>' in page
+    assert 'href="/fr/pays/sn/">Sénégal</a>' in page
     for number in range(8):
         factories.OrganizationFactory(slug=f"more-{number}", countries=[world["SN"]])
     assert len(shown(organizations(client, "?country=SN", "fr"))) == 10

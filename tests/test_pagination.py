@@ -72,7 +72,7 @@ def test_search_says_more_than_past_the_cap(client, many):
     english = html(client.get("/en/search/?q=p"))
     assert 'Programmes <span class="count">(6+)</span>' in english
     assert "See more than 6 results in the list" in english
-    french = html(client.get("/fr/search/?q=p"))
+    french = html(client.get("/fr/recherche/?q=p"))
     assert "Voir plus de 6 résultats dans la liste" in french
 
 

@@ -26,7 +26,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     svg = page[page.index("<svg viewBox=") : page.index("</svg>")]
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
-        r'<a href="/fr/countries/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
+        r'<a href="/fr/pays/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
         r'2 événements, 0 série d’événements"><path class="country shade-4"',
         svg,
     )
@@ -36,7 +36,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     assert not re.search(r'c[xy]="\d+,\d', svg)
     assert "La carte en texte" in page
     # Burkina Faso has nothing yet: drawn, neither linked nor listed.
-    assert "/fr/countries/bf/" not in page
+    assert "/fr/pays/bf/" not in page
 
 
 def test_the_timeline_respects_precision(client, world):

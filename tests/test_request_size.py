@@ -5,6 +5,8 @@ is refused with 413 and a message, whoever sends it, before the CSRF check parse
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.helpers import url
+
 pytestmark = pytest.mark.django_db
 
 
@@ -20,7 +22,7 @@ def test_a_body_past_the_limit_is_refused_before_it_is_read(
 ):
     settings.MAX_REQUEST_BYTES = 1024 * 1024
     upload = SimpleUploadedFile("big.csv", b"Name\n" + b"x" * 1_100_000, "text/csv")
-    response = client.post(f"/{language}/suggest/", {"file": upload})
+    response = client.post(url("suggestions:suggest", language), {"file": upload})
     assert response.status_code == 413
     assert message in response.content.decode()
     assert limit in response.content.decode()

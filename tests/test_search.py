@@ -163,13 +163,13 @@ def test_names_outrank_descriptions_on_postgresql(client, seeded):
     ("language", "query", "link", "name"),
     [
         ("en", "mali", "/en/countries/ml/", "Mali"),
-        ("fr", "senegal", "/fr/countries/sn/", "Sénégal"),
-        ("fr", "numeriques", "/fr/sectors/digital-technology/", "Technologies numériques"),
+        ("fr", "senegal", "/fr/pays/sn/", "Sénégal"),
+        ("fr", "numeriques", "/fr/secteurs/digital-technology/", "Technologies numériques"),
         ("en", "digital", "/en/sectors/digital-technology/", "Digital technology"),
     ],
 )
 def test_search_finds_countries_and_sectors(client, world, language, query, link, name):
-    page = html(client.get(f"/{language}/search/", {"q": query}))
+    page = html(client.get(url("search", language), {"q": query}))
     assert f'<a href="{link}">{name}</a>' in page
 
 

@@ -33,9 +33,9 @@ def test_the_sitemap_lists_published_pages_in_both_languages(client, world):
         "/en/programmes/agri-senegal/",
         "/fr/programmes/agri-senegal/",
         "/en/organizations/optic/",
-        "/fr/events/consultation-dakar/",
+        "/fr/evenements/consultation-dakar/",
         "/en/countries/sn/",
-        "/fr/sectors/it-bpo/",
+        "/fr/secteurs/it-bpo/",
         "/en/",
         "/fr/programmes/",
     ):
@@ -71,7 +71,7 @@ def test_detail_pages_describe_themselves(client, world):
     assert '<link rel="canonical" href="http://testserver/en/events/consultation-dakar/">' in page
     assert (
         '<link rel="alternate" hreflang="fr" '
-        'href="http://testserver/fr/events/consultation-dakar/">'
+        'href="http://testserver/fr/evenements/consultation-dakar/">'
     ) in page
     assert '<meta property="og:title" content="Sector consultation in Dakar">' in page
 
@@ -79,7 +79,7 @@ def test_detail_pages_describe_themselves(client, world):
         html(client.get(url("programmes:programme-detail", "fr", slug="agri-senegal")))
     )
     assert programme["@type"] == "Project"
-    assert programme["funder"][0]["url"] == "http://testserver/fr/organizations/afd/"
+    assert programme["funder"][0]["url"] == "http://testserver/fr/organisations/afd/"
     organization = json_ld(html(client.get(url("members:organization-detail", "en", slug="optic"))))
     assert organization["@type"] == "Organization"
 

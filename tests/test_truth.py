@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from ecosystem.opendata import seeding
 from programmes.models import Programme, ProgrammeStatus
 from tests import factories
-from tests.helpers import html
+from tests.helpers import html, in_language, url
 from tests.test_seed import write
 
 NOTE = re.compile(r'<sup class="note"><a href="#source-(\d+)"')
@@ -117,7 +117,7 @@ SEEDED_PAGES = [
 def test_every_role_site_and_figure_has_a_note_pointing_to_its_source(
     client, seeded, language, path
 ):
-    page = html(client.get(f"/{language}{path}"))
+    page = html(client.get(in_language(f"/en{path}", language)))
     roles = "".join(re.findall(r'<dl class="roles">.*?</dl>', page, re.S))
     for fragment in re.findall(r"<dd>.*?</dd>", roles):
         assert notes_point_to_sources(fragment, page), fragment
@@ -170,15 +170,19 @@ def test_dakar_thies_and_diamniadio_are_on_the_maps(client, seeded, language):
 def test_relations_between_organizations_show_on_both_pages(
     client, seeded, language, partner, inverse
 ):
-    optic = html(client.get(f"/{language}/organizations/optic/"))
-    assert f'href="/{language}/organizations/sen-startup/"' in optic
-    assert f'href="/{language}/organizations/digital-senegal-consortium/"' in optic
+    optic_url, sen_startup_url, consortium_url = (
+        url("members:organization-detail", language, slug=slug)
+        for slug in ("optic", "sen-startup", "digital-senegal-consortium")
+    )
+    optic = html(client.get(optic_url))
+    assert f'href="{sen_startup_url}"' in optic
+    assert f'href="{consortium_url}"' in optic
     assert partner in optic
-    sen_startup = html(client.get(f"/{language}/organizations/sen-startup/"))
-    assert f'href="/{language}/organizations/optic/"' in sen_startup
+    sen_startup = html(client.get(sen_startup_url))
+    assert f'href="{optic_url}"' in sen_startup
     assert inverse in sen_startup
-    consortium = html(client.get(f"/{language}/organizations/digital-senegal-consortium/"))
-    assert f'href="/{language}/organizations/optic/"' in consortium
+    consortium = html(client.get(consortium_url))
+    assert f'href="{optic_url}"' in consortium
 
 
 @pytest.mark.parametrize(
@@ -187,7 +191,8 @@ def test_relations_between_organizations_show_on_both_pages(
 def test_the_2018_consultation_was_held_under_the_ministry_s_aegis(
     client, seeded, language, patronage
 ):
-    page = html(client.get(f"/{language}/events/it-bpo-sector-consultation-1-dakar-2018/"))
+    consultation = "it-bpo-sector-consultation-1-dakar-2018"
+    page = html(client.get(url("events:event-detail", language, slug=consultation)))
     roles = page[page.index('<dl class="roles">') :]
     heading = roles.index(patronage)
     assert roles.index("senegal-ministry-commerce-smes") > heading
@@ -226,16 +231,18 @@ def test_a_series_is_a_record_with_its_page(client, seeded, language, took_part,
     assert "SIPEN" in page
     roles = page[page.index('<dl class="roles">') :]
     assert took_part in roles and through in roles
-    assert f'href="/{language}/organizations/optic/"' in roles
+    optic_url = url("members:organization-detail", language, slug="optic")
+    assert f'href="{optic_url}"' in roles
     assert NOTE.search(roles)  # the participation cites its source
     listed = html(client.get(f"/{language}/series/"))
     for slug in ["sipen", "vivatech", "africarena", "gitex-international", "thematic-breakfasts"]:
         assert f'href="/{language}/series/{slug}/"' in listed
-    optic = html(client.get(f"/{language}/organizations/optic/"))
+    optic = html(client.get(optic_url))
     assert f'href="/{language}/series/gitex-international/"' in optic
     consultations = html(client.get(f"/{language}/series/it-bpo-export-strategy-consultations/"))
-    assert f'href="/{language}/events/it-bpo-sector-consultation-1-dakar-2018/"' in consultations
-    event = html(client.get(f"/{language}/events/it-bpo-sector-consultation-1-dakar-2018/"))
+    event_url = url("events:event-detail", language, slug="it-bpo-sector-consultation-1-dakar-2018")
+    assert f'href="{event_url}"' in consultations
+    event = html(client.get(event_url))
     assert f'href="/{language}/series/it-bpo-export-strategy-consultations/"' in event
 
 
@@ -266,16 +273,20 @@ def test_a_draft_series_is_not_public(client, seeded):
 @pytest.mark.parametrize(
     ("query", "found"),
     [
-        ("mali", "/countries/ml/"),
-        ("thies", "/programmes/hub-iit-deployment/"),  # the Dakar/Thiès hub, on its page
-        ("sipen", "/series/sipen/"),
-        ("agritech", "/sectors/agritech/"),
+        ("mali", ("country-detail", {"code": "ML"})),
+        # the Dakar/Thiès hub, on its page
+        ("thies", ("programmes:programme-detail", {"slug": "hub-iit-deployment"})),
+        ("sipen", ("events:series-detail", {"slug": "sipen"})),
+        ("agritech", ("sector-detail", {"slug": "agritech"})),
         ("lejecos", "https://www.lejecos.com/"),  # a source, by its publisher
     ],
 )
 def test_search_finds_everything(client, seeded, language, query, found):
-    page = html(client.get(f"/{language}/search/?q={query}"))
-    assert f'href="{found}' in page or f'href="/{language}{found}' in page
+    page = html(client.get(url("search", language), {"q": query}))
+    if isinstance(found, tuple):
+        name, kwargs = found
+        found = url(name, language, **kwargs)
+    assert f'href="{found}' in page
 
 
 def test_search_marks_the_matched_words_and_keeps_one_box(client, seeded):
@@ -289,10 +300,10 @@ def test_search_marks_the_matched_words_and_keeps_one_box(client, seeded):
     ("language", "did_you_mean"), [("en", "Did you mean:"), ("fr", "Vouliez-vous dire :")]
 )
 def test_a_misspelt_query_gets_a_did_you_mean(client, seeded, language, did_you_mean):
-    page = html(client.get(f"/{language}/search/?q=sipem"))
+    page = html(client.get(url("search", language), {"q": "sipem"}))
     assert did_you_mean in page
     assert 'href="?q=SIPEN"' in page  # as the series writes its name
-    assert did_you_mean not in html(client.get(f"/{language}/search/?q=zzzzqqq"))
+    assert did_you_mean not in html(client.get(url("search", language), {"q": "zzzzqqq"}))
 
 
 def test_country_names_take_the_typographic_apostrophe(db):

@@ -4,6 +4,7 @@ records' pages, driven by the type's registry entry (ecosystem.core.registry).""
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.text import format_lazy
 
 from ecosystem.core.counts import COUNTRY, SECTOR, counts
 from ecosystem.core.exports import csv_response
@@ -90,12 +91,16 @@ def record_detail(request, key, slug):
 
 def record_paths(key, prefix, name, *, detail=True):
     """The list, export and page URLs of a record type: programmes/, programmes/export.csv,
-    programmes/<slug>/, named programme-list, programme-export, programme-detail."""
+    programmes/<slug>/, named programme-list, programme-export, programme-detail.
+
+    `prefix` is the path's word with its slash, a lazy translation ("organizations/",
+    in French "organisations/"): each language's pages have addresses in its words."""
     kwargs = {"key": key}
     paths = [
-        path(f"{prefix}/", record_list, kwargs, name=f"{name}-list"),
-        path(f"{prefix}/export.csv", record_export, kwargs, name=f"{name}-export"),
+        path(prefix, record_list, kwargs, name=f"{name}-list"),
+        path(format_lazy("{}export.csv", prefix), record_export, kwargs, name=f"{name}-export"),
     ]
     if detail:
-        paths.append(path(f"{prefix}/<slug:slug>/", record_detail, kwargs, name=f"{name}-detail"))
+        route = format_lazy("{}<slug:slug>/", prefix)
+        paths.append(path(route, record_detail, kwargs, name=f"{name}-detail"))
     return paths

@@ -36,6 +36,7 @@ from ecosystem.core.models import Country, Language, PublicationStatus, Sector, 
 from ecosystem.core.registry import registry
 from ecosystem.core.search import fold
 from ecosystem.opendata.tables import ImportFileError
+from ecosystem.project.middleware import same_page_in_words_of
 
 LANGUAGES = ("en", "fr")
 
@@ -423,7 +424,9 @@ def own_port(address):
 
 def page_slug(record_type, text):
     """The slug of the record a "Page" cell names: its address on this site, or its
-    path, in either language, and the page of a record of the kind imported. Anything
+    path, in either language, and the page of a record of the kind imported (a file
+    exported before French addresses had French words says /fr/organizations/optic/: it
+    still names OPTIC). Anything
     else is a ValueError: an address elsewhere names nothing here, and another kind's
     page (a programme's, in a file of organizations) names nothing to change."""
     address = urlsplit(text)
@@ -442,6 +445,7 @@ def page_slug(record_type, text):
             % {"value": text, "site": settings.SITE_URL}
         )
     path = address.path if address.path.endswith("/") else address.path + "/"
+    path = same_page_in_words_of(path) or path
     for language in LANGUAGES:
         with translation.override(language):
             try:

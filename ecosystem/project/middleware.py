@@ -5,6 +5,9 @@
   last address the proxies saw, and from anyone else the headers are dropped.
 - `canonical_host`: absolute links (sitemap, feed, API, calendars, canonical tags) are
   built from SITE_URL, never from the Host header a client sent.
+- `address_in_other_words`: an address under /fr/ in English words (/fr/organizations/optic/)
+  answers 301 to the same page in French words (/fr/organisations/optic/), and the other
+  way round under /en/.
 - `bounded_body`: a request body past MAX_REQUEST_BYTES is refused (413) before anything
   reads it: Django's CSRF check would otherwise parse any POST, an anonymous one too, and
   spool its files to disk whatever their size.
@@ -20,8 +23,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.defaultfilters import filesizeformat
+from django.urls import NoReverseMatch, Resolver404, is_valid_path, resolve, reverse
+from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 POLICY = "; ".join(
@@ -173,5 +179,57 @@ def bounded_body(get_response):
             ) % {"limit": filesizeformat(settings.MAX_REQUEST_BYTES)}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return get_response(request)
+
+    return middleware
+
+
+def same_page_in_words_of(path):
+    """The address, in the words of its own language prefix, of the page `path` names in
+    another language's words: /fr/organizations/optic/ -> /fr/organisations/optic/. None
+    when `path` has no language prefix, is an address of its own language (a record that
+    does not exist there stays a 404) or names no page in any language."""
+    language = translation.get_language_from_path(path)
+    if not language:
+        return None
+    with translation.override(language):
+        if is_valid_path(path):
+            return None
+    rest = path[len(language) + 1 :]
+    tries = [rest]
+    if settings.APPEND_SLASH and not rest.endswith("/"):
+        tries.append(rest + "/")
+    for other, _name in settings.LANGUAGES:
+        if other == language:
+            continue
+        for tried in tries:
+            with translation.override(other):
+                try:
+                    match = resolve(f"/{other}{tried}")
+                except Resolver404:
+                    continue
+            with translation.override(language):
+                try:
+                    return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                except NoReverseMatch:
+                    return None
+    return None
+
+
+def address_in_other_words(get_response):
+    """After LocaleMiddleware: a 404 under a language prefix whose path is a page in
+    another language's words (an English address shared before the French words, or a
+    visitor changing /en/ to /fr/ by hand) answers 301 to that page in the prefix's
+    words, query string kept. Only 404s are looked at, each at the cost of resolving the
+    path once per language; a form sent (POST) is not redirected."""
+
+    def middleware(request):
+        response = get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        address = same_page_in_words_of(request.path_info)
+        if address is None:
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(address + (f"?{iri_to_uri(query)}" if query else ""))
 
     return middleware

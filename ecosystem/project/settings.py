@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /fr/organizations/optic/ -> /fr/organisations/optic/: addresses in the other language's words.
+    "ecosystem.project.middleware.address_in_other_words",
     # Before anything reads a body (the CSRF check parses every POST).
     "ecosystem.project.middleware.bounded_body",
     # Visitors' answers kept whole under the data's version, with ETags (ecosystem.core.cache).

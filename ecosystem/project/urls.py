@@ -7,6 +7,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from ecosystem.core.admin import work_list
@@ -75,12 +77,16 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("search/", views.search_page, name="search"),
+    path(_("search/"), views.search_page, name="search"),
     path("feed.atom", UpdatesFeed(), name="feed"),
-    path("countries/", views.country_list, name="country-list"),
-    path("countries/<country:code>/", views.country_detail, name="country-detail"),
-    path("sectors/", views.sector_list, name="sector-list"),
-    path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
+    path(_("countries/"), views.country_list, name="country-list"),
+    path(
+        format_lazy("{}<country:code>/", _("countries/")),
+        views.country_detail,
+        name="country-detail",
+    ),
+    path(_("sectors/"), views.sector_list, name="sector-list"),
+    path(format_lazy("{}<slug:slug>/", _("sectors/")), views.sector_detail, name="sector-detail"),
     *(path("", include(urls)) for urls in feature_urls),
     path("", include("suggestions.urls")),
     prefix_default_language=True,

@@ -388,10 +388,11 @@ def robots(request):
     # not advertised here (the admin's pages ask robots not to index them anyway).
     if settings.ADMIN_URL == "admin/":
         lines.append("Disallow: /admin/")
-    lines += [
-        "Disallow: /*/search/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    # Search, in each language's words (/en/search/, /fr/recherche/).
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lines.append(f"Disallow: {reverse('search')}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.server import ADMIN_PASSWORD
 from tests.e2e.test_quality import AXE, serious_violations
+from tests.helpers import in_language
 
 pytestmark = pytest.mark.e2e
 
@@ -86,7 +87,7 @@ def test_key_pages_at_each_width(browser, site, artifacts, width, lang):
     log_in(page, site)
     problems = []
     for name, (path, has_results) in PAGES.items():
-        path = path.format(lang=lang)
+        path = in_language(path.format(lang="en"), lang)
         response = page.goto(site + path)
         assert response.status == 200, path
         if name == "admin":

@@ -17,16 +17,16 @@ KEY_PAGES = {
     "programmes": "/en/programmes/?country=ML&sector=digital-technology",
     "programme": "/fr/programmes/hub-iit-deployment/",
     "organization": "/en/organizations/optic/",
-    "organizations": "/fr/organizations/",
+    "organizations": "/fr/organisations/",
     "series": "/fr/series/sipen/",
     "series-list": "/en/series/",
-    "events": "/fr/events/",
+    "events": "/fr/evenements/",
     "event": "/en/events/it-bpo-sector-consultation-1-dakar-2018/",
-    "countries": "/fr/countries/",
+    "countries": "/fr/pays/",
     "country": "/en/countries/sn/",
     "sectors": "/en/sectors/",
-    "sector": "/fr/sectors/digital-technology/",
-    "search": "/fr/search/?q=senegal",
+    "sector": "/fr/secteurs/digital-technology/",
+    "search": "/fr/recherche/?q=senegal",
 }
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 MAX_BYTES = 60 * 1024
