@@ -49,17 +49,26 @@ def seeded(db):
     """The real seed data (rolled back after each test, like any test data).
 
     Seeding takes seconds and a hundred tests ask for it: the first test seeds and keeps
-    the rows the seed wrote; later tests write those rows back, as they were."""
-    written = SEED_ROWS.get(connection.alias)
-    if written is None:
-        before = all_rows()
-        call_command("seed_ecosystem", verbosity=0)
-        SEED_ROWS[connection.alias] = rows_written_since(before)
-    else:
-        write_back(written)
+    the rows the seed wrote; later tests that start from the same rows write those rows
+    back, as they were. Any other start (after a test that emptied the tables) seeds."""
+    start = (connection.alias, row_ids())
+    if start in SEED_ROWS:
+        write_back(SEED_ROWS[start])
+        return
+    before = all_rows()
+    call_command("seed_ecosystem", verbosity=0)
+    SEED_ROWS[start] = rows_written_since(before)
 
 
 SEED_ROWS = {}
+
+
+def row_ids():
+    """Which rows are there, table by table: what the seed starts from."""
+    return tuple(
+        (model._meta.label, tuple(model._base_manager.order_by("pk").values_list("pk", flat=True)))
+        for model in apps.get_models(include_auto_created=True)
+    )
 
 
 def all_rows():

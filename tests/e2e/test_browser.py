@@ -47,7 +47,7 @@ def test_search_without_accents(page, site):
 
 def test_follow_a_role_link_from_a_programme(page, site):
     page.goto(site + "/en/programmes/ntf-v/")
-    page.locator(".roles").get_by_role(
+    page.locator(".involved").get_by_role(
         "link", name=re.compile("International Trade Centre")
     ).first.click()
     expect(page).to_have_url(site + "/en/organizations/itc/")
