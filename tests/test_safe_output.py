@@ -22,7 +22,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from ecosystem.core.exports import FORMULA_STARTS
 from ecosystem.core.models import Sector, Source
 from ecosystem.core.registry import registry
 from ecosystem.opendata import dataset
@@ -32,11 +31,16 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 FORMULA = "=1+2"
+# What a spreadsheet reads as a formula (OWASP), spelled out here rather than imported, so
+# that a start the exports forget to neutralise fails this test.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+OTHER_FORMULAS = ["+1+2", "-1+2", "@SUM(A1)", "\t=1+2", "\r=1+2"]
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 ENTITIES = "Tom &amp; Jerry &lt;b&gt; &#60;i&#62;"
 QUOTES = '"double" \'single\' " onfocus="alert(3)'
 PAYLOADS = [
     FORMULA,
+    *OTHER_FORMULAS,
     MARKUP,
     ENTITIES,
     QUOTES,
