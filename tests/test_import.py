@@ -252,3 +252,24 @@ def test_the_admin_preview_shows_changed_countries_old_and_new(staff_client, see
     changes = page[page.index("<tbody>") : page.index("</tbody>")]
     assert "<del>SN</del> → <ins>SN; ML</ins>" in changes
     assert "countries" not in changes
+
+
+def test_a_write_that_fails_halfway_leaves_nothing(db, tmp_path, monkeypatch):
+    """The rows are written, then the database fails (here: an error after the batch):
+    the import is all or nothing, its history and links included."""
+    from ecosystem.opendata import imports
+
+    written = imports.create_batch
+
+    def fails_after_writing(*args, **kwargs):
+        written(*args, **kwargs)
+        assert Organization.objects.filter(slug="half-way-1").exists()  # it was written
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(imports, "create_batch", fails_after_writing)
+    rows = [[f"Half way {n}", "", "Dakar", "", "", "An SME.", ""] for n in (1, 2)]
+    path = write_csv(tmp_path / "half-way.csv", [HEADER, *rows])
+    before = database_rows()
+    with pytest.raises(RuntimeError):
+        import_records("smes", path)
+    assert database_rows() == before
