@@ -117,3 +117,27 @@ def test_staff_and_exports_are_never_served_a_kept_copy(staff_client, world):
 def test_a_bad_etag_is_ignored(client, world):
     page = "/en/programmes/"
     assert client.get(page, HTTP_IF_NONE_MATCH='"nonsense", W/""').status_code == 200
+
+
+@pytest.mark.parametrize("change", ["save", "delete", "link", "unlink"])
+def test_a_change_outside_a_request_makes_cached_results_new(world, change):
+    """A shell, a command or a job changes a record with no request around it (so no
+    middleware): what was cached is computed again all the same."""
+    record = factories.OrganizationFactory(countries=[world["SN"]])
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert cache.cached("probe", compute) == cache.cached("probe", compute) == 1
+    if change == "save":
+        record.summary_en = "Changed in a shell."
+        record.save()
+    elif change == "delete":
+        record.delete()
+    elif change == "link":
+        record.countries.add(world["ML"])
+    else:
+        record.countries.remove(world["SN"])
+    assert cache.cached("probe", compute) == 2
