@@ -4,12 +4,17 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from ecosystem.core.registry import registry
+
 pytestmark = pytest.mark.django_db
 
 
 def test_export_dataset_writes_csv_json_and_a_readme(world, tmp_path, capsys):
     call_command("export_dataset", tmp_path, "--base-url", "https://annuaire.example.org/")
-    assert "Wrote 15 files" in capsys.readouterr().out
+    # A file per format and record type, with the links and the readme: as many as it says.
+    written = {path.name for path in tmp_path.iterdir()}
+    assert f"Wrote {len(written)} files" in capsys.readouterr().out
+    assert {f"{t.key}.{ext}" for t in registry for ext in ("csv", "json")} <= written
     programmes = json.loads((tmp_path / "programmes.json").read_text())
     assert {p["slug"] for p in programmes} == {
         "agri-senegal",
