@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
+from ecosystem.core.admin.base import DirectoryAdmin, PublishableAdmin
 from members.models import Membership, Organization
 
 

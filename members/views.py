@@ -1,4 +1,4 @@
-from ecosystem.pictures import relationship_graph
+from ecosystem.pictures.graph import relationship_graph
 
 
 def detail_context(organization):

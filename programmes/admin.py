@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.admin import DirectoryAdmin, PublishableAdmin
+from ecosystem.core.admin.base import DirectoryAdmin, PublishableAdmin
 from members.admin import RoleAdmin, RoleInline
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 

@@ -5,7 +5,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.models import PublicationStatus
-from ecosystem.pictures import africa_map, relationship_graph, timeline
+from ecosystem.pictures.graph import relationship_graph
+from ecosystem.pictures.map import africa_map
+from ecosystem.pictures.timeline import timeline
 from programmes.filters import with_phases
 from programmes.models import Indicator, Programme, ProgrammeRole, ProgrammeRoleKind, Site
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ecosystem.core.admin import OtherWork, register_work
+from ecosystem.core.admin.dashboard import OtherWork, register_work
 from ecosystem.core.registry import registry
 from ecosystem.core.text import CleanTextMixin
 from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionStatus

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from ecosystem.pictures import BAR_WIDTH, LABEL_WIDTH
+from ecosystem.pictures.timeline import BAR_WIDTH, LABEL_WIDTH
 from tests import factories
 from tests.helpers import html, url
 

@@ -3,7 +3,7 @@ French or English, as CSV or XLSX: export → edit → import is a round trip.
 
 `read_table` reads the file; `plan` checks every row and says what it would do (create,
 update, unchanged) without writing; `apply` writes the plan, all of it or nothing. The
-admin (ecosystem.core.admin) and `manage.py import_records` share them.
+admin (ecosystem/opendata/admin_import.py) and `manage.py import_records` share them.
 
 A row names its record by the "Page" column's address (its slug), else by its name and
 country, accents and case aside. An existing record changes only in the columns the file

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from ecosystem.core.admin import work_list
+from ecosystem.core.admin.dashboard import work_list
 from ecosystem.core.registry import registry
 from ecosystem.opendata import api
 from ecosystem.opendata.admin_import import import_view

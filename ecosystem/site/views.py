@@ -32,7 +32,8 @@ from ecosystem.core.search import (
     search_key,
     words,
 )
-from ecosystem.pictures import africa_map, timeline
+from ecosystem.pictures.map import africa_map
+from ecosystem.pictures.timeline import timeline
 
 SEARCH_RESULTS_PER_TYPE = 10
 # A country's or a sector's page shows this many records of each type, and links to the

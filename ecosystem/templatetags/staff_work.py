@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from ecosystem.core.admin import dashboard
+from ecosystem.core.admin.dashboard import dashboard
 
 register = template.Library()
 

@@ -1,40 +1,27 @@
-"""The shared admin: what every model's admin does (history with reasons, revert with
-relations, deleted records, bulk publication). Each app registers its models' admins
-on these bases; ecosystem/core/admin.py registers the core's."""
-
-from collections.abc import Callable
-from typing import NamedTuple
+"""The bases of every model's admin: history with reasons, revert with relations,
+deleted records (DirectoryAdmin), and what a publishable record adds: status, freshness,
+bulk publication (PublishableAdmin)."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_manager_for_model
 
 from ecosystem.core import history
-from ecosystem.core.models import PublicationStatus, stale_condition
-from ecosystem.core.registry import registry
+from ecosystem.core.admin.actions import archive, mark_verified, publish, unpublish
+from ecosystem.core.models import PublicationStatus
 from ecosystem.core.text import CleanTextMixin
-
-# The admin under the directory's name, in the staff's language (its colours and the links
-# to the public site: templates/admin/base_site.html).
-admin.site.site_header = admin.site.site_title = _("Tech-support directory")
-admin.site.index_title = _("Staff dashboard")
-admin.site.site_url = None
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -235,84 +222,6 @@ class DirectoryAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(self.page_url("change", obj.pk))
 
 
-def set_publication_status(modeladmin, request, queryset, status):
-    """Each record is saved on its own, so that it gets a version in its history (with
-    the action as its reason) and a new "updated" time for feeds and sitemaps. Records
-    already in that status are left alone; a record without a source is not published."""
-    changed, refused = 0, []
-    with history.reason("bulk-action", status):
-        for record in queryset.prefetch_related("sources"):
-            if record.publication_status == status:
-                continue
-            if status == PublicationStatus.PUBLISHED and not record.sources.all():
-                refused.append(record)
-                continue
-            record.publication_status = status
-            record._history_user = request.user
-            record.save()
-            changed += 1
-    # One sentence per action: French agrees the participle with "fiches".
-    message = {
-        PublicationStatus.PUBLISHED: ngettext(
-            "%(count)d record published.", "%(count)d records published.", changed
-        ),
-        PublicationStatus.DRAFT: ngettext(
-            "%(count)d record set back to draft.", "%(count)d records set back to draft.", changed
-        ),
-        PublicationStatus.ARCHIVED: ngettext(
-            "%(count)d record archived.", "%(count)d records archived.", changed
-        ),
-    }[status]
-    modeladmin.message_user(request, message % {"count": changed}, messages.SUCCESS)
-    if refused:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "Not published, as it cites no source: %(records)s.",
-                "Not published, as they cite no source: %(records)s.",
-                len(refused),
-            )
-            % {"records": "; ".join(map(str, refused))},
-            messages.WARNING,
-        )
-
-
-@admin.action(description=_("Publish the selected records"))
-def publish(modeladmin, request, queryset):
-    set_publication_status(modeladmin, request, queryset, PublicationStatus.PUBLISHED)
-
-
-@admin.action(description=_("Unpublish the selected records (back to draft)"))
-def unpublish(modeladmin, request, queryset):
-    set_publication_status(modeladmin, request, queryset, PublicationStatus.DRAFT)
-
-
-@admin.action(description=_("Archive the selected records"))
-def archive(modeladmin, request, queryset):
-    set_publication_status(modeladmin, request, queryset, PublicationStatus.ARCHIVED)
-
-
-@admin.action(description=_("Mark the selected records as verified today"))
-def mark_verified(modeladmin, request, queryset):
-    """Staff checked the records against the organization or a current source: today,
-    by them, one version each in the history."""
-    today = timezone.localdate()
-    with history.reason("bulk-action", "verified"):
-        for record in queryset:
-            record.last_verified, record.verified_by = today, request.user
-            record._history_user = request.user
-            record.save()
-    count = queryset.count()
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "%(count)d record marked as verified.", "%(count)d records marked as verified.", count
-        )
-        % {"count": count},
-        messages.SUCCESS,
-    )
-
-
 class FreshnessFilter(admin.SimpleListFilter):
     title = _("freshness")
     parameter_name = "freshness"
@@ -417,154 +326,3 @@ class PublishableAdmin(DirectoryAdmin):
     @admin.display(description=_("countries"))
     def country_codes(self, obj):
         return ", ".join(country.code for country in obj.countries.all())
-
-
-WORK_SHOWN = 100
-
-
-class Work(NamedTuple):
-    """A staff list of records of every kind: which, in what order, and how a kind's own
-    admin list filters the same records (the query string of its changelist)."""
-
-    title: str
-    intro: str
-    condition: Callable[[], Q]
-    order: Callable[[QuerySet], QuerySet]
-    changelist_query: dict
-
-    def select(self, records):
-        return self.order(records.filter(self.condition()))
-
-
-# The staff's lists of work across every kind of record.
-WORK_LISTS = {
-    "drafts": Work(
-        _("Drafts"),
-        _(
-            "Records not yet submitted for review, the most recently changed first. Set a "
-            "draft's status to “in review” when it is ready for a Publisher."
-        ),
-        lambda: Q(publication_status=PublicationStatus.DRAFT),
-        lambda records: records.order_by("-updated", "pk"),
-        {"publication_status__exact": PublicationStatus.DRAFT},
-    ),
-    "review": Work(
-        _("Review queue"),
-        _(
-            "Records submitted for review, the longest waiting first. A Publisher "
-            "publishes them, or sets them back to draft, from the list's actions."
-        ),
-        lambda: Q(publication_status=PublicationStatus.REVIEW),
-        lambda records: records.order_by("updated", "pk"),
-        {"publication_status__exact": PublicationStatus.REVIEW},
-    ),
-    "to-check": Work(
-        _("Records to check"),
-        _(
-            "Records nobody has verified for %(months)s months (or added that long ago and "
-            "never verified), the longest unchecked first. Their pages tell visitors they "
-            "may be out of date. Check each with the organization or a current source, then "
-            "use the action “Mark the selected records as verified today”."
-        ),
-        lambda: ~Q(publication_status=PublicationStatus.ARCHIVED) & stale_condition(),
-        lambda records: records.by_last_check(),
-        {
-            "freshness": "stale",
-            "publication_status__in": ",".join(
-                status
-                for status in PublicationStatus.values
-                if status != PublicationStatus.ARCHIVED
-            ),
-        },
-    ),
-}
-
-
-def record_models():
-    """Each model of the registry's record types once (SMEs are organizations)."""
-    return list(dict.fromkeys(record_type.model for record_type in registry))
-
-
-def work_groups(work, limit=WORK_SHOWN):
-    """The records `work` lists among each kind of record."""
-    groups = []
-    for model in record_models():
-        records = work.select(model.objects.all())
-        opts = model._meta
-        groups.append(
-            {
-                "title": opts.verbose_name_plural,
-                "count": records.count(),
-                "records": records[:limit],
-                "change_url": f"admin:{opts.app_label}_{opts.model_name}_change",
-            }
-        )
-    return groups
-
-
-def work_list(request, name):
-    """A staff page: the drafts, the review queue, or the records to check."""
-    if name not in WORK_LISTS:
-        raise Http404
-    work = WORK_LISTS[name]
-    context = {
-        **admin.site.each_context(request),
-        "title": work.title,
-        "intro": work.intro % {"months": settings.VERIFIED_RECENTLY_MONTHS},
-        "groups": work_groups(work),
-        "shown": WORK_SHOWN,
-    }
-    return TemplateResponse(request, "admin/work_list.html", context)
-
-
-class OtherWork(NamedTuple):
-    """Work an app brings to the dashboard beside the records' lists (suggestions to
-    moderate): its title, how many wait, where they are, who may see them."""
-
-    title: str
-    count: Callable[[], int]
-    url: Callable[[], str]
-    permission: str
-
-
-OTHER_WORK = []
-
-
-def register_work(work):
-    OTHER_WORK.append(work)
-
-
-def dashboard(user):
-    """What waits, for the admin's index page: each staff list that holds something,
-    with its count and, per kind of record, the count and that kind's admin list
-    filtered the same way; then the apps' other work. One query per kind of record."""
-    counts = {
-        model: model.objects.aggregate(
-            **{name: Count("pk", filter=work.condition()) for name, work in WORK_LISTS.items()}
-        )
-        for model in record_models()
-        if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
-    }
-    items = []
-    for name, work in WORK_LISTS.items():
-        kinds = [
-            {
-                "title": model._meta.verbose_name_plural,
-                "count": counted[name],
-                "url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-                + "?"
-                + urlencode(work.changelist_query),
-            }
-            for model, counted in counts.items()
-            if counted[name]
-        ]
-        if kinds:
-            total = sum(kind["count"] for kind in kinds)
-            url = reverse("work-list", args=[name])
-            items.append({"title": work.title, "count": total, "url": url, "kinds": kinds})
-    for other in OTHER_WORK:
-        if user.has_perm(other.permission):
-            count = other.count()
-            if count:
-                items.append({"title": other.title, "count": count, "url": other.url()})
-    return items
