@@ -38,7 +38,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Django's deployment checks on the production settings the README documents (DEBUG off,
+# Django's deployment checks on the production settings docs/deployment.md documents (DEBUG off,
 # HTTPS, a public address); the environment's own values win. Any warning fails.
 PRODUCTION_ENV = DEBUG=0 \
 	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \

@@ -1,8 +1,8 @@
 """The history of every record: who changed what, when, why, and the values before and
 after, with revert and restore.
 
-django-simple-history keeps a historical row per version of each model (see the
-README's architecture section for why this library). This module adds what the
+django-simple-history keeps a historical row per version of each model (see
+docs/architecture.md for why this library). This module adds what the
 directory needs on top of it:
 
 - **Why**: every version carries a reason (admin form, inline, bulk action, seed,

@@ -29,8 +29,8 @@ from ecosystem.core.text import clean_model_text
 
 class Translated:
     """The value of ``<field>_<language>`` for the active language, falling back to the
-    other language when that one is empty. Two languages, two explicit columns: see the
-    README's architecture section for why this is not django-modeltranslation."""
+    other language when that one is empty. Two languages, two explicit columns: see
+    docs/architecture.md for why this is not django-modeltranslation."""
 
     def __init__(self, short_description=None):
         self.short_description = short_description

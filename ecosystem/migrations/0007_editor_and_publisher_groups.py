@@ -1,4 +1,4 @@
-"""The staff roles (README, "Staff roles"): Editors create and edit records, drafts and
+"""The staff roles (docs/staff.md, "Staff roles"): Editors create and edit records, drafts and
 submissions for review, and never publish; Publishers also publish, unpublish, archive,
 revert and delete. Run again, it brings the groups' permissions up to date."""
 

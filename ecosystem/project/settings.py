@@ -207,7 +207,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_QUERY_TIMEOUT
 
-# --- A read replica (README, Deployment) ---
+# --- A read replica (docs/deployment.md) ---
 # With DATABASE_REPLICA_URL (a PostgreSQL streaming replica of DATABASE_URL), visitors'
 # GET and HEAD requests read from it; writes, other requests, staff and commands use the
 # primary (ecosystem/project/routers.py). It takes the primary's options (timeouts).
@@ -280,7 +280,7 @@ STORAGES = {
 # --- Media: the logos staff upload (members.logos) ---
 # Named by their content's hash, never overwritten nor deleted: cached for ever, and an
 # older version's logo is still there to revert to. MEDIA_STORAGE says where they live:
-# - "filesystem": MEDIA_ROOT. A proxy serves MEDIA_URL (README, Deployment); without
+# - "filesystem": MEDIA_ROOT. A proxy serves MEDIA_URL (docs/deployment.md); without
 #   one, the site does (ecosystem.project.media), unless SERVE_MEDIA=0.
 # - "s3": an S3-compatible bucket through django-storages (`pip install
 #   'django-storages[s3]'`), named by AWS_STORAGE_BUCKET_NAME, with AWS_S3_ENDPOINT_URL

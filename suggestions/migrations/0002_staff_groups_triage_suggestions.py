@@ -1,4 +1,4 @@
-"""Editors and Publishers triage suggestions (README, "Staff roles")."""
+"""Editors and Publishers triage suggestions (docs/staff.md, "Staff roles")."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
