@@ -85,14 +85,41 @@ def test_no_module_imports_one_that_imports_it_back():
     assert cycles == []
 
 
+def part_of(module):
+    """The app a module belongs to, or for the project package its layer:
+    "members.filters" -> "members", "ecosystem.core.roles" -> "ecosystem.core"."""
+    top, *rest = module.split(".")
+    return f"{top}.{rest[0]}" if top == "ecosystem" and rest else top
+
+
+def part_imports():
+    """{app or layer: the other apps and layers its modules import}."""
+    graph = {}
+    for name, targets in imports().items():
+        graph.setdefault(part_of(name), set()).update(part_of(t) for t in targets)
+    return {part: targets - {part} for part, targets in graph.items()}
+
+
 def app_imports():
     """{feature app: the other feature apps its modules import}."""
-    graph = {app: set() for app in FEATURE_APPS}
-    for name, targets in imports().items():
-        app = name.split(".")[0]
-        if app in graph:
-            graph[app].update(t.split(".")[0] for t in targets)
-    return {app: targets & set(FEATURE_APPS) - {app} for app, targets in graph.items()}
+    graph = part_imports()
+    return {app: graph.get(app, set()) & set(FEATURE_APPS) for app in FEATURE_APPS}
+
+
+def cycles_in(graph):
+    """Every path that leads from a node back to it, as "a -> b -> a"."""
+    cycles = []
+
+    def visit(node, path):
+        for target in sorted(graph.get(node, ())):
+            if target == path[0]:
+                cycles.append(" -> ".join([*path, target]))
+            elif target not in path:
+                visit(target, [*path, target])
+
+    for node in graph:
+        visit(node, [node])
+    return cycles
 
 
 def test_every_local_app_is_checked():
@@ -102,19 +129,13 @@ def test_every_local_app_is_checked():
 
 
 def test_no_app_imports_an_app_that_imports_it_back():
-    graph = app_imports()
-    cycles = []
+    assert cycles_in(app_imports()) == []
 
-    def visit(app, path):
-        for target in sorted(graph[app]):
-            if target == path[0]:
-                cycles.append(" -> ".join([*path, target]))
-            elif target not in path:
-                visit(target, [*path, target])
 
-    for app in graph:
-        visit(app, [app])
-    assert cycles == []
+def test_no_app_or_layer_imports_one_that_imports_it_back():
+    """Layers and apps together (the open data once imported the project's middleware,
+    which the project's URLs import back)."""
+    assert cycles_in(part_imports()) == []
 
 
 def test_an_app_imports_only_apps_installed_before_it():

@@ -34,11 +34,11 @@ from ecosystem.core import counts, history
 from ecosystem.core.dates import parse_partial
 from ecosystem.core.lookups import Lookups
 from ecosystem.core.models import Language, PublicationStatus, Source
+from ecosystem.core.paths import same_page_in_words_of
 from ecosystem.core.registry import registry
 from ecosystem.core.search import fold
 from ecosystem.core.text import parts
 from ecosystem.opendata.tables import ImportFileError
-from ecosystem.project.middleware import same_page_in_words_of
 
 LANGUAGES = ("en", "fr")
 
