@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin.base import PublishableAdmin, PublishableForm
+from ecosystem.core.role_admin import RoleAdmin, RoleInline
 from events.models import Event, EventRole, EventSeries, EventSeriesRole
-from members.admin import RoleAdmin, RoleInline
 from programmes.admin import PERIOD_FIELDS
 
 

@@ -21,7 +21,7 @@ from ecosystem.core.models import (
     public,
     publish_permission,
 )
-from members.models import Role, organization_link, unique_role
+from ecosystem.core.roles import Role, organization_link, unique_role
 from programmes.models import Programme
 
 SERIES_EDITIONS = 20

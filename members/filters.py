@@ -3,15 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.filters import DirectoryFilterSet
 from members.models import Organization, OrganizationKind
-from programmes.filters import programme_filter
 
 
 class SMEFilter(DirectoryFilterSet):
-    programme = programme_filter("programme_roles__programme")
+    """Programmes attach ?programme= to both lists (programmes/records.py)."""
 
     class Meta:
         model = Organization
-        fields = ["q", "country", "sector", "programme", "sort"]
+        fields = ["q", "country", "sector", "sort"]
 
 
 class OrganizationFilter(SMEFilter):
@@ -24,4 +23,4 @@ class OrganizationFilter(SMEFilter):
     facets = ["kind", "country", "sector"]
 
     class Meta(SMEFilter.Meta):
-        fields = ["q", "country", "sector", "kind", "programme", "sort"]
+        fields = ["q", "country", "sector", "kind", "sort"]

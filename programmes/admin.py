@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin.base import DirectoryAdmin, PublishableAdmin
-from members.admin import RoleAdmin, RoleInline
+from ecosystem.core.role_admin import RoleAdmin, RoleInline
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
 PERIOD_FIELDS = [("start", "start_precision"), ("end", "end_precision")]

@@ -5,8 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.core.filters import DirectoryFilterSet, OfferedChoiceFilter, YearFilter
-from ecosystem.core.models import PublicationStatus
-from members.models import Organization
+from ecosystem.core.roles import role_filter
 from programmes.models import (
     Existence,
     Programme,
@@ -14,28 +13,6 @@ from programmes.models import (
     ProgrammeRoleKind,
     ProgrammeStatus,
 )
-
-
-def role_filter(label, role):
-    """?funder=afd: programmes in which that organization holds that role."""
-
-    @extend_schema_field(OpenApiTypes.STR)  # an organization slug
-    def filter_role(queryset, name, organization):
-        return queryset.filter(roles__role=role, roles__organization=organization).distinct()
-
-    return OfferedChoiceFilter(
-        label=label,
-        to_field_name="slug",
-        queryset=Organization.objects.published(),
-        # The list offers the organizations that hold the role somewhere.
-        offered=Organization.objects.published().filter(
-            pk__in=ProgrammeRole.objects.filter(
-                role=role, programme__publication_status=PublicationStatus.PUBLISHED
-            ).values("organization")
-        ),
-        method=filter_role,
-        empty_label=_("Any organization"),
-    )
 
 
 def with_phases(programme):
@@ -77,9 +54,9 @@ class ProgrammeFilter(DirectoryFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=ProgrammeStatus.choices, method="filter_status"
     )
-    funder = role_filter(_("Funder"), ProgrammeRoleKind.FUNDING)
-    implementer = role_filter(_("Implementer"), ProgrammeRoleKind.IMPLEMENTING)
-    partner = role_filter(_("Partner"), ProgrammeRoleKind.PARTNER)
+    funder = role_filter(_("Funder"), ProgrammeRole, ProgrammeRoleKind.FUNDING)
+    implementer = role_filter(_("Implementer"), ProgrammeRole, ProgrammeRoleKind.IMPLEMENTING)
+    partner = role_filter(_("Partner"), ProgrammeRole, ProgrammeRoleKind.PARTNER)
     year = YearFilter(label=_("Active during year"), method="filter_year")
     # Without it, a list holds the programmes that exist: one only proposed or hoped for
     # is found by asking for it (?existence=hoped_for), here as in the API.

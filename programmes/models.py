@@ -30,8 +30,9 @@ from ecosystem.core.models import (
     public,
     publish_permission,
 )
+from ecosystem.core.roles import Role, organization_link, unique_role
 from ecosystem.core.search import search_key
-from members.models import Organization, Role, organization_link, unique_role
+from members.models import Organization
 
 
 class Qualifier(models.TextChoices):

@@ -143,6 +143,12 @@ PROGRAMMES = RecordType(
 
 def register():
     registry.register(PROGRAMMES)
+    # ?programme=hub-iit on the lists of organizations and SMEs (members know nothing of
+    # programmes).
+    for key in ("organizations", "smes"):
+        registry.attach_filter(
+            key, "programme", filters.programme_filter("programme_roles__programme")
+        )
     registry.register_seed(
         SeedSection(
             "programmes",

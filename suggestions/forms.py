@@ -3,9 +3,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.dates import parse_partial
+from ecosystem.core.lookups import Lookups
 from ecosystem.core.registry import registry
-from ecosystem.core.text import CleanTextMixin
-from ecosystem.opendata.imports import Lookups, parts
+from ecosystem.core.text import CleanTextMixin, parts
 from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 
 # The kinds of record the public may propose (series come through events).

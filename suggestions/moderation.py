@@ -7,9 +7,10 @@ from django.utils.text import slugify
 
 from ecosystem.core import counts, history
 from ecosystem.core.dates import parse_partial
+from ecosystem.core.lookups import Lookups
 from ecosystem.core.models import PublicationStatus, Source
 from ecosystem.core.registry import registry
-from ecosystem.opendata.imports import Lookups, parts
+from ecosystem.core.text import parts
 from suggestions.models import Suggestion, SuggestionKind, SuggestionStatus
 
 

@@ -1,5 +1,7 @@
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
+from ecosystem.core.registry import registry
 from tests import factories
 from tests.helpers import count_queries, html, shown, url
 
@@ -93,3 +95,18 @@ def test_an_empty_list_says_why(client, db, language, empty, unmatched):
     assert empty in page and unmatched not in page
     filtered = html(smes(client, "?q=nothing", language))
     assert unmatched in filtered and empty not in filtered
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_programme_filter_programmes_attach_comes_before_the_sort(client, world, language):
+    """Programmes give both lists ?programme= through the registry (members import no
+    programme): the form shows it among the filters, before the sort."""
+    for page in (organizations(client, "", language), smes(client, "", language)):
+        text = html(page)
+        assert 'name="programme"' in text
+        assert text.index('name="programme"') < text.index('name="sort"')
+
+
+def test_a_list_refuses_a_second_filter_of_the_same_name():
+    with pytest.raises(ImproperlyConfigured, match="already has a filter 'programme'"):
+        registry.attach_filter("smes", "programme", None)

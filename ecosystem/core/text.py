@@ -95,3 +95,9 @@ class CleanTextMixin:
             else:
                 data[key] = clean_text(data[key], multiline)
         self.data = data
+
+
+def parts(text):
+    """The items of a list typed in one cell or field, "Senegal; Mali": split on
+    semicolons, blanks dropped (imports and suggestions read lists so)."""
+    return [part.strip() for part in text.split(";") if part.strip()]

@@ -32,11 +32,13 @@ from django.utils.translation import gettext as _
 
 from ecosystem.core import counts, history
 from ecosystem.core.dates import parse_partial
-from ecosystem.core.models import Country, Language, PublicationStatus, Sector, Source
+from ecosystem.core.lookups import Lookups
+from ecosystem.core.models import Language, PublicationStatus, Source
+from ecosystem.core.paths import same_page_in_words_of
 from ecosystem.core.registry import registry
 from ecosystem.core.search import fold
+from ecosystem.core.text import parts
 from ecosystem.opendata.tables import ImportFileError
-from ecosystem.project.middleware import same_page_in_words_of
 
 LANGUAGES = ("en", "fr")
 
@@ -71,65 +73,6 @@ class Row:
         }
         if error not in self.errors:  # a cell that sets a field in both languages
             self.errors.append(error)
-
-
-# Finding related records by what a person would type -----------------------------------
-
-
-class Lookups:
-    """Countries, sectors and records of a kind found by code, slug or name in either
-    language, accents and case aside; loaded once per import."""
-
-    def __init__(self):
-        self.countries = {}
-        for country in Country.objects.all():
-            for key in (country.code, country.name_en, country.name_fr):
-                self.countries[fold(key)] = country
-        self.sectors = {}
-        for sector in Sector.objects.all():
-            for key in (sector.slug, sector.name_en, sector.name_fr):
-                self.sectors[fold(key)] = sector
-        self.records = {}  # (model, text): the record it names, or None
-
-    def country(self, text):
-        found = self.countries.get(fold(text))
-        if found is None:
-            raise ValueError(
-                _("no country “%(value)s”: give its ISO code (SN) or its name.") % {"value": text}
-            )
-        return found
-
-    def sector(self, text):
-        found = self.sectors.get(fold(text))
-        if found is None:
-            raise ValueError(
-                _("no sector “%(value)s”: give its name or its key.") % {"value": text}
-            )
-        return found
-
-    def named(self, model, text):
-        """A record of `model` by slug or name in either language (or acronym); each
-        text is looked up once per import, however many rows name it."""
-        key = (model, text)
-        if key not in self.records:
-            folded = fold(text)
-            self.records[key] = (
-                (
-                    model.objects.filter(sort_en=folded) | model.objects.filter(sort_fr=folded)
-                ).first()
-                or model.objects.filter(slug=text).first()
-                or model.objects.filter(acronym__iexact=text).first()
-            )
-        if self.records[key] is None:
-            raise ValueError(
-                _("no %(kind)s “%(value)s” in the directory.")
-                % {"kind": model._meta.verbose_name, "value": text}
-            )
-        return self.records[key]
-
-
-def parts(text):
-    return [part.strip() for part in text.split(";") if part.strip()]
 
 
 # Cells every kind of record shares -----------------------------------------------------

@@ -575,7 +575,7 @@ class Loader:
         return self.optional(Source, item, field)
 
     def roles(self, model, record, created, item, section, values=lambda role: {}):
-        """Load the roles `item` lists for `record` (a members.Role subclass `model`):
+        """Load the roles `item` lists for `record` (an ecosystem.core.roles.Role subclass `model`):
         each names its organization and role and cites its source; `values(role)`
         gives the fields a kind of role adds. Says whether any was created or changed."""
         organizations = model._meta.get_field("organization").related_model
