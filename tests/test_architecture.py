@@ -21,9 +21,12 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own apps, in the order they are installed: every app whose code is in
-# this repository ("ecosystem", the core and its layers, then the feature apps).
+# this repository ("ecosystem", the core and its layers, then the feature apps), not
+# those installed into a virtualenv that may sit inside it (.venv).
 LOCAL_APPS = [
-    config.name for config in apps.get_app_configs() if Path(config.path).is_relative_to(ROOT)
+    config.name
+    for config in apps.get_app_configs()
+    if Path(config.path).is_relative_to(ROOT) and "site-packages" not in Path(config.path).parts
 ]
 PACKAGES = [name.split(".")[0] for name in LOCAL_APPS]
 # "ecosystem" holds the layers (core, pictures, opendata, site, project); the others
