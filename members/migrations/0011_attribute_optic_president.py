@@ -3,7 +3,7 @@ rather than state it as current fact (issue 21). Only rows still as seeded chang
 
 from django.db import migrations
 
-from ecosystem.seed_migrations import bump_data_version, replace_texts
+from ecosystem.opendata.seed_migrations import bump_data_version, replace_texts
 
 SEEDED_TEXTS = {'digital-senegal-consortium': {'description_en': ('According to OPTIC’s president Antoine '
                                                    'Ngom, the initiatives carried out with '

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-from ecosystem.seed_migrations import bump_data_version, replace_if_unchanged, replace_texts
+from ecosystem.opendata.seed_migrations import bump_data_version, replace_if_unchanged, replace_texts
 
 SEEDED_TEXTS = {'ntf-vi': {'description_en': ('Launching an appeal to national and international partners to '
                                'continue OPTIC’s work, its president Antoine Ngom hopes that '

@@ -1,4 +1,4 @@
-"""What the data migrations of issue 21 share: a seeded value is replaced only where the
+"""What data migrations that correct seeded values share: a seeded value is replaced only where the
 row still holds exactly what the seed wrote, and the change is kept in the record's
 history as the seed's own (reason "seed migration"), so that a later
 `seed_ecosystem --update` recognises it and staff see it in the history."""
