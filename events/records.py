@@ -56,7 +56,6 @@ EVENTS = RecordType(
     serializer=api.EventSerializer,
     viewset=api.EventViewSet,
     csv_columns=exports.COLUMNS,
-    import_cells=exports.IMPORT_CELLS,
     json_ld=structured_data.for_event,
     dataset_description="Events, with their roles.",
     timeline="dot",

@@ -15,7 +15,6 @@ COMMON = {
     "csv_columns": exports.COLUMNS,
     "json_ld": structured_data.for_organization,
     "detail_context": views.detail_context,
-    "import_cells": exports.IMPORT_CELLS,
     "on_map": True,
 }
 

@@ -125,7 +125,6 @@ PROGRAMMES = RecordType(
     serializer=api.ProgrammeSerializer,
     viewset=api.ProgrammeViewSet,
     csv_columns=exports.COLUMNS,
-    import_cells=exports.IMPORT_CELLS,
     json_ld=structured_data.for_programme,
     dataset_description="Programmes and their phases, with roles, sites and figures.",
     on_map=True,

@@ -39,5 +39,5 @@ def test_the_defaults_filter_serialize_and_describe(plain, world):
     viewset = plain.viewset()
     assert "draft-programme" not in viewset.get_queryset().values_list("slug", flat=True)
     assert plain.json_ld(record, lambda url: url)["@type"] == "Thing"
-    assert [str(label) for label, _value in plain.csv_columns][:2] == ["Name", "Acronym"]
+    assert [str(column.label) for column in plain.csv_columns][:2] == ["Name", "Acronym"]
     assert plain.count_text(2) == "2 plains"
