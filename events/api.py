@@ -5,12 +5,10 @@ from rest_framework import serializers
 
 from ecosystem.core.api import (
     AsOfField,
-    DirectoryViewSet,
     PublishableSerializer,
     RoleSerializer,
     slug_of,
 )
-from events.filters import EventFilter
 from events.models import Event, EventSeries
 
 
@@ -76,9 +74,3 @@ class EventSeriesSerializer(PublishableSerializer):
         return (
             request.build_absolute_uri(path) if request else self.context.get("base_url", "") + path
         )
-
-
-class EventViewSet(DirectoryViewSet):
-    queryset = Event.objects.published().for_api()
-    serializer_class = EventSerializer
-    filterset_class = EventFilter

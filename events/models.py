@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.dates import PartialDateField, status_as_of
-from ecosystem.core.history import History
 from ecosystem.core.models import (
     Country,
     Period,
@@ -21,7 +20,7 @@ from ecosystem.core.models import (
     public,
     publish_permission,
 )
-from ecosystem.core.roles import Role, organization_link, unique_role
+from ecosystem.core.roles import Role, organization_link, record_link, role_field, unique_role
 from programmes.models import Programme
 
 SERIES_EDITIONS = 20
@@ -246,16 +245,13 @@ ROLE_ON_ORGANIZATION_PAGE = {
 
 
 class EventRole(Role):
-    event = models.ForeignKey(
-        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
-    )
+    event = record_link(Event, _("event"))
     organization = organization_link("event_roles")
-    role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
+    role = role_field(EventRoleKind)
 
     record_field = "event"
     plurals = ROLE_PLURALS
     organization_labels = ROLE_ON_ORGANIZATION_PAGE
-    history = History()
 
     class Meta:
         ordering = ["event__slug", "role", "organization__slug"]
@@ -279,11 +275,9 @@ class EventSeriesRole(Role):
     """An organization's part in a series as a whole ("OPTIC's members exhibited at
     SIPEN through NTF V"), when the source names no edition."""
 
-    series = models.ForeignKey(
-        EventSeries, verbose_name=_("series"), on_delete=models.CASCADE, related_name="roles"
-    )
+    series = record_link(EventSeries, _("series"))
     organization = organization_link("series_roles")
-    role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
+    role = role_field(EventRoleKind)
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("through programme"),
@@ -297,7 +291,6 @@ class EventSeriesRole(Role):
     record_field = "series"
     plurals = ROLE_PLURALS
     organization_labels = ROLE_ON_ORGANIZATION_PAGE
-    history = History()
 
     objects = EventSeriesRoleQuerySet.as_manager()
 

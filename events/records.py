@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from ecosystem.core.records import record_type
-from ecosystem.core.registry import DemoSection, HomeSection, RecordType, SeedSection, registry
+from ecosystem.core.registry import DemoSection, HomeSection, SeedSection, registry
 from events import api, demo, exports, filters, seeding, structured_data
 from events.models import SERIES_EDITIONS, Event, EventSeries
 
@@ -35,16 +35,13 @@ def home_sections():
     ]
 
 
-EVENTS = RecordType(
+EVENTS = record_type(
     key="events",
     position=40,
     model=Event,
     published=published,
     filterset=filters.EventFilter,
-    list_url="events:event-list",
-    export_url="events:event-export",
     title=_("Events"),
-    nav_label=_("Events"),
     count_label=ngettext_lazy("%(counter)s event", "%(counter)s events", "counter"),
     empty_here=_("No event here yet."),
     description=_(
@@ -54,9 +51,7 @@ EVENTS = RecordType(
     row_template="events/_event_row.html",
     detail_template="events/event_detail.html",
     serializer=api.EventSerializer,
-    viewset=api.EventViewSet,
     csv_columns=exports.COLUMNS,
-    import_cells=exports.IMPORT_CELLS,
     json_ld=structured_data.for_event,
     dataset_description="Events, with their roles.",
     timeline="dot",

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from ecosystem.core.registry import DemoSection, RecordType, SeedSection, registry
+from ecosystem.core.records import record_type
+from ecosystem.core.registry import DemoSection, SeedSection, registry
 from members import api, demo, exports, filters, seeding, structured_data, views
 from members.models import Organization, OrganizationKind
 
@@ -15,21 +16,17 @@ COMMON = {
     "csv_columns": exports.COLUMNS,
     "json_ld": structured_data.for_organization,
     "detail_context": views.detail_context,
-    "import_cells": exports.IMPORT_CELLS,
     "on_map": True,
 }
 
-ORGANIZATIONS = RecordType(
+ORGANIZATIONS = record_type(
     key="organizations",
     position=20,
     published=lambda: Organization.objects.published().support_organizations(),
     pages=lambda: Organization.objects.published(),  # SMEs' pages too
     filterset=filters.OrganizationFilter,
     viewset=api.OrganizationViewSet,
-    list_url="members:organization-list",
-    export_url="members:organization-export",
     title=_("Organizations"),
-    nav_label=_("Organizations"),
     count_label=ngettext_lazy("%(counter)s organization", "%(counter)s organizations", "counter"),
     empty_here=_("No organization here yet."),
     description=_(
@@ -40,7 +37,7 @@ ORGANIZATIONS = RecordType(
     **COMMON,
 )
 
-SMES = RecordType(
+SMES = record_type(
     key="smes",
     position=30,
     published=lambda: Organization.objects.published().smes(),

@@ -30,7 +30,7 @@ from ecosystem.core.models import (
     public,
     publish_permission,
 )
-from ecosystem.core.roles import Role, organization_link, unique_role
+from ecosystem.core.roles import Role, organization_link, record_link, role_field, unique_role
 from ecosystem.core.search import search_key
 from members.models import Organization
 
@@ -359,16 +359,13 @@ ROLE_ON_ORGANIZATION_PAGE = {
 
 
 class ProgrammeRole(Role):
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles"
-    )
+    programme = record_link(Programme, _("programme"))
     organization = organization_link("programme_roles")
-    role = models.CharField(_("role"), max_length=12, choices=ProgrammeRoleKind.choices)
+    role = role_field(ProgrammeRoleKind)
 
     record_field = "programme"
     plurals = ROLE_PLURALS
     organization_labels = ROLE_ON_ORGANIZATION_PAGE
-    history = History()
 
     class Meta:
         ordering = ["programme__slug", "role", "organization__slug"]

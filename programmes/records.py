@@ -5,14 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ecosystem.core.models import PublicationStatus
-from ecosystem.core.registry import (
-    DemoSection,
-    HomeSection,
-    RecordType,
-    SearchHit,
-    SeedSection,
-    registry,
-)
+from ecosystem.core.records import record_type
+from ecosystem.core.registry import DemoSection, HomeSection, SearchHit, SeedSection, registry
 from programmes import api, demo, exports, filters, seeding, structured_data, views
 from programmes.models import Existence, Programme, ProgrammeStatus, Site
 
@@ -102,7 +96,7 @@ def country_sites(country):
     return views.merged_sites(sites)
 
 
-PROGRAMMES = RecordType(
+PROGRAMMES = record_type(
     key="programmes",
     position=10,
     model=Programme,
@@ -110,10 +104,7 @@ PROGRAMMES = RecordType(
     pages=pages,
     listed=pages,
     filterset=filters.ProgrammeFilter,
-    list_url="programmes:programme-list",
-    export_url="programmes:programme-export",
     title=_("Programmes"),
-    nav_label=_("Programmes"),
     count_label=ngettext_lazy("%(counter)s programme", "%(counter)s programmes", "counter"),
     empty_here=_("No programme here yet."),
     description=_(
@@ -125,7 +116,6 @@ PROGRAMMES = RecordType(
     serializer=api.ProgrammeSerializer,
     viewset=api.ProgrammeViewSet,
     csv_columns=exports.COLUMNS,
-    import_cells=exports.IMPORT_CELLS,
     json_ld=structured_data.for_programme,
     dataset_description="Programmes and their phases, with roles, sites and figures.",
     on_map=True,

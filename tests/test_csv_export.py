@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from ecosystem.core.registry import registry
 from tests import factories
 from tests.helpers import html, url
 
@@ -67,3 +68,29 @@ def test_every_list_links_its_export_with_the_filters(client, world):
 def test_bad_filters_do_not_break_the_export(client, world):
     rows = read(client.get(url("programmes:programme-export", "en") + "?country=XX&year=x"))
     assert len(rows) == 4
+
+
+SHARED_TAIL = {
+    "en": ["Summary", "Website", "Sources", "Last verified", "Last updated", "Page"],
+    "fr": [
+        "Résumé",
+        "Site web",
+        "Sources",
+        "Dernière vérification",
+        "Dernière mise à jour",
+        "Page",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_export_names_its_records_first_and_ends_with_what_every_record_has(
+    client, world, language
+):
+    for record_type in registry:
+        response = client.get(url(record_type.export_url, language))
+        header = next(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+        assert header[0] == {"en": "Name", "fr": "Nom"}[language], record_type.key
+        assert header[-6:] == SHARED_TAIL[language], record_type.key

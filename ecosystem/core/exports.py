@@ -4,11 +4,15 @@ rows stream: a large export never sits in memory."""
 
 import csv
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.core import cells
+from ecosystem.core.cells import Cell
 from ecosystem.core.dates import iso_partial
 from ecosystem.core.listing import labelled, lenient_filterset
 
@@ -55,19 +59,63 @@ def display(attribute, choices):
     return value
 
 
-# Columns every organization, programme and event shares; each list adds its own.
-NAME = (_("Name"), lambda record: record.name)
-ACRONYM = (_("Acronym"), lambda record: record.acronym)
-COUNTRIES = (_("Countries"), lambda record: names(record.countries.all()))
-COUNTRY_CODES = (_("Country codes"), lambda record: joined(c.code for c in record.countries.all()))
-SECTORS = (_("Sectors"), lambda record: names(record.sectors.all()))
-SUMMARY = (_("Summary"), lambda record: record.summary)
-WEBSITE = (_("Website"), lambda record: record.website)
-UPDATED = (_("Last updated"), lambda record: record.updated.date().isoformat())
-LAST_VERIFIED = (
+@dataclass(frozen=True, eq=False)
+class Column:
+    """A column of a list's CSV export: its label (a lazy translation, or a name said
+    the same in both languages, "LinkedIn"), its value for a record, and what its cell
+    does when an imported file brings it back (ecosystem.opendata.imports), None for a
+    column an import only reads past (a date of update, the status dates decide). The
+    import finds a file's columns by these labels, in either language, and names them by
+    the Column itself: a label is written once."""
+
+    label: object
+    value: Callable
+    cell: Cell | None = None
+
+
+NAME = Column(_("Name"), lambda record: record.name, cells.put_text("name", translated=True))
+ACRONYM = Column(_("Acronym"), lambda record: record.acronym, cells.put_text("acronym"))
+COUNTRIES = Column(
+    _("Countries"),
+    lambda record: names(record.countries.all()),
+    Cell(cells.put_countries, ("countries",)),
+)
+COUNTRY_CODES = Column(
+    _("Country codes"),
+    lambda record: joined(c.code for c in record.countries.all()),
+    Cell(cells.put_countries, ("countries",)),
+)
+SECTORS = Column(
+    _("Sectors"),
+    lambda record: names(record.sectors.all()),
+    Cell(cells.put_sectors, ("sectors",)),
+)
+SUMMARY = Column(
+    _("Summary"), lambda record: record.summary, cells.put_text("summary", translated=True)
+)
+WEBSITE = Column(_("Website"), lambda record: record.website, cells.put_text("website"))
+UPDATED = Column(_("Last updated"), lambda record: record.updated.date().isoformat())
+LAST_VERIFIED = Column(
     _("Last verified"),
     lambda record: record.last_verified.isoformat() if record.last_verified else "",
 )
+# Of a record with roles (programmes, events): read-only, roles are edited in the admin.
+ROLES = Column(_("Roles"), roles)
+# Of a record with dates (ecosystem.core.models.Period): as a page says them, then each
+# end as an ISO date as precise as it is known, which an import reads back.
+DATES = Column(_("Dates"), lambda record: record.period)
+START = Column(
+    _("Start"),
+    lambda record: iso_partial(record.start, record.start_precision),
+    cells.put_partial_date("start"),
+)
+END = Column(
+    _("End"),
+    lambda record: iso_partial(record.end, record.end_precision),
+    cells.put_partial_date("end", end=True),
+)
+# The export's last column, the record's page: it names the record on import.
+PAGE_LABEL = _("Page")
 
 
 def reference(source):
@@ -85,7 +133,27 @@ def reference(source):
     )
 
 
-SOURCES = (_("Sources"), lambda record: joined(reference(s) for s in record.sources.all()))
+SOURCES = Column(_("Sources"), lambda record: joined(reference(s) for s in record.sources.all()))
+
+
+def shared_columns(*, head=(NAME, ACRONYM), own=(), related=()):
+    """A type's columns, in the order every export follows: what names the record
+    (`head`), its `own` columns, where it is and in which sectors, what it relates to
+    (`related`: roles, a budget), then what every record has, its summary, website,
+    sources and dates of verification and update."""
+    return [
+        *head,
+        *own,
+        COUNTRIES,
+        COUNTRY_CODES,
+        SECTORS,
+        *related,
+        SUMMARY,
+        WEBSITE,
+        SOURCES,
+        LAST_VERIFIED,
+        UPDATED,
+    ]
 
 
 # OWASP's rule against CSV injection: a cell beginning like a formula gets a leading
@@ -118,9 +186,9 @@ def printable(value):
 def rows(columns, records, absolute_url):
     """The header, then one row per record, every cell safe to open in a spreadsheet;
     the last column is the record's page."""
-    yield [str(label) for label, _value in columns] + [str(_("Page"))]
+    yield [str(column.label) for column in columns] + [str(PAGE_LABEL)]
     for record in records:
-        yield [safe(value(record)) for _label, value in columns] + [
+        yield [safe(column.value(record)) for column in columns] + [
             absolute_url(record.get_absolute_url())
         ]
 

@@ -11,18 +11,8 @@ from ecosystem.core.filters import DirectoryFilterSet
 from ecosystem.core.registry import RecordType
 from ecosystem.core.structured_data import common
 
-COLUMNS = [
-    exports.NAME,
-    exports.ACRONYM,
-    exports.COUNTRIES,
-    exports.COUNTRY_CODES,
-    exports.SECTORS,
-    exports.SUMMARY,
-    exports.WEBSITE,
-    exports.SOURCES,
-    exports.LAST_VERIFIED,
-    exports.UPDATED,
-]
+# A type's CSV columns when it brings none of its own.
+COLUMNS = exports.shared_columns()
 
 
 def filterset_for(model):

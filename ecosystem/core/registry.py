@@ -63,7 +63,7 @@ class RecordType:
     # Open data
     serializer: type
     viewset: type
-    csv_columns: list
+    csv_columns: list  # [exports.Column]: exports.shared_columns(own=...)
     json_ld: Callable  # (record, absolute_url) -> dict
     dataset_description: str
     # Where else it appears
@@ -92,10 +92,8 @@ class RecordType:
     # () -> rows (tuples of texts) of the other names search finds, that "did you mean"
     # may offer: a programme's sites' names and cities ("Hub-IIT Sikasso", "Thiès")
     vocabulary: Callable | None = None
-    # Import (ecosystem.opendata.imports): what its own CSV columns do when a file brings
-    # them back ({English label: Cell}), beyond the columns every type shares; and the
-    # fields a new imported record starts with (an SME's kind).
-    import_cells: dict | None = None
+    # Import (ecosystem.opendata.imports) reads `csv_columns` back, each column with its
+    # Cell; these are the fields a new imported record starts with (an SME's kind).
     import_defaults: dict | None = None
 
     @property

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.core.filters import OfferedChoiceFilter
+from ecosystem.core.history import History
 from ecosystem.core.models import PublicationStatus, fact_source
 
 # The model that holds roles: the directory's organizations.
@@ -18,11 +19,13 @@ ORGANIZATION_MODEL = "members.Organization"
 
 class Role(models.Model):
     """An organization's part in a record: in a programme (funding, implementing...) or
-    in an event (organizer, exhibitor...). Each subclass adds the record's foreign key,
-    names it in `record_field`, and gives the roles' choices; `organization_link()` and
-    `unique_role()` give it the rest."""
+    in an event (organizer, exhibitor...). Each subclass declares its three fields with
+    the helpers below, the record's (`record_link()`, named in `record_field`), the
+    organization's (`organization_link()`) and the role's (`role_field()`), and its
+    constraint (`unique_role()`); its history and source come from here."""
 
     source = fact_source()
+    history = History(inherit=True)
 
     record_field = ""
     # Each subclass gives, per role, its plural ("funders", the heading above several
@@ -52,6 +55,18 @@ class Role(models.Model):
     def record(self):
         """The programme or the event."""
         return getattr(self, self.record_field)
+
+
+def record_link(model, verbose_name):
+    """A role's record: `programme.roles`, `event.roles`."""
+    return models.ForeignKey(
+        model, verbose_name=verbose_name, on_delete=models.CASCADE, related_name="roles"
+    )
+
+
+def role_field(kinds):
+    """The role itself, one of `kinds` (a TextChoices)."""
+    return models.CharField(_("role"), max_length=12, choices=kinds.choices)
 
 
 def organization_link(related_name):

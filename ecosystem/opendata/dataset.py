@@ -123,7 +123,11 @@ def readme(sets, written, base_url):
         ]
         if columns:
             lines.append(
-                "CSV columns: " + ", ".join(f"`{label}`" for label, _value in columns) + ", `Page`."
+                "CSV columns: "
+                + ", ".join(
+                    f"`{label}`" for label in [*(c.label for c in columns), exports.PAGE_LABEL]
+                )
+                + "."
             )
         lines.append("")
     lines += [

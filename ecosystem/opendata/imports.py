@@ -30,8 +30,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ecosystem.core import counts, history
-from ecosystem.core.dates import parse_partial
+from ecosystem.core import counts, exports, history
+from ecosystem.core.cells import LANGUAGES, labelled
+from ecosystem.core.exports import Column
 from ecosystem.core.lookups import Lookups
 from ecosystem.core.models import Language, PublicationStatus, Source
 from ecosystem.core.paths import same_page_in_words_of
@@ -40,16 +41,8 @@ from ecosystem.core.search import fold
 from ecosystem.core.text import parts
 from ecosystem.opendata.tables import ImportFileError
 
-LANGUAGES = ("en", "fr")
-
-
-@dataclass
-class Cell:
-    """What a column does on import: `put(row, text)` sets the record's fields from a
-    cell; `fields` are the model fields it sets, to tie a validation error to its column."""
-
-    put: object
-    fields: tuple = ()
+# The export's last column: a row names its record by it. Read only.
+PAGE = Column(exports.PAGE_LABEL, lambda record: record.get_absolute_url())
 
 
 @dataclass
@@ -75,144 +68,25 @@ class Row:
             self.errors.append(error)
 
 
-# Cells every kind of record shares -----------------------------------------------------
-
-
-def put_text(name, translated=False):
-    """A text field; a translated one in the file's language, and in the other too for
-    a new record (until staff translate it)."""
-
-    def put(row, text):
-        if not translated:
-            set_value(row, name, text)
-            return
-        set_value(row, f"{name}_{row.language}", text)
-        other = f"{name}_{'fr' if row.language == 'en' else 'en'}"
-        if row.action == "create" and not getattr(row.record, other):
-            set_value(row, other, text)
-
-    names = tuple(f"{name}_{language}" for language in LANGUAGES) if translated else (name,)
-    return Cell(put, names)
-
-
-def put_countries(row, text):
-    row.many["countries"] = [row.lookups.country(part) for part in parts(text)]
-
-
-def put_sectors(row, text):
-    row.many["sectors"] = [row.lookups.sector(part) for part in parts(text)]
-
-
-def put_choice(name, choices):
-    keys = {}  # folded value or label, in either language: value (filled on first use)
-
-    def put(row, text):
-        if not keys:
-            for value, label in choices:
-                for key in (value, *(labelled(label, lang) for lang in LANGUAGES)):
-                    keys.setdefault(fold(key), value)
-        if fold(text) in keys:
-            set_value(row, name, keys[fold(text)])
-            return
-        raise ValueError(
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": text, "choices": ", ".join(str(label) for _v, label in choices)}
-        )
-
-    return Cell(put, (name,))
-
-
-def labelled(label, language):
-    with translation.override(language):
-        return str(label)
-
-
-def put_partial_date(name, *, end=False):
-    def put(row, text):
-        value, precision = parse_partial(text, end=end)
-        set_value(row, name, value)
-        set_value(row, f"{name}_precision", precision)
-
-    return Cell(put, (name, f"{name}_precision"))
-
-
-def put_related(name, model):
-    def put(row, text):
-        set_value(row, name, row.lookups.named(model, text))
-
-    return Cell(put, (name,))
-
-
-def put_country(name):
-    def put(row, text):
-        set_value(row, name, row.lookups.country(text))
-
-    return Cell(put, (name,))
-
-
-def put_integer(name):
-    def put(row, text):
-        try:
-            set_value(row, name, int(text))
-        except ValueError as error:
-            raise ValueError(_("a whole number was expected.")) from error
-
-    return Cell(put, (name,))
-
-
-def put_yes_no(name):
-    def put(row, text):
-        value = fold(text)
-        if value in {"yes", "oui", "true", "1"}:
-            set_value(row, name, True)
-        elif value in {"no", "non", "false", "0"}:
-            set_value(row, name, False)
-        else:
-            raise ValueError(_("yes or no was expected."))
-
-    return Cell(put, (name,))
-
-
-def set_value(row, name, value):
-    if getattr(row.record, name) != value:
-        setattr(row.record, name, value)
-        row.changes.append(name)
-
-
-COMMON = {
-    "Name": put_text("name", translated=True),
-    "Acronym": put_text("acronym"),
-    "Countries": Cell(put_countries, ("countries",)),
-    "Country codes": Cell(put_countries, ("countries",)),
-    "Sectors": Cell(put_sectors, ("sectors",)),
-    "Summary": put_text("summary", translated=True),
-    "Website": put_text("website"),
-}
-
-
 # Planning --------------------------------------------------------------------------------
 
 
 def columns_of(record_type):
-    """{folded header label, in either language: (English label, Cell or None)} for the
-    type's CSV columns: a column whose Cell is None is read-only (a count, a date of
-    update, the status a programme's dates decide)."""
-    cells = {**COMMON, **(record_type.import_cells or {})}
-    found = {}
-    for label, _value in record_type.csv_columns:
-        english = labelled(label, "en")
-        for language in LANGUAGES:
-            found[fold(labelled(label, language))] = (english, cells.get(english))
-    for language in LANGUAGES:  # the export's last column, the record's page
-        with translation.override(language):
-            found[fold(_("Page"))] = ("Page", None)
-    return found
+    """{folded header label, in either language: its Column} for the type's CSV columns
+    and the record's page. Each column's Cell says what it does; a column without one is
+    read-only (a date of update, the status a programme's dates decide)."""
+    return {
+        fold(labelled(column.label, language)): column
+        for column in [*record_type.csv_columns, PAGE]
+        for language in LANGUAGES
+    }
 
 
 def header_language(header, record_type):
     scores = {
         language: sum(
-            fold(cell) in {fold(labelled(label, language)) for label, _v in record_type.csv_columns}
+            fold(cell)
+            in {fold(labelled(column.label, language)) for column in record_type.csv_columns}
             for cell in header
         )
         for language in LANGUAGES
@@ -233,49 +107,44 @@ def plan(record_type, table, *, tick=lambda: None):
             _("Unknown columns: %(columns)s. Use the columns of the list's CSV export.")
             % {"columns": ", ".join(f"“{cell}”" for cell in unknown)}
         )
-    labels = [columns[fold(cell)][0] for cell in header]
-    if "Name" not in labels and "Page" not in labels:
+    in_file = [columns[fold(cell)] for cell in header]
+    if exports.NAME not in in_file and PAGE not in in_file:
         raise ImportFileError(_("The file needs a “Name” column (or “Page”) to name its records."))
-    heading = dict(zip(labels, header, strict=True))  # as the file writes it
+    heading = dict(zip(in_file, header, strict=True))  # as the file writes it
     by_field = {}  # the column that sets each field, to name it in an error
-    for header_cell in header:
-        cell = columns[fold(header_cell)][1]
-        for name in cell.fields if cell else ():
+    for header_cell, column in zip(header, in_file, strict=True):
+        for name in column.cell.fields if column.cell else ():
             by_field.setdefault(name, header_cell)
     lookups = Lookups()
-    # The export's columns, labelled as it labels them in the file's language.
-    with translation.override(language):
-        exported = {
-            labelled(label, "en"): (str(label), value) for label, value in record_type.csv_columns
-        }
     table = [
-        dict(zip(labels, cells + [""] * (len(header) - len(cells)), strict=False)) for cells in body
+        dict(zip(in_file, cells + [""] * (len(header) - len(cells)), strict=False))
+        for cells in body
     ]
     pages = []
-    for by_label in table:
+    for by_column in table:
         try:
-            pages.append(page_slug(record_type, by_label["Page"]) if by_label.get("Page") else "")
+            pages.append(page_slug(record_type, by_column[PAGE]) if by_column.get(PAGE) else "")
         except ValueError as error:
             pages.append(error)
     existing = Existing(record_type, table, pages, language)
     named = {}  # what names a record: the first row that names it
     rows = []
-    for number, (cells, by_label, page) in enumerate(zip(body, table, pages, strict=True), 2):
+    for number, (cells, by_column, page) in enumerate(zip(body, table, pages, strict=True), 2):
         tick()
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         row = Row(number, None, language=language)
         row.lookups = lookups
         rows.append(row)
-        naming = heading["Page"] if page else heading.get("Name", _("Name"))
+        naming = heading[PAGE] if page else heading.get(exports.NAME, str(exports.NAME.label))
         if isinstance(page, ValueError):
-            row.error(heading["Page"], str(page))
+            row.error(heading[PAGE], str(page))
             continue
         try:
-            row.record = existing.find(page, by_label, lookups)
+            row.record = existing.find(page, by_column, lookups)
         except ValueError as error:
             row.error(naming, str(error))
             continue
-        keys = existing.keys(row.record, page, by_label, lookups)
+        keys = existing.keys(row.record, page, by_column, lookups)
         first = next((named[key] for key in keys if key in named), None)
         if first:
             row.error(
@@ -292,7 +161,7 @@ def plan(record_type, table, *, tick=lambda: None):
             row.action = "update"
             before = copy.copy(row.record)  # its own field cache: the row changes a copy
         for header_cell, text in values.items():
-            _english, cell = columns[fold(header_cell)]
+            cell = columns[fold(header_cell)].cell
             if cell is None or not text:
                 continue
             try:
@@ -317,7 +186,7 @@ def plan(record_type, table, *, tick=lambda: None):
         if row.action == "update" and not (row.changes or changed_links(row)):
             row.action = "unchanged"
         elif not row.errors:
-            row.cells = changed_cells(row, before, values, columns, exported)
+            row.cells = changed_cells(row, before, values, columns)
     return rows
 
 
@@ -334,23 +203,22 @@ class Linked:
         return getattr(self.record, name)
 
 
-def changed_cells(row, before, values, columns, exported):
+def changed_cells(row, before, values, columns):
     """(label, old, new) for each of the file's columns that the row changes, written as
-    the list's CSV export writes the column (`exported`: {English label: (label, value)}),
-    in the file's language: old and new of an existing record, the file's cell for a new
-    one."""
+    the list's CSV export writes the column, in the file's language: old and new of an
+    existing record, the file's cell for a new one."""
     changed = {*row.changes, *row.many}
     cells = []
     for header_cell, text in values.items():
-        english, cell = columns[fold(header_cell)]
-        if cell is None or not text or not changed.intersection(cell.fields):
+        column = columns[fold(header_cell)]
+        if column.cell is None or not text or not changed.intersection(column.cell.fields):
             continue
-        label, value = exported[english]
+        label = labelled(column.label, row.language)
         if before is None:
             cells.append((label, None, text))
             continue
         with translation.override(row.language):
-            old, new = value(before), value(Linked(row.record, row.many))
+            old, new = column.value(before), column.value(Linked(row.record, row.many))
         if old != new:
             cells.append((label, old, new))
     return cells
@@ -456,8 +324,8 @@ class Existing:
     def __init__(self, record_type, table, pages, language):
         self.record_type, self.model, self.language = record_type, record_type.model, language
         slugs = {page for page in pages if isinstance(page, str)} - {""}
-        names = {fold(row.get("Name", "")) for row in table} - {""}
-        bases = {slugify(row.get("Name", ""))[:100] for row in table} - {""}
+        names = {fold(row.get(exports.NAME, "")) for row in table} - {""}
+        bases = {slugify(row.get(exports.NAME, ""))[:100] for row in table} - {""}
         # Any record of the model: a page of another list's record is an error, not a
         # new record beside it.
         self.by_slug = {r.slug: r for r in self.fetch(self.model.objects, "slug", slugs)}
@@ -475,23 +343,23 @@ class Existing:
             else:
                 yield from found.prefetch_related("countries", "sectors")
 
-    def find(self, page, by_label, lookups):
+    def find(self, page, by_column, lookups):
         """The existing record a row means, or None for a new one."""
         if page in self.by_slug:
             record = self.by_slug[page]
             if not belongs(self.record_type, record):
                 raise ValueError(
                     _("“%(value)s” is the page of a record that is not in this list (%(list)s).")
-                    % {"value": by_label["Page"], "list": self.record_type.title}
+                    % {"value": by_column[PAGE], "list": self.record_type.title}
                 )
             return record
-        name = by_label.get("Name", "")
+        name = by_column.get(exports.NAME, "")
         if not name:
             if page:
                 return None
             raise ValueError(_("each row needs a name."))
         candidates = self.by_name.get(fold(name), [])
-        country = first_country(by_label, lookups)
+        country = first_country(by_column, lookups)
         if country and candidates:
             candidates = [c for c in candidates if country in c.countries.all()]
         if len(candidates) > 1:
@@ -502,14 +370,14 @@ class Existing:
         return candidates[0] if candidates else None
 
     @staticmethod
-    def keys(record, page, by_label, lookups):
+    def keys(record, page, by_column, lookups):
         """What names the row's record: two rows that share one name the same record."""
         if record is not None:
             return [("record", record.pk)]
         keys = [("page", page)] if page else []
-        if by_label.get("Name"):
-            country = first_country(by_label, lookups)
-            keys.append(("name", fold(by_label["Name"]), country.pk if country else ""))
+        if by_column.get(exports.NAME):
+            country = first_country(by_column, lookups)
+            keys.append(("name", fold(by_column[exports.NAME]), country.pk if country else ""))
         return keys
 
     def new_slug(self, record, page):
@@ -522,10 +390,10 @@ class Existing:
         return slug
 
 
-def first_country(by_label, lookups):
+def first_country(by_column, lookups):
     """The row's first country, if it names one that exists (its column reports one
     that does not)."""
-    named = parts(by_label.get("Country codes", "") or by_label.get("Countries", ""))
+    named = parts(by_column.get(exports.COUNTRY_CODES, "") or by_column.get(exports.COUNTRIES, ""))
     with contextlib.suppress(ValueError):
         return lookups.country(named[0]) if named else None
     return None

@@ -27,12 +27,11 @@ from django.conf import settings
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from ecosystem.core.registry import registry
+
 PREFIX = "ecosystem-"
 EXTENSIONS = {"postgresql": ".dump", "sqlite": ".sqlite3"}
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
-# The project's own apps: a row in any of their tables (history included) or a user
-# means the database is in use.
-PROJECT_APPS = ["ecosystem", "members", "programmes", "events"]
 USER_TABLE = "auth_user"
 # How each kind of file starts.
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -98,7 +97,9 @@ def project_tables(connection) -> list[str]:
     """The existing tables of the project's apps (history tables included) and auth_user."""
     existing = set(connection.introspection.table_names())
     tables = {USER_TABLE}
-    for label in PROJECT_APPS:
+    # The core and the apps that bring record types: a row in any of their tables
+    # (history included) or a user means the database is in use.
+    for label in ["ecosystem", *registry.app_names()]:
         config = apps.get_app_config(label)
         tables.update(
             model._meta.db_table for model in config.get_models(include_auto_created=True)
@@ -141,9 +142,9 @@ def summary(connection) -> dict[str, int]:
     """Rows in the main tables, and in all the project's tables."""
     counts = count_rows(connection, project_tables(connection))
     main = {
-        "organizations": "members_organization",
-        "programmes": "programmes_programme",
-        "events": "events_event",
+        # A table once, under the type whose pages show its records (organizations hold
+        # the SMEs).
+        **{t.key: t.model._meta.db_table for t in registry if t.has_pages},
         "sources": "ecosystem_source",
         "users": USER_TABLE,
     }

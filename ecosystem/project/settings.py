@@ -341,10 +341,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "West Africa tech-support directory API",
+    # The kinds of record are the endpoints the schema lists (one per type of the
+    # registry): named there, not here.
     "DESCRIPTION": (
-        "Read-only open data: organizations, SMEs, programmes, events, countries and "
-        "sectors. List filters are the public pages' filters; an invalid value answers 400 "
-        "naming the parameter."
+        "Read-only open data: the directory's records, one endpoint per kind, then "
+        "countries and sectors. List filters are the public pages' filters; an invalid "
+        "value answers 400 naming the parameter."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
