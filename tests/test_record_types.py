@@ -2,11 +2,14 @@
 that work (ecosystem.core.records)."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import ngettext_lazy
 
-from ecosystem.core.records import record_type
+from ecosystem.core import own_fields
+from ecosystem.core.records import COLUMNS, record_type
+from events.models import Event
 from programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +44,80 @@ def test_the_defaults_filter_serialize_and_describe(plain, world):
     assert plain.json_ld(record, lambda url: url)["@type"] == "Thing"
     assert [str(label) for label, _value in plain.csv_columns][:2] == ["Name", "Acronym"]
     assert plain.count_text(2) == "2 plains"
+
+
+@pytest.fixture
+def own():
+    """Events as a type that names four of its own fields, each of another kind."""
+    return record_type(
+        key="own",
+        position=99,
+        model=Event,
+        fields=["kind", "online", "programme", "city"],
+        title="Own",
+        count_label=ngettext_lazy("%(counter)s own", "%(counter)s owns", "counter"),
+        description="Records with fields of their own.",
+    )
+
+
+def test_its_own_fields_filter_a_choice_yes_or_no_a_record_and_text(own, world):
+    Event.objects.filter(slug="mission-bamako").update(online=True, programme=world["draft"])
+
+    def found(query):
+        records = own.filterset(QueryDict(query), own.published().for_list()).qs
+        return set(records.values_list("slug", flat=True))
+
+    assert found("kind=mission&kind=consultation") == {"mission-bamako", "consultation-dakar"}
+    assert found("online=yes") == {"mission-bamako"}
+    assert found("online=no") == {"consultation-dakar", "sipen-next"}
+    assert found(f"programme={world['closed'].slug}") == {"consultation-dakar"}
+    assert found("city=Thiès") == {"sipen-next"}
+    # A draft is not a value the filter knows.
+    assert not own.filterset(QueryDict(f"programme={world['draft'].slug}")).is_valid()
+    assert own.filterset.facets == ["kind", "country", "sector"]
+    assert list(own.filterset.base_filters)[-5:] == ["kind", "online", "programme", "city", "sort"]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "values"),
+    [
+        ("en", ["Kind", "Online", "Programme", "City"], ["trade show", "no", "", "Thiès"]),
+        ("fr", ["Type", "En ligne", "Programme", "Ville"], ["salon", "non", "", "Thiès"]),
+    ],
+)
+def test_its_own_fields_are_columns_after_the_shared_ones(own, world, language, labels, values):
+    record = own.published().for_api().get(slug="sipen-next")
+    with translation.override(language):
+        columns = own.csv_columns[-4:]
+        assert [str(label) for label, _value in columns] == labels
+        assert [str(value(record) or "") for _label, value in columns] == values
+    assert own.csv_columns[:-4] == COLUMNS
+
+
+@translation.override("en")
+def test_its_own_fields_are_served_and_shown_public_links_only(own, world):
+    Event.objects.filter(slug="mission-bamako").update(online=True, programme=world["draft"])
+    context = {"base_url": "https://example.org"}
+    by_slug = {record.slug: record for record in own.published().for_api()}
+    data = own.serializer(by_slug["mission-bamako"], context=context).data
+    assert (data["kind"], data["online"], data["programme"]) == ("mission", True, None)
+    data = own.serializer(by_slug["consultation-dakar"], context=context).data
+    assert (data["programme"], data["city"]) == (world["closed"].slug, "Dakar")
+    facts = [
+        (str(f.label), str(f.value), f.url)
+        for f in own_fields.facts(by_slug["consultation-dakar"], own.fields)
+    ]
+    assert facts == [
+        ("Kind", "consultation", ""),
+        ("Online", "No", ""),
+        ("Programme", str(world["closed"]), world["closed"].get_absolute_url()),
+        ("City", "Dakar", ""),
+    ]
+    # The draft programme is not named; an empty city is left out.
+    facts = own_fields.facts(by_slug["mission-bamako"], own.fields)
+    assert [(str(f.label), str(f.value)) for f in facts] == [("Kind", "mission"), ("Online", "Yes")]
+
+
+def test_a_field_it_cannot_carry_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="Event.countries"):
+        own_fields.model_fields(Event, ["countries"])
