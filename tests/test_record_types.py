@@ -75,6 +75,10 @@ def test_its_own_fields_filter_a_choice_yes_or_no_a_record_and_text(own, world):
     # A draft is not a value the filter knows.
     assert not own.filterset(QueryDict(f"programme={world['draft'].slug}")).is_valid()
     assert own.filterset.facets == ["kind", "country", "sector"]
+    with translation.override("fr"):
+        form = str(own.filterset(QueryDict("online=yes")).form)
+    assert '<option value="">Indifférent</option>' in form
+    assert '<option value="yes" selected>Oui</option>' in form
     assert list(own.filterset.base_filters)[-5:] == ["kind", "online", "programme", "city", "sort"]
 
 
