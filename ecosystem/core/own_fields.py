@@ -46,6 +46,7 @@ class PublicSlugField(serializers.SlugRelatedField):
 
 
 def model_fields(model, names):
+    """The model's fields of these names, refused when no default can carry them."""
     found = [model._meta.get_field(name) for name in names]
     for field in found:
         if field.many_to_many or field.one_to_many or (field.is_relation and not linkable(field)):
@@ -105,32 +106,22 @@ def serializer_fields(fields):
     }
 
 
-def value_for(field, *, yes, no, choice):
-    """How to read one field of a record: `choice` turns a choice field into its label."""
+def value_for(field, yes, no):
+    """How one field of a record reads: a choice by its label, yes or no in the words
+    given, a linked record only if it is public."""
     if field.choices:
-        return choice(field)
+        return exports.display(field.attname, field.choices)
     if isinstance(field, models.BooleanField):
-        return lambda record: yes if getattr(record, field.name) else no
+        return lambda record: yes if getattr(record, field.attname) else no
     if field.many_to_one:
         return lambda record: shown(getattr(record, field.name))
-    return lambda record: getattr(record, field.name)
+    return lambda record: getattr(record, field.attname)
 
 
 def columns(fields):
-    """The CSV columns of the type's own fields, after the shared ones: labelled by the
-    field's verbose name in the export's language."""
-    return [
-        (
-            label(f),
-            value_for(
-                f,
-                yes=_("yes"),
-                no=_("no"),
-                choice=lambda f: exports.display(f.attname, f.choices),
-            ),
-        )
-        for f in fields
-    ]
+    """The CSV columns of the type's own fields, after the shared ones, labelled by the
+    field's verbose name in the export's language; yes and no as the import reads them."""
+    return [(label(f), value_for(f, _("yes"), _("no"))) for f in fields]
 
 
 @dataclass(frozen=True)
@@ -141,16 +132,11 @@ class Fact:
 
 
 def facts(record, fields):
-    """The record's own fields as its page lists them, "Kind: Call for projects"; an
-    empty one is left out."""
+    """The record's own fields as its page lists them ("Kind: training"), each a link
+    when it names a record; an empty one is left out."""
     found = []
     for field in fields:
-        value = value_for(
-            field,
-            yes=_("Yes"),
-            no=_("No"),
-            choice=lambda f: lambda record: getattr(record, f"get_{f.name}_display")(),
-        )(record)
+        value = value_for(field, _("Yes"), _("No"))(record)
         if value in (None, ""):
             continue
         url = value.get_absolute_url() if hasattr(value, "get_absolute_url") else ""
