@@ -66,6 +66,9 @@ class RecordType:
     csv_columns: list  # [exports.Column]: exports.shared_columns(own=...)
     json_ld: Callable  # (record, absolute_url) -> dict
     dataset_description: str
+    # Its own model fields (ecosystem.core.own_fields), listed on its page under the
+    # facts every record has; the defaults filter, export and serve them.
+    fields: tuple = ()
     # Where else it appears
     has_pages: bool = True  # False when its records' pages belong to another type
     in_feed: bool = True

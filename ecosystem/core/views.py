@@ -10,6 +10,7 @@ from ecosystem.core.counts import COUNTRY, SECTOR, counts
 from ecosystem.core.exports import csv_response
 from ecosystem.core.listing import build_listing
 from ecosystem.core.notes import SourceNotes
+from ecosystem.core.own_fields import facts
 from ecosystem.core.registry import registry
 
 
@@ -84,6 +85,7 @@ def record_detail(request, key, slug):
         record_type.context_name: record,
         "notes": SourceNotes(record.sources.all()),
         "record_key": record_type.key,
+        "facts": facts(record, record_type.fields),
         **extra,
     }
     return render(request, record_type.detail_template, context)
