@@ -3,15 +3,15 @@ migrations, made after every `migrate` from the registry, so that registering a 
 all it takes:
 
 - on PostgreSQL, its table's search column (`search_vector`, which ranks results) and
-  trigram index (which serves the substring match) (ecosystem.core.search). Without
-  them, search, every list's `?q=` and the API's `?q=` fail; a system check names a
-  table that lacks them;
+  trigram index (which serves the substring match) (ecosystem.core.search). Without the
+  column, search, every list's `?q=` and the API's `?q=` fail; without the index, every
+  search reads the whole table. A system check names a table that lacks either;
 - the staff groups' permissions on the models of its app: Editors add, change and view;
   Publishers also delete and publish.
 
 Both receivers are connected once, for the core app (ecosystem/apps.py). The first
-types' migrations made the same search objects, and migrations made the groups; those
-migrations stay as they were applied, and this repeats their work harmlessly."""
+types' migrations made the same search objects (IF NOT EXISTS, here and there), and
+migrations ecosystem 0007 and suggestions 0002 made the groups (they are empty now)."""
 
 import sys
 
