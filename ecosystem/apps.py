@@ -8,8 +8,14 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Directory core")
 
     def ready(self):
-        from ecosystem.core import history, signals
+        from ecosystem.core import database, history, signals
         from ecosystem.project import checks  # noqa: F401  (registers the system checks)
 
         signals.connect()
         post_migrate.connect(history.write_baselines, sender=self, dispatch_uid="history-baselines")
+        # What every registered record type needs in the database (and registers the
+        # system check that names a table without its search column).
+        post_migrate.connect(
+            database.make_search_objects, sender=self, dispatch_uid="search-objects"
+        )
+        post_migrate.connect(database.set_staff_groups, sender=self, dispatch_uid="staff-groups")

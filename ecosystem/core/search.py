@@ -98,43 +98,56 @@ def search(queryset, query: str):
     return queryset
 
 
+def trigram_index_name(table):
+    return f"{table}_search_trgm"
+
+
+def trigram_index_sql(table):
+    """On PostgreSQL, a trigram index (pg_trgm) on the folded text, which serves
+    search's substring tests instead of a scan of every row. SQLite, with its few
+    thousand rows, goes without."""
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f'CREATE INDEX IF NOT EXISTS "{trigram_index_name(table)}" '
+        f'ON "{table}" USING gin (search_text gin_trgm_ops)',
+    ]
+
+
+def search_vector_sql(table):
+    """On PostgreSQL, the stored vector that ranks search results, names (weight A)
+    before the rest (weight B). The folded columns are already without accents or case,
+    so the 'simple' configuration serves French and English alike."""
+    return [
+        f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS search_vector tsvector '
+        "GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('simple', search_names), 'A') || "
+        "setweight(to_tsvector('simple', search_text), 'B')) STORED"
+    ]
+
+
+def postgresql_only(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+# The migration operations the first record types' migrations call. A type registered
+# since needs neither: after every migrate, ecosystem.core.database makes the column and
+# the index for every registered type's table that lacks them, with the same SQL.
+
+
 def trigram_index(table):
-    """A migration operation for a table of records: on PostgreSQL, a trigram index
-    (pg_trgm) on the folded text, which serves search's substring tests instead of a
-    scan of every row. SQLite, with its few thousand rows, goes without."""
-    name = f"{table}_search_trgm"
-
-    def create(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (search_text gin_trgm_ops)"
-            )
-
-    def drop(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-    return migrations.RunPython(create, drop)
+    return migrations.RunPython(
+        postgresql_only(trigram_index_sql(table)),
+        postgresql_only([f'DROP INDEX IF EXISTS "{trigram_index_name(table)}"']),
+    )
 
 
 def search_vector(table):
-    """A migration operation for a table of records: on PostgreSQL, the stored vector
-    that ranks search results, names (weight A) before the rest (weight B). The folded
-    columns are already without accents or case, so the 'simple' configuration serves
-    French and English alike."""
-
-    def create(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
-                "GENERATED ALWAYS AS ("
-                "setweight(to_tsvector('simple', search_names), 'A') || "
-                "setweight(to_tsvector('simple', search_text), 'B')) STORED"
-            )
-
-    def drop(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
-
-    return migrations.RunPython(create, drop)
+    return migrations.RunPython(
+        postgresql_only(search_vector_sql(table)),
+        postgresql_only([f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS search_vector']),
+    )

@@ -1,23 +1,9 @@
-"""Editors and Publishers triage suggestions (docs/staff.md, "Staff roles")."""
+"""Gave Editors and Publishers the suggestions to triage. The groups' permissions are
+now set after every migrate in one place (ecosystem.core.database.set_staff_groups;
+suggestions/apps.py says what they may do to suggestions). Kept, empty: databases record
+it as applied and later migrations depend on it."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-
-def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    mine = Permission.objects.filter(content_type__app_label="suggestions")
-    for name, codenames in (
-        ("Editor", ["view_suggestion", "change_suggestion"]),
-        ("Publisher", ["view_suggestion", "change_suggestion", "delete_suggestion"]),
-    ):
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*mine.filter(codename__in=codenames))
 
 
 class Migration(migrations.Migration):
@@ -26,4 +12,4 @@ class Migration(migrations.Migration):
         ("ecosystem", "0007_editor_and_publisher_groups"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = []
