@@ -18,7 +18,6 @@ from ecosystem.core.models import (
     Source,
     fact_source,
     public,
-    publish_permission,
 )
 from ecosystem.core.roles import Role, organization_link, record_link, role_field, unique_role
 from programmes.models import Programme
@@ -66,7 +65,6 @@ class EventSeries(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("event series")
         verbose_name_plural = _("event series")
-        permissions = [publish_permission("eventseries")]
         constraints = [models.UniqueConstraint(fields=["slug"], name="event_series_unique_slug")]
 
     def get_absolute_url(self):
@@ -172,7 +170,6 @@ class Event(Publishable, Period):
         ordering = ["-start", "slug"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        permissions = [publish_permission("event")]
         constraints = [*Publishable.Meta.constraints, *Period.Meta.constraints]
         indexes = [models.Index(fields=["start"], name="event_start")]
 

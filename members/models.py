@@ -15,7 +15,6 @@ from ecosystem.core.models import (
     Publishable,
     PublishableQuerySet,
     fact_source,
-    publish_permission,
     published_rows,
 )
 from members import logos
@@ -158,7 +157,6 @@ class Organization(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        permissions = [publish_permission("organization")]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(

@@ -28,7 +28,6 @@ from ecosystem.core.models import (
     fact_source,
     non_negative,
     public,
-    publish_permission,
 )
 from ecosystem.core.roles import Role, organization_link, record_link, role_field, unique_role
 from ecosystem.core.search import search_key
@@ -218,7 +217,6 @@ class Programme(Publishable, Period):
     class Meta(Publishable.Meta):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        permissions = [publish_permission("programme")]
         constraints = [
             *Publishable.Meta.constraints,
             *Period.Meta.constraints,

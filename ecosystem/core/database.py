@@ -100,7 +100,7 @@ def search_objects(app_configs, databases=None, **kwargs):
 
 # What each group may do to the records, their relations, and the countries, sectors and
 # sources (docs/staff.md, "Staff roles"); `publish` is the permission a publishable model
-# declares (ecosystem.core.models.publish_permission).
+# has (Publishable.Meta.default_permissions).
 GROUPS = {
     "Editor": {"add", "change", "view"},
     "Publisher": {"add", "change", "view", "delete", "publish"},

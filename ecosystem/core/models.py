@@ -312,12 +312,6 @@ class Period(models.Model):
         return iso_partial(self.start, self.start_precision)
 
 
-def publish_permission(model_name):
-    """The permission to publish, unpublish, archive and revert records of a kind
-    ("publish_programme"): the Publisher group has it, the Editor group does not."""
-    return (f"publish_{model_name}", _("Can publish, unpublish, archive and revert"))
-
-
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     REVIEW = "review", _("in review")
@@ -440,6 +434,10 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
         ordering = ["slug"]
+        # Beside Django's four, the permission to publish, unpublish, archive and revert
+        # ("publish_programme"): the Publisher group has it, the Editor group does not.
+        # Every publishable type gets it by inheriting this Meta.
+        default_permissions = ("add", "change", "delete", "view", "publish")
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="%(app_label)s_%(class)s_unique_slug"),
         ]

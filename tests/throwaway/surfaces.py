@@ -148,3 +148,24 @@ def test_the_admin_lists_edits_and_keeps_history(admin_client, calls):
     assert "Chaque version indique ce qui a changé." in history
     assert admin_url(Call, "revert", draft.pk, version.history_id) in history
     assert settings.INSTALLED_APPS[-1] == "tests.throwaway"
+
+
+def test_staff_groups_may_edit_it_and_only_publishers_publish_it():
+    from django.contrib.auth.models import Group
+
+    def codenames(group):
+        permissions = Group.objects.get(name=group).permissions
+        return set(
+            permissions.filter(content_type__app_label="throwaway").values_list(
+                "codename", flat=True
+            )
+        )
+
+    assert codenames("Editor") == {"add_call", "change_call", "view_call"}
+    assert codenames("Publisher") == {
+        "add_call",
+        "change_call",
+        "view_call",
+        "delete_call",
+        "publish_call",
+    }
