@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "programmes",
     "events",
     "suggestions",
+    # After the project's apps: its own db_worker (ecosystem/management/commands) replaces
+    # the one django_tasks_db brings, as Django takes the first app's command of a name.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +256,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Background jobs (ecosystem/jobs, docs/operations.md "Background jobs") ---
+# Django's tasks API (django-tasks, django.tasks from Django 6) with its database backend:
+# jobs are rows of the site's own database, run by `manage.py db_worker` processes on any
+# number of machines. A job runs at most JOB_TIME_LIMIT seconds unless it says otherwise,
+# and is tried JOB_ATTEMPTS times in all before it is left failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_TIME_LIMIT = env_seconds("JOB_TIME_LIMIT", 600)
+JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

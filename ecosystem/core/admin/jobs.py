@@ -1,0 +1,129 @@
+"""The jobs page of the admin: every job (queued, running with its progress, done,
+failed with its error), the scheduled jobs with their last and next run above the list,
+and "retry" for Publishers. Jobs that failed their last attempt show on the dashboard."""
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from ecosystem.core.admin.dashboard import OtherWork, register_work
+from ecosystem.jobs import engine, schedule
+from ecosystem.jobs.models import Job
+
+# django_tasks_db's own page, in English only and without progress: this one replaces it.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+# How long a job that failed its last attempt shows on the dashboard.
+FAILED_SHOWN = timedelta(days=7)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "progress", "attempts", "enqueued_at", "finished_at", "error"]
+    list_filter = ["status"]
+    list_select_related = ["progress"]
+    ordering = ["-enqueued_at"]
+    search_fields = ["task_path"]
+    actions = ["retry"]
+    fields = [
+        "title",
+        "task_path",
+        "status",
+        "progress",
+        "attempts",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "arguments",
+        "return_value",
+        "error",
+        "formatted_traceback",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("ecosystem.retry_job")
+
+    @admin.display(description=_("job"))
+    def title(self, job):
+        return engine.rules(job.task_path).title
+
+    @admin.display(description=_("progress"))
+    def progress(self, job):
+        progress = getattr(job, "progress", None)
+        if progress is None:
+            return "—"
+        if progress.total:
+            return f"{progress.done:,} / {progress.total:,} ({progress.done * 100 // progress.total} %)"
+        return f"{progress.done:,}"
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, job):
+        return _("%(tried)s of %(allowed)s") % {
+            "tried": len(job.worker_ids),
+            "allowed": engine.rules(job.task_path).tries(),
+        }
+
+    @admin.display(description=_("arguments"))
+    def arguments(self, job):
+        return job.args_kwargs
+
+    @admin.display(description=_("error"))
+    def error(self, job):
+        return job.exception_class_path.rsplit(".", 1)[-1] or "—"
+
+    @admin.display(description=_("traceback"))
+    def formatted_traceback(self, job):
+        return format_html("<pre>{}</pre>", job.traceback) if job.traceback else "—"
+
+    @admin.action(description=_("Retry the selected failed jobs"), permissions=["retry"])
+    def retry(self, request, queryset):
+        """A failed job queued again with its attempts counted from one."""
+        retried = queryset.filter(status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY,
+            run_after=timezone.now(),
+            finished_at=None,
+            worker_ids=[],
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)s job queued again.", "%(count)s jobs queued again.", retried)
+            % {"count": retried},
+            messages.SUCCESS if retried else messages.WARNING,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "schedules": schedule.overview()}
+        return super().changelist_view(request, extra_context)
+
+
+def failed_recently():
+    since = timezone.now() - FAILED_SHOWN
+    return Job.objects.failed().filter(finished_at__gte=since)
+
+
+register_work(
+    OtherWork(
+        _("Jobs that failed"),
+        lambda: failed_recently().count(),
+        lambda: reverse("admin:ecosystem_job_changelist") + "?status__exact=FAILED",
+        "ecosystem.view_job",
+    )
+)
