@@ -3,7 +3,6 @@
 
 from ecosystem.core.cache import DataVersion  # noqa: F401
 from ecosystem.core.counts import HubCount  # noqa: F401
-from ecosystem.jobs.models import Job, JobProgress, ScheduledRun  # noqa: F401
 from ecosystem.core.models import (  # noqa: F401
     Country,
     HistoricalCountry,
@@ -12,3 +11,4 @@ from ecosystem.core.models import (  # noqa: F401
     Sector,
     Source,
 )
+from ecosystem.jobs.models import Job, JobProgress, ScheduledRun  # noqa: F401

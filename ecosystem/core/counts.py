@@ -179,14 +179,14 @@ def recount_all():
     count_now(None, None, None)
     after = kept()
     drift = sorted(hub for hub in before.keys() | after.keys() if before.get(hub) != after.get(hub))
-    if drift:
+    if drift and before:  # an empty table was never counted: nothing had drifted
         logger.warning(
             "kept counts had drifted on %s hubs: %s",
             len(drift),
             ", ".join(f"{key} {kind} {hub}".strip() for key, kind, hub in drift[:20]),
         )
         bump()
-    return {"hubs": len(after), "drifted": len(drift)}
+    return {"hubs": len(after), "drifted": len(drift) if before else 0}
 
 
 scheduled(recount_all, at="03:30")

@@ -74,9 +74,9 @@ def job(function=None, *, title=None, time_limit=None, attempts=None, atomic=Tru
     def declare(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
-            with time_limited(rules(declared.module_path).limit()):
-                with transaction.atomic() if atomic else contextlib.nullcontext():
-                    return function(*args, **kwargs)
+            limit = rules(declared.module_path).limit()
+            with time_limited(limit), transaction.atomic() if atomic else contextlib.nullcontext():
+                return function(*args, **kwargs)
 
         declared = task(**options)(run)
         RULES[declared.module_path] = Rules(title or function.__name__, time_limit, attempts)

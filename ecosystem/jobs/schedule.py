@@ -40,17 +40,16 @@ class Schedule:
 
     @property
     def when(self):
-        """"every day at 03:30", "every 2 hours", in the active language."""
+        """ "every day at 03:30", "every 2 hours", in the active language."""
         if self.at:
             return gettext("every day at %(time)s") % {"time": self.at.strftime("%H:%M")}
         seconds = int(self.every.total_seconds())
-        for size, one, many in [
-            (3600, "every hour", "every %(count)s hours"),
-            (60, "every minute", "every %(count)s minutes"),
-        ]:
-            if seconds % size == 0:
-                count = seconds // size
-                return ngettext(one, many, count) % {"count": count}
+        if seconds % 3600 == 0:
+            count = seconds // 3600
+            return ngettext("every hour", "every %(count)s hours", count) % {"count": count}
+        if seconds % 60 == 0:
+            count = seconds // 60
+            return ngettext("every minute", "every %(count)s minutes", count) % {"count": count}
         return ngettext("every second", "every %(count)s seconds", seconds) % {"count": seconds}
 
     def slot(self, now):

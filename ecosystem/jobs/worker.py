@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.db import close_old_connections, connections
 from django.db.utils import DatabaseError, OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -96,11 +96,12 @@ def side_connection():
 
 
 def log(level, message, result, **fields):
-    name = engine.rules(result.task_path).title
+    with translation.override("en"):  # logs are read in one language
+        name = str(engine.rules(result.task_path).title)
     logger.log(
         level,
         message,
-        str(name),
+        name,
         result.id,
         extra={"job_id": str(result.id), "job": result.task_path, **fields},
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -21,29 +21,48 @@ from ecosystem.jobs.models import Job
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 
+# The statuses in the staff's words (django_tasks' own are in English only).
+STATUSES = {
+    TaskResultStatus.READY: pgettext_lazy("job", "Queued"),
+    TaskResultStatus.RUNNING: pgettext_lazy("job", "Running"),
+    TaskResultStatus.FAILED: pgettext_lazy("job", "Failed"),
+    TaskResultStatus.SUCCESSFUL: pgettext_lazy("job", "Done"),
+}
+
 # How long a job that failed its last attempt shows on the dashboard.
 FAILED_SHOWN = timedelta(days=7)
 
 
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return list(STATUSES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "progress", "attempts", "enqueued_at", "finished_at", "error"]
-    list_filter = ["status"]
+    list_display = ["title", "state", "progress", "attempts", "enqueued", "finished", "error"]
+    list_filter = [StatusFilter]
     list_select_related = ["progress"]
     ordering = ["-enqueued_at"]
     search_fields = ["task_path"]
     actions = ["retry"]
     fields = [
         "title",
-        "task_path",
-        "status",
+        "code",
+        "state",
         "progress",
         "attempts",
-        "enqueued_at",
-        "started_at",
-        "finished_at",
+        "enqueued",
+        "started",
+        "finished",
         "arguments",
-        "return_value",
+        "result",
         "error",
         "formatted_traceback",
     ]
@@ -65,13 +84,38 @@ class JobAdmin(admin.ModelAdmin):
     def title(self, job):
         return engine.rules(job.task_path).title
 
+    @admin.display(description=_("code"))
+    def code(self, job):
+        return job.task_path
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, job):
+        return STATUSES.get(job.status, job.status)
+
+    @admin.display(description=_("queued on"), ordering="enqueued_at")
+    def enqueued(self, job):
+        return job.enqueued_at
+
+    @admin.display(description=_("started on"), ordering="started_at")
+    def started(self, job):
+        return job.started_at
+
+    @admin.display(description=_("ended on"), ordering="finished_at")
+    def finished(self, job):
+        return job.finished_at
+
+    @admin.display(description=_("result"))
+    def result(self, job):
+        return job.return_value
+
     @admin.display(description=_("progress"))
     def progress(self, job):
         progress = getattr(job, "progress", None)
         if progress is None:
             return "—"
         if progress.total:
-            return f"{progress.done:,} / {progress.total:,} ({progress.done * 100 // progress.total} %)"
+            percent = progress.done * 100 // progress.total
+            return f"{progress.done:,} / {progress.total:,} ({percent} %)"
         return f"{progress.done:,}"
 
     @admin.display(description=_("attempts"))
@@ -110,7 +154,15 @@ class JobAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "schedules": schedule.overview()}
+        schedules = [
+            {
+                **row,
+                "status": row["last"]
+                and STATUSES.get(getattr(row["last"].task_result, "status", None)),
+            }
+            for row in schedule.overview()
+        ]
+        extra_context = {**(extra_context or {}), "schedules": schedules}
         return super().changelist_view(request, extra_context)
 
 
