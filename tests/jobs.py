@@ -26,3 +26,12 @@ def write_then_wait(slug, hold):
 @job(title="Fail")
 def fail():
     raise ValueError("this job always fails")
+
+
+@job(title="Report, then wait")
+def report_then_wait(hold):
+    """Reads the database, says it is a quarter done, then waits while `hold` exists."""
+    Sector.objects.count()
+    progress(1, 4)
+    while Path(hold).exists():
+        time.sleep(0.05)

@@ -100,6 +100,41 @@ def test_a_worker_process_runs_a_job_end_to_end(worker_db):
     assert lines[1]["duration_ms"] >= 0 and lines[1]["job"] == "tests.jobs.count_to"
 
 
+def test_staff_see_a_running_jobs_progress_while_it_runs(worker_db, tmp_path):
+    """Written on the worker's second connection, outside the job's open transaction.
+    SQLite holds that write back while the job's transaction has read: there the
+    progress shows when the job ends."""
+    alias, url = worker_db
+    hold = tmp_path / "hold"
+    hold.touch()
+    row = enqueue(alias, jobs.report_then_wait, str(hold))
+    process = worker(url)
+    try:
+        progress = JobProgress.objects.using(alias).filter(pk=row.pk)
+        if connection.vendor == "postgresql":
+            wait_for(progress.exists)
+            row.refresh_from_db(using=alias)
+            assert row.status == TaskResultStatus.RUNNING
+            assert (progress.get().done, progress.get().total) == (1, 4)
+        hold.unlink()
+        wait_for(lambda: progress.filter(task_result__status=TaskResultStatus.SUCCESSFUL).exists())
+        assert (progress.get().done, progress.get().total) == (1, 4)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_jobs_page_shows_progress(failed_job, staff_client):
+    JobProgress.objects.create(
+        task_result_id=failed_job.id, done=2500, total=10000, updated=datetime.now(UTC)
+    )
+    url = reverse("admin:ecosystem_job_changelist")
+    english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2,500 / 10,000 (25 %)" in english
+    french = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "2\N{NO-BREAK SPACE}500 / 10\N{NO-BREAK SPACE}000 (25 %)" in french
+
+
 def test_a_job_whose_worker_is_killed_is_run_again_and_never_half_applied(worker_db, tmp_path):
     alias, url = worker_db
     hold = tmp_path / "hold"

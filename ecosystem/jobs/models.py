@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from ecosystem.jobs.engine import rules
+
 
 class Job(DBTaskResult):
     """django_tasks_db's row under the directory's admin, names and permissions: staff
@@ -15,6 +17,9 @@ class Job(DBTaskResult):
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
         permissions = [("retry_job", _("Can retry a failed job"))]
+
+    def __str__(self):
+        return f"{rules(self.task_path).title} ({self.pk})"
 
 
 class JobProgress(models.Model):

@@ -78,21 +78,25 @@ class Run:
                     ],
                 )
         except DatabaseError:
-            # Progress is for show: a locked database skips a report, never the job.
+            # Progress is for show: a locked database skips a report, never the job; a
+            # broken connection is opened again at the next.
             logger.debug("progress of job %s not written", self.result_id)
+            if connection.alias == SIDE:
+                connection.close()
 
 
+SIDE = "job-progress"
 _side = {}
 
 
 def side_connection():
     """A second connection to the default database, in autocommit, quick to give up."""
-    if "default" not in _side:
+    if SIDE not in _side:
         settings_dict = {**connections["default"].settings_dict}
         if settings_dict["ENGINE"].endswith("sqlite3"):
             settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": 0.05}
-        _side["default"] = connections["default"].__class__(settings_dict, alias="job-progress")
-    return _side["default"]
+        _side[SIDE] = connections["default"].__class__(settings_dict, alias=SIDE)
+    return _side[SIDE]
 
 
 def log(level, message, result, **fields):

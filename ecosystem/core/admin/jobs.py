@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -46,7 +47,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["title", "state", "progress", "attempts", "enqueued", "finished", "error"]
+    list_display = ["title", "state", "how_far", "attempts", "enqueued", "finished", "error"]
     list_filter = [StatusFilter]
     list_select_related = ["progress"]
     ordering = ["-enqueued_at"]
@@ -56,7 +57,7 @@ class JobAdmin(admin.ModelAdmin):
         "title",
         "code",
         "state",
-        "progress",
+        "how_far",
         "attempts",
         "enqueued",
         "started",
@@ -109,14 +110,15 @@ class JobAdmin(admin.ModelAdmin):
         return job.return_value
 
     @admin.display(description=_("progress"))
-    def progress(self, job):
+    def how_far(self, job):
         progress = getattr(job, "progress", None)
         if progress is None:
             return "—"
+        done = number_format(progress.done, force_grouping=True)
         if progress.total:
-            percent = progress.done * 100 // progress.total
-            return f"{progress.done:,} / {progress.total:,} ({percent} %)"
-        return f"{progress.done:,}"
+            total = number_format(progress.total, force_grouping=True)
+            return f"{done} / {total} ({progress.done * 100 // progress.total} %)"
+        return done
 
     @admin.display(description=_("attempts"))
     def attempts(self, job):
