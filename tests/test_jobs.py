@@ -219,6 +219,14 @@ def test_a_slot_already_taken_enqueues_nothing(db, monkeypatch):
     ]
 
 
+def test_of_two_schedulers_taking_one_slot_at_once_one_enqueues(db):
+    """Both found the slot free; the unique (job, slot) row lets one through."""
+    every_hour = schedule.Schedule(jobs.count_to, every=timedelta(hours=1))
+    slot = datetime(2026, 1, 1, 10, tzinfo=UTC)
+    assert [schedule.start(every_hour, slot), schedule.start(every_hour, slot)] == [True, False]
+    assert DBTaskResult.objects.filter(task_path=jobs.count_to.module_path).count() == 1
+
+
 @pytest.fixture
 def failed_job(db):
     job = jobs.fail.enqueue()

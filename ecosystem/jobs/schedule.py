@@ -100,15 +100,22 @@ def tick(now=None):
             continue
         if runs.filter(task_result__status__in=UNFINISHED).exists():
             continue  # never twice at once
-        try:
-            with transaction.atomic():
-                run = ScheduledRun.objects.create(job=schedule.name, slot=slot)
-                run.task_result_id = schedule.task.enqueue().id
-                run.save(update_fields=["task_result"])
-        except IntegrityError:
-            continue  # another scheduler took this slot
-        started.append(schedule)
+        if start(schedule, slot):
+            started.append(schedule)
     return started
+
+
+def start(schedule, slot):
+    """Take the slot and enqueue its job, or nothing if another scheduler took it (even
+    one that checked at the same time as this one: the database refuses the second row)."""
+    try:
+        with transaction.atomic():
+            run = ScheduledRun.objects.create(job=schedule.name, slot=slot)
+            run.task_result_id = schedule.task.enqueue().id
+            run.save(update_fields=["task_result"])
+    except IntegrityError:
+        return False
+    return True
 
 
 def overview(now=None):
