@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from ecosystem.core.models import Sector
 from ecosystem.jobs import schedule
+from ecosystem.jobs.engine import bound_queries
 from ecosystem.jobs.models import JobProgress, ScheduledRun
 from tests import jobs
 
@@ -317,3 +318,14 @@ def test_the_nightly_recount_logs_drift_and_repairs_it(db, caplog):
     assert recount_all.call()["drifted"] == 1
     assert "kept counts had drifted on 1 hubs: programmes country ZZ" in caplog.text
     assert not HubCount.objects.filter(hub="ZZ").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement_timeout")
+def test_a_jobs_queries_are_bounded_by_its_time_limit_on_postgresql(db):
+    """A signal cannot stop a query under way: the database does, at the job's limit."""
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="statement timeout"), transaction.atomic():
+        bound_queries(0.5)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(5)")
+    assert time.monotonic() - started < 3

@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -76,6 +76,8 @@ def job(function=None, *, title=None, time_limit=None, attempts=None, atomic=Tru
         def run(*args, **kwargs):
             limit = rules(declared.module_path).limit()
             with time_limited(limit), transaction.atomic() if atomic else contextlib.nullcontext():
+                if atomic:
+                    bound_queries(limit)
                 return function(*args, **kwargs)
 
         declared = task(**options)(run)
@@ -83,6 +85,16 @@ def job(function=None, *, title=None, time_limit=None, attempts=None, atomic=Tru
         return declared
 
     return declare(function) if function else declare
+
+
+def bound_queries(seconds):
+    """A signal cannot stop a query under way: PostgreSQL stops the job's queries itself
+    at the same limit (for this transaction only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [str(int(seconds * 1000))]
+            )
 
 
 @contextlib.contextmanager
