@@ -285,6 +285,15 @@ def test_staff_see_the_jobs_and_the_schedule_in_their_language(
     assert ("Jobs that failed" if language == "en" else "Tâches en échec") in index
 
 
+@pytest.mark.parametrize("language,label", [("en", "traceback"), ("fr", "trace de l’erreur")])
+def test_staff_read_a_failed_jobs_error(failed_job, client, django_user_model, language, label):
+    client = staff(django_user_model, client, "Editor")
+    url = reverse("admin:ecosystem_job_change", args=[failed_job.id])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert label in page.lower()
+    assert "<pre>ValueError: this job always fails</pre>" in page
+
+
 def test_a_publisher_retries_a_failed_job_and_an_editor_cannot(
     failed_job, client, django_user_model
 ):
