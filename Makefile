@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the seeded site on SQLite, `make test` runs the suite.
+# Two commands: `make run` serves the seeded site on SQLite (with a worker for its jobs),
+# `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,6 +29,10 @@ lock: install
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_ecosystem
+	@# A worker beside the web server (docs/operations.md, "Background jobs"): the shell
+	@# stops it when runserver ends, on Ctrl-C or on an error.
+	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.core.admin import jobs  # noqa: F401  (the jobs page, and failed jobs on the dashboard)
 from ecosystem.core.admin.base import DirectoryAdmin
 from ecosystem.core.models import Country, Sector, Source
 

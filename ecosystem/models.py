@@ -11,3 +11,4 @@ from ecosystem.core.models import (  # noqa: F401
     Sector,
     Source,
 )
+from ecosystem.jobs.models import Job, JobProgress, ScheduledRun  # noqa: F401

@@ -46,8 +46,21 @@ REDACTED = "[redacted]"
 # Long enough for any address the site makes; a longer one is cut, not logged whole.
 LONGEST = 2000
 # The fields a line may carry besides its message, in this order: nothing else a
-# library attaches to a record (Django's error record carries the request itself).
-FIELDS = ("method", "path", "query", "status", "duration_ms", "request_id", "user_id")
+# library attaches to a record (Django's error record carries the request itself). A
+# job's lines (ecosystem/jobs/worker.py) carry its id, its task, attempt and outcome.
+FIELDS = (
+    "method",
+    "path",
+    "query",
+    "status",
+    "duration_ms",
+    "request_id",
+    "user_id",
+    "job_id",
+    "job",
+    "attempt",
+    "outcome",
+)
 
 
 def masked(text):

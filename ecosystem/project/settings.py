@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "programmes",
     "events",
     "suggestions",
+    # After the project's apps: its own db_worker (ecosystem/management/commands) replaces
+    # the one django_tasks_db brings, as Django takes the first app's command of a name.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +256,35 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Background jobs (ecosystem/jobs, docs/operations.md "Background jobs") ---
+# Django's tasks API (django-tasks, django.tasks from Django 6) with its database backend:
+# jobs are rows of the site's own database, run by `manage.py db_worker` processes on any
+# number of machines. A job runs at most JOB_TIME_LIMIT seconds unless it says otherwise,
+# and is tried JOB_ATTEMPTS times in all before it is left failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_TIME_LIMIT = env_seconds("JOB_TIME_LIMIT", 600)
+JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
+
+# --- Email (ecosystem/core/mail.py) ---
+# Printed on the console in development; sent through the SMTP server the environment
+# names in production. A message goes from a job, never from a request: a server that
+# is down fails the job, which is tried again (JOB_ATTEMPTS).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "directory@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
