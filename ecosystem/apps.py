@@ -19,3 +19,6 @@ class EcosystemConfig(AppConfig):
             database.make_search_objects, sender=self, dispatch_uid="search-objects"
         )
         post_migrate.connect(database.set_staff_groups, sender=self, dispatch_uid="staff-groups")
+        # Staff see the background jobs; only Publishers retry one that failed.
+        database.grant("Editor", "ecosystem.view_job")
+        database.grant("Publisher", "ecosystem.view_job", "ecosystem.retry_job")

@@ -106,7 +106,7 @@ GROUPS = {
     "Publisher": {"add", "change", "view", "delete", "publish"},
 }
 # Kept by the site itself, never edited by hand.
-INTERNAL_MODELS = {"dataversion", "hubcount"}
+INTERNAL_MODELS = {"dataversion", "hubcount", "job", "jobprogress", "scheduledrun"}
 _granted = {group: set() for group in GROUPS}
 
 
