@@ -26,9 +26,7 @@ def message(to, subject, template, context, language):
             body=render_to_string(f"email/{template}.txt", context),
             to=to,
         )
-        mail.attach_alternative(
-            render_to_string(f"email/{template}.html", context), "text/html"
-        )
+        mail.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
     # For the log line: which kind of message, never its addresses.
     mail.template = template
     return mail

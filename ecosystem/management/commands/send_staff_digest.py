@@ -29,8 +29,6 @@ class Command(BaseCommand):
             return
         sent, failed = send_staff_digest()
         if failed:
-            raise CommandError(
-                f"Sent {sent} message(s); {failed} could not be sent (see the log)."
-            )
+            raise CommandError(f"Sent {sent} message(s); {failed} could not be sent (see the log).")
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Sent {sent} message(s)."))
