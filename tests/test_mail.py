@@ -8,6 +8,7 @@ import email.policy
 import json
 import logging
 import socket
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -97,7 +98,7 @@ def test_a_message_goes_through_a_real_smtp_server(smtp_server):
     text = received.get_body(preferencelist=("plain",)).get_content()
     html = received.get_body(preferencelist=("html",)).get_content()
     assert "Voici ce qui attend l’équipe" in text and "<" not in text
-    assert '<a href="http://testserver/admin/x/">Drafts</a>' in html
+    assert '<a href="http://testserver/admin/x/">Drafts</a> (2)' in html
 
 
 def test_a_server_that_refuses_is_logged_and_reported(settings, caplog):
@@ -159,3 +160,17 @@ def test_a_bad_email_setting_is_named(env, problem):
     result = start(EMAIL_SETTINGS, DEBUG="1", **env)
     assert result.returncode != 0
     assert problem in result.stderr
+
+
+def test_a_server_that_never_answers_is_given_up_after_email_timeout(settings, caplog):
+    # A socket that listens and never speaks: the connection opens, the greeting never comes.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+        settings.EMAIL_TIMEOUT = 0.5
+        started = time.monotonic()
+        assert mail.send(digest_like("en")) is False
+    assert time.monotonic() - started < 5
+    assert "not sent to 1 recipient(s)" in caplog.text and "timed out" in caplog.text

@@ -71,12 +71,12 @@ def sent_to(address):
         (
             "en",
             "[Tech-support directory] What waits for staff this week",
-            ["Drafts: 1", "Review queue: 2", "Records to check: 1", "Suggestions to moderate: 1"],
+            ["Drafts (1)", "Review queue (2)", "Records to check (1)", "Suggestions to moderate"],
         ),
         (
             "fr",
             "[Annuaire de l’appui à la tech] Ce qui attend l’équipe cette semaine",
-            ["Brouillons : 1", "File de relecture : 2", "Fiches à vérifier : 1"],
+            ["Brouillons (1)", "File de relecture (2)", "Suggestions à modérer (1)"],
         ),
     ],
 )
@@ -88,7 +88,7 @@ def test_each_staff_member_gets_what_waits_in_their_language(staff, work, langua
     message, html_part = sent_to("editor@example.org")
     assert message.subject == subject
     for word in words:
-        assert word.replace(" :", ":") in message.body.replace(" :", ":")
+        assert word in message.body
     assert "Awa" in message.body
     assert f'<html lang="{language}">' in html_part
     assert "style" not in html_part
@@ -148,7 +148,7 @@ def test_the_command_sends_or_shows_what_it_would_send(staff, work, capsys, sett
     call_command("send_staff_digest", "--dry-run")
     out = capsys.readouterr().out
     assert "To: editor <editor@example.org>" in out
-    assert "Records to check: 1" in out.replace(" :", ":")
+    assert "Records to check (1)" in out
     assert "Would send 1 message(s)" in out
     assert mail.outbox == []
     call_command("send_staff_digest")
