@@ -8,7 +8,7 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Directory core")
 
     def ready(self):
-        from ecosystem.core import database, history, signals
+        from ecosystem.core import database, digest, history, signals  # noqa: F401 (digest: its schedule)
         from ecosystem.project import checks  # noqa: F401  (registers the system checks)
 
         signals.connect()

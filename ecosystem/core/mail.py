@@ -1,33 +1,66 @@
-"""Email in the recipient's language, as plain text and HTML.
+"""Mail the site sends (the staff digest): each message in its recipient's language, as
+plain text with an HTML alternative, its subject naming the directory.
 
-    send("email/digest", to=["editor@example.org"], language="fr", context={...})
+Mail is optional at run time: a server that is down, slow (EMAIL_TIMEOUT) or refusing
+is logged as one line and reported to the caller, who may try again later; it never
+reaches a visitor as an error."""
 
-renders `email/digest.subject.txt`, `email/digest.txt` and `email/digest.html` (each
-extending `email/base.*`) in that language and sends one message with both bodies,
-through settings.EMAIL_BACKEND (the console in development, SMTP in production).
-Send from a job (ecosystem/jobs), not from a request: a mail server that is down or
-slow (EMAIL_TIMEOUT) then raises in the job, which is tried again, and no visitor waits."""
+import logging
+import time
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
+
+logger = logging.getLogger("ecosystem.mail")
 
 
-def render(template, language, context):
-    """(subject, text, html) of `template` in `language`."""
-    context = {**context, "site_url": settings.SITE_URL}
+def message(to, subject, template, context, language):
+    """The message `templates/email/<template>.txt` and `.html` make for `to` (a list of
+    addresses), with `subject` (a lazy string) and the templates in `language`."""
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    return subject, text, html
+        context = {**context, "language": language}
+        mail = EmailMultiAlternatives(
+            subject=f"[{gettext('Tech-support directory')}] {subject}",
+            body=render_to_string(f"email/{template}.txt", context),
+            to=to,
+        )
+        mail.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
+    # For the log line: which kind of message, never its addresses.
+    mail.template = template
+    return mail
 
 
-def send(template, *, to, language=None, context=None):
-    """Send `template` to the addresses `to` in `language` (the site's default if
-    None); returns the number of messages sent (1)."""
-    subject, text, html = render(template, language or settings.LANGUAGE_CODE, context or {})
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to))
-    message.attach_alternative(html, "text/html")
-    return message.send()
+def send(mail):
+    """Send `mail` (from `message()`); True when the server took it, False (and a logged
+    line) when it did not."""
+    start = time.perf_counter()
+    kind = getattr(mail, "template", "mail")
+    recipients = len(mail.recipients())
+    try:
+        mail.send()
+    except Exception as error:
+        # Connection refused, timeouts, TLS and SMTP errors are OSErrors: the network's
+        # fault, their message says all. Anything else is ours: with its traceback.
+        logger.error(
+            "mail %s not sent to %d recipient(s): %s: %s",
+            kind,
+            recipients,
+            type(error).__name__,
+            error,
+            exc_info=not isinstance(error, OSError),
+            extra={"duration_ms": elapsed_ms(start)},
+        )
+        return False
+    logger.info(
+        "mail %s sent to %d recipient(s)",
+        kind,
+        recipients,
+        extra={"duration_ms": elapsed_ms(start)},
+    )
+    return True
+
+
+def elapsed_ms(start):
+    return round((time.perf_counter() - start) * 1000, 1)

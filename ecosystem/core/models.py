@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as iso_countries
 
@@ -483,6 +484,15 @@ class Publishable(models.Model):
     def last_checked(self):
         """The day staff last verified the record, or else the day it was added."""
         return self.last_verified or timezone.localtime(self.created).date()
+
+    @property
+    def verified_ago(self):
+        """How long ago staff verified the record, in the active language's words ("3
+        months"); empty when never, or today."""
+        today = timezone.localdate()
+        if not self.last_verified or self.last_verified >= today:
+            return ""
+        return timesince(self.last_verified, today, depth=1)
 
     @property
     def may_be_out_of_date(self):

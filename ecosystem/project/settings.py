@@ -266,26 +266,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 JOB_TIME_LIMIT = env_seconds("JOB_TIME_LIMIT", 600)
 JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
 
-# --- Email (ecosystem/core/mail.py) ---
-# Printed on the console in development; sent through the SMTP server the environment
-# names in production. A message goes from a job, never from a request: a server that
-# is down fails the job, which is tried again (JOB_ATTEMPTS).
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
-EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "directory@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -480,6 +460,34 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 VERIFIED_RECENTLY_MONTHS = env_int("VERIFIED_RECENTLY_MONTHS", 18)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Email: the staff digest and whatever else the site sends (ecosystem.core.mail) ---
+# Printed on the console in development; in production sent through the SMTP server
+# EMAIL_HOST names (with DEBUG on too, to try a real server). A send waits at most
+# EMAIL_TIMEOUT seconds for the server, and a failure is logged, never raised to a page.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (TLS from the start, port 465)"
+        " exclude each other: set one of them."
+    )
+EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 10)
+# Replies to the site's mail reach nobody unless this names a real mailbox.
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", f"noreply@{urlsplit(SITE_URL).hostname or 'localhost'}"
+)
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Logs: one line per request and per error, on standard error ---
 # JSON for a log collector (the default with DEBUG off), text for a person at a terminal.
