@@ -1,5 +1,7 @@
 import re
+from pathlib import Path
 
+import tinycss2
 from django.core.files import File
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -94,3 +96,32 @@ def count_queries(function, *, cold=True):
     with CaptureQueriesContext(connection) as queries:
         function()
     return len(queries)
+
+
+def stylesheet(name):
+    """The declarations of static/css/NAME as the browser reads them, in order: tuples of
+    (conditions, selector, property, value), conditions being the @media and @supports
+    rules around the rule ("" at the top level), one tuple per selector of a list. A rule
+    the browser would drop fails here rather than go unchecked."""
+    text = (Path(__file__).resolve().parent.parent / "static/css" / name).read_text()
+    plain = {"skip_comments": True, "skip_whitespace": True}
+    found = []
+
+    def read(rules, conditions):
+        for rule in rules:
+            assert rule.type != "error", f"{name}: {rule.message} at line {rule.source_line}"
+            if rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
+                prelude = f"@{rule.lower_at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+                read(tinycss2.parse_rule_list(rule.content, **plain), (*conditions, prelude))
+            elif rule.type == "qualified-rule":
+                selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+                for item in tinycss2.parse_blocks_contents(rule.content, **plain):
+                    assert item.type != "error", f"{name}: {item.message} at {item.source_line}"
+                    if item.type == "declaration":
+                        value = tinycss2.serialize(item.value).strip()
+                        found.extend(
+                            (" ".join(conditions), s, item.lower_name, value) for s in selectors
+                        )
+
+    read(tinycss2.parse_stylesheet(text, **plain), ())
+    return found

@@ -5,18 +5,17 @@ that holds those records."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from tinycss2.color3 import parse_color
 
 from suggestions.models import Suggestion
 from tests import factories
-from tests.helpers import html
+from tests.helpers import html, stylesheet
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 HEADER = {"en": "Tech-support directory", "fr": "Annuaire de l’appui à la tech"}
 
 
@@ -48,10 +47,25 @@ def test_the_admin_carries_the_directory_s_name_colours_and_public_links(staff_c
 
 
 def test_the_admin_stylesheet_sets_the_site_s_colours():
-    css = (ROOT / "static/css/admin.css").read_text()
-    site = (ROOT / "static/css/site.css").read_text()
-    accent = re.search(r"--accent: (#[0-9a-f]{6})", site)[1]
-    assert f"--primary: {accent};" in css and f"--link-fg: {accent};" in css
+    """Django's admin colours its section captions and buttons with --primary, its links
+    with --link-fg: the site's green, --primary in every theme (links are lighter on the
+    dark one)."""
+    site = stylesheet("site.css")
+    accent = [
+        value
+        for where, selector, name, value in site
+        if (where, selector, name) == ("", ":root", "--accent")
+    ]
+    admin = stylesheet("admin.css")
+    primary = [value for _, _, name, value in admin if name == "--primary"]
+    links = [
+        value
+        for where, selector, name, value in admin
+        if (where, selector, name) == ("", ":root", "--link-fg")
+    ]
+    assert accent and primary and links
+    for value in primary + links[-1:]:
+        assert parse_color(value) == parse_color(accent[-1]), (value, accent[-1])
 
 
 def aged(record, days):
