@@ -9,8 +9,8 @@ class EcosystemConfig(AppConfig):
 
     def ready(self):
         from ecosystem.core import database, digest, history, signals  # noqa: F401 (digest: its schedule)
-        from ecosystem.project import checks  # noqa: F401  (registers the system checks)
         from ecosystem.opendata import housekeeping  # noqa: F401  (its schedules)
+        from ecosystem.project import checks  # noqa: F401  (registers the system checks)
 
         signals.connect()
         post_migrate.connect(history.write_baselines, sender=self, dispatch_uid="history-baselines")
