@@ -11,3 +11,4 @@ from ecosystem.core.models import (  # noqa: F401
     Sector,
     Source,
 )
+from ecosystem.core.links.models import LinkCheck  # noqa: F401
