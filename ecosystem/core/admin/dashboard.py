@@ -174,7 +174,10 @@ BROKEN_SHOWN = 20
 
 def change_link(row):
     opts = row._meta
-    return {"name": str(row), "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])}
+    return {
+        "name": str(row),
+        "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]),
+    }
 
 
 def broken_links(user, limit=BROKEN_SHOWN):

@@ -168,6 +168,14 @@ def cited_addresses():
     return found
 
 
+def addresses_to_check(host=None):
+    """The cited addresses, or only those on `host`."""
+    addresses = cited_addresses()
+    if host:
+        addresses = {a for a in addresses if host_of(a) == host.lower()}
+    return addresses
+
+
 def check_links(
     *,
     limit=None,
@@ -192,9 +200,7 @@ def check_links(
     summary = Summary()
 
     kept = {row.address: row for row in LinkCheck.objects.all()}
-    addresses = cited_addresses()
-    if host:
-        addresses = {a for a in addresses if host_of(a) == host.lower()}
+    addresses = addresses_to_check(host)
     oldest_first = sorted(
         addresses, key=lambda a: (a in kept, kept[a].checked if a in kept else None, a)
     )
