@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -361,3 +362,13 @@ def test_the_dashboard_says_nothing_when_every_link_answers(staff_client, site):
     cite(f"{site.url}/ok")
     check_links()
     assert 'id="broken-links"' not in html(staff_client.get("/admin/"))
+
+
+def test_editors_see_the_broken_links_too(client, django_user_model, site):
+    editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    cite(f"{site.url}/missing")
+    check_links()
+    assert f"{site.url}/missing" in html(client.get("/admin/")).split('id="broken-links"')[1]
+    assert client.get("/admin/ecosystem/linkcheck/").status_code == 200

@@ -105,9 +105,9 @@ GROUPS = {
     "Editor": {"add", "change", "view"},
     "Publisher": {"add", "change", "view", "delete", "publish"},
 }
-# Kept by the site itself, never edited by hand; staff read the link checks.
-INTERNAL_MODELS = {"dataversion", "hubcount", "linkcheck"}
-_granted = {group: {"ecosystem.view_linkcheck"} for group in GROUPS}
+# Kept by the site itself, never edited by hand.
+INTERNAL_MODELS = {"dataversion", "hubcount"}
+_granted = {group: set() for group in GROUPS}
 
 
 def grant(group, *permissions):
