@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from ecosystem.core.links.checker import check, check_links
@@ -338,6 +338,8 @@ def test_the_command_shows_a_summary(site, capsys):
     assert "Stopped early" in out
     call_command("check_links", "--host", "elsewhere.example.org")
     assert "Checked 0:" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="--limit must be a positive"):
+        call_command("check_links", "--limit", "0")
 
 
 def test_the_dashboard_lists_broken_links_with_what_cites_them(staff_client, site):

@@ -16,6 +16,7 @@ The standard library's urllib is enough: one request at a time, no body read."""
 
 import heapq
 import http.client
+import logging
 import socket
 import ssl
 import time
@@ -32,6 +33,8 @@ from ecosystem.core import cache
 from ecosystem.core.links.models import MARKED_AFTER, LinkCheck, Outcome
 from ecosystem.core.models import Source
 from ecosystem.core.registry import registry
+
+logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -251,4 +254,5 @@ def check_links(
     marked_after = {a for a, row in kept.items() if row.consecutive_failures >= MARKED_AFTER}
     if marked_after != marked_before:
         cache.bump()  # public pages show or drop the notice "this address did not answer"
+    logger.info("link check: %s", summary)
     return summary

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ecosystem.core.links.checker import addresses_to_check, check_links
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if limit is not None and limit < 1:
             raise CommandError("--limit must be a positive number of addresses.")
         addresses = addresses_to_check(host)
-        total = min(len(addresses), limit) if limit else len(addresses)
+        total = min(len(addresses), limit or settings.LINK_CHECK_MAX_ADDRESSES)
         with progress_bar(self, total, "Checking links", verbosity) as bar:
             summary = check_links(limit=limit, host=host, tick=bar.update)
         if verbosity:
