@@ -374,3 +374,14 @@ def test_editors_see_the_broken_links_too(client, django_user_model, site):
     check_links()
     assert f"{site.url}/missing" in html(client.get("/admin/")).split('id="broken-links"')[1]
     assert client.get("/admin/ecosystem/linkcheck/").status_code == 200
+
+
+def test_an_address_nobody_cites_any_more_is_forgotten(site):
+    organization = cite(f"{site.url}/missing")
+    check_links()
+    organization.website = f"{site.url}/ok"
+    organization.save()
+    check_links(host="elsewhere.example.org")  # even a run limited to another host
+    assert list(LinkCheck.objects.values_list("address", flat=True)) == []
+    check_links()
+    assert list(LinkCheck.objects.values_list("address", flat=True)) == [f"{site.url}/ok"]

@@ -171,12 +171,9 @@ def cited_addresses():
     return found
 
 
-def addresses_to_check(host=None):
-    """The cited addresses, or only those on `host`."""
-    addresses = cited_addresses()
-    if host:
-        addresses = {a for a in addresses if host_of(a) == host.lower()}
-    return addresses
+def on_host(addresses, host=None):
+    """The `addresses` on `host`, or all of them without one."""
+    return {a for a in addresses if host_of(a) == host.lower()} if host else addresses
 
 
 def check_links(
@@ -203,7 +200,15 @@ def check_links(
     summary = Summary()
 
     kept = {row.address: row for row in LinkCheck.objects.all()}
-    addresses = addresses_to_check(host)
+    cited = cited_addresses()
+    # An address nobody cites any more (staff corrected a website) is forgotten: the
+    # dashboard lists only what staff can act on.
+    gone = [row.pk for address, row in kept.items() if address not in cited]
+    for start in range(0, len(gone), 500):
+        LinkCheck.objects.filter(pk__in=gone[start : start + 500]).delete()
+    marked_before = {a for a, row in kept.items() if row.consecutive_failures >= MARKED_AFTER}
+    kept = {address: row for address, row in kept.items() if address in cited}
+    addresses = on_host(cited, host)
     oldest_first = sorted(
         addresses, key=lambda a: (a in kept, kept[a].checked if a in kept else None, a)
     )
@@ -216,7 +221,6 @@ def check_links(
     queues = defaultdict(deque)
     for address in oldest_first:
         queues[host_of(address)].append(address)
-    marked_before = {a for a, row in kept.items() if row.consecutive_failures >= MARKED_AFTER}
 
     def keep(address, result):
         row = kept.get(address) or LinkCheck(address=address)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ecosystem.core.links.checker import addresses_to_check, check_links
+from ecosystem.core.links.checker import check_links, cited_addresses, on_host
 from ecosystem.management.progress import progress_bar
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit, host, verbosity, **options):
         if limit is not None and limit < 1:
             raise CommandError("--limit must be a positive number of addresses.")
-        addresses = addresses_to_check(host)
+        addresses = on_host(cited_addresses(), host)
         total = min(len(addresses), limit or settings.LINK_CHECK_MAX_ADDRESSES)
         with progress_bar(self, total, "Checking links", verbosity) as bar:
             summary = check_links(limit=limit, host=host, tick=bar.update)
