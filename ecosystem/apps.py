@@ -8,7 +8,9 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Directory core")
 
     def ready(self):
-        from ecosystem.core import database, digest, history, signals  # noqa: F401 (digest: its schedule)
+        # digest and links.checker declare their schedules.
+        from ecosystem.core import database, digest, history, signals  # noqa: F401
+        from ecosystem.core.links import checker  # noqa: F401
         from ecosystem.project import checks  # noqa: F401  (registers the system checks)
 
         signals.connect()
