@@ -465,6 +465,18 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # no known end is "active" only then, else "last reported active" as of its sources.
 VERIFIED_RECENTLY_MONTHS = env_int("VERIFIED_RECENTLY_MONTHS", 18)
 SESSION_SAVE_EVERY_REQUEST = True
+
+# --- Link checks (ecosystem/core/links, docs/operations.md "Link checks") ---
+# Each address waits for its host's turn: one check per host every LINK_CHECK_INTERVAL
+# seconds; each request gives up after LINK_CHECK_TIMEOUT (connecting, then each read); a
+# run checks at most LINK_CHECK_MAX_ADDRESSES, the longest unchecked first, and starts no
+# check after LINK_CHECK_MAX_SECONDS.
+LINK_CHECK_INTERVAL = env_seconds("LINK_CHECK_INTERVAL", 5)
+LINK_CHECK_TIMEOUT = env_seconds("LINK_CHECK_TIMEOUT", 10)
+LINK_CHECK_MAX_SECONDS = env_seconds("LINK_CHECK_MAX_SECONDS", 3600)
+LINK_CHECK_MAX_ADDRESSES = env_int("LINK_CHECK_MAX_ADDRESSES", 5000)
+# A person or mailbox a site's owner can write to about the checker (an email address).
+LINK_CHECK_CONTACT = env_str("LINK_CHECK_CONTACT", "")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Email: the staff digest and whatever else the site sends (ecosystem.core.mail) ---
