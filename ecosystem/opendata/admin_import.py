@@ -43,7 +43,7 @@ from ecosystem.opendata import imports, tables
 
 WAITING = Path(tempfile.gettempdir()) / "ecosystem-imports"
 SESSION_KEY = "import"
-# A preview nobody confirmed is removed once it has waited this long.
+# A preview nobody confirmed is removed once it has waited this long (housekeeping.py).
 KEEP_WAITING = datetime.timedelta(days=1)
 # What the admin takes: the command's rows and unzipped size, as a job reads what is
 # past IMPORT_IN_REQUEST_MAX_ROWS; bytes within the request's own bound (MAX_REQUEST_BYTES).
@@ -55,9 +55,10 @@ SHOWN = 1_000
 
 
 def in_request():
-    """What the request reads itself. The slowest file of 1,000 rows, new organizations
-    with every column filled, previews in 0.8 to 1.1 s on SQLite and 1.2 to 1.8 s on
-    PostgreSQL (about 1 ms a row to check; tests/test_import_limits.py)."""
+    """What the request reads itself, a larger file going to a job. Checking the
+    slowest rows, new organizations with every column filled, takes about 1 ms a row
+    (1,000 previewed in 0.8 to 1.8 s on SQLite and PostgreSQL): at the default 500 rows
+    the request answers within a second (`python -m bench.imports`)."""
     return tables.Limits(
         rows=settings.IMPORT_IN_REQUEST_MAX_ROWS, bytes=LIMITS.bytes, inflated=20 * tables.MB
     )
