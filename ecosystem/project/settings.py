@@ -265,6 +265,12 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOB_TIME_LIMIT = env_seconds("JOB_TIME_LIMIT", 600)
 JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
+# An admin import of more rows than this is previewed and applied by jobs, with progress,
+# rather than in the request (ecosystem/opendata/admin_import.py).
+IMPORT_IN_REQUEST_MAX_ROWS = env_int("IMPORT_IN_REQUEST_MAX_ROWS", 500)
+# Where the open dataset is rebuilt each night (ecosystem/opendata/housekeeping.py): a
+# link to the latest complete copy, swapped at once, for a web server to serve.
+DATASET_DIR = Path(env_str("DATASET_DIR", str(BASE_DIR / "dataset")))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
