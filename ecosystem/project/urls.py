@@ -73,6 +73,8 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}import/", admin.site.admin_view(import_view), name="admin-import"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include((api.urls(), "api"))),
+    path("dataset/", views.dataset_file, name="dataset"),
+    path("dataset/<str:name>", views.dataset_file, name="dataset-file"),
 ]
 
 urlpatterns += i18n_patterns(

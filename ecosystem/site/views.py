@@ -10,13 +10,14 @@ import sys
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views import static
 from django.views.decorators.cache import never_cache
 
 from ecosystem.core import listing
@@ -427,6 +428,34 @@ def cache_state():
     the database, and the log says why (ecosystem/project/redis_cache.py)."""
     cache.set("healthz", "ok", 10)
     return "ok" if cache.get("healthz") == "ok" else "degraded"
+
+
+def not_found(request, reason):
+    """The site's 404 page, saying why."""
+    return render(request, "404.html", {"reason": reason}, status=404)
+
+
+# The files the nightly rebuild writes (ecosystem/opendata/housekeeping.py): a set's CSV and
+# JSON, and the README that describes them.
+DATASET_FILE = re.compile(r"[a-z0-9_-]+\.(csv|json)|README\.md")
+
+
+def dataset_file(request, name="README.md"):
+    """The open dataset as the nightly job last built it, a file at a time (the README at
+    /dataset/), with Last-Modified for conditional requests. Before its first build: 404
+    saying so, and where the same data is meanwhile."""
+    if not DATASET_FILE.fullmatch(name):
+        return not_found(request, _("The open dataset has no file of that name."))
+    try:
+        response = static.serve(request, name, document_root=settings.DATASET_DIR)
+    except Http404:
+        reason = _("The open dataset has not been built yet; the API serves the same data.")
+        return not_found(request, reason)
+    if name.endswith(".md"):
+        response["Content-Type"] = "text/plain; charset=utf-8"  # a browser shows it
+    elif name.endswith(".csv"):
+        response["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 @never_cache
