@@ -182,8 +182,6 @@ def bounded_body(get_response):
 
     return middleware
 
-    return None
-
 
 def address_in_other_words(get_response):
     """After LocaleMiddleware: a 404 under a language prefix whose path is a page in
