@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,7 +64,11 @@ def enqueue(alias, task, *args):
 
 
 def worker(url, *options):
+    # Its scheduled jobs run at its start: the nightly dataset goes to a folder of its own,
+    # not the checkout's.
+    dataset = tempfile.mkdtemp(prefix="worker-dataset-")
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_FORMAT": "json"}
+    env["DATASET_DIR"] = os.path.join(dataset, "dataset")
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", *options],
         cwd=ROOT,
