@@ -97,10 +97,15 @@ def test_the_same_filter_spelled_otherwise_is_the_same_export(client, large):
     """Values the list ignores (an unknown country), the page number and the order of
     the parameters make no new file."""
     ngos(5)
-    for query in ("?kind=ngo", "?country=XX&kind=ngo", "?kind=ngo&page=2", "?page=3&kind=ngo"):
+    for query in (
+        "?kind=ngo&sort=-updated",
+        "?sort=-updated&kind=ngo",
+        "?country=XX&sort=-updated&kind=ngo",
+        "?kind=ngo&page=2&sort=-updated",
+    ):
         assert PREPARING["en"] in html(client.get(url(EXPORT) + query))
     assert ExportFile.objects.count() == 1 and jobs().count() == 1
-    client.get(url(EXPORT, "fr") + "?kind=ngo")
+    client.get(url(EXPORT, "fr") + "?kind=ngo&sort=-updated")
     assert ExportFile.objects.count() == 2  # each language its own file
 
 
@@ -189,7 +194,7 @@ def test_the_job_writes_what_the_stream_sends_in_french_and_with_a_filter(client
     factories.OrganizationFactory(kind="ngo", name_fr='Virgule, "guillemets"', summary_fr="=1+1")
     ngos(4)
     factories.OrganizationFactory(kind="association")
-    address = url(EXPORT, "fr") + "?kind=ngo&sort=-name"
+    address = url(EXPORT, "fr") + "?kind=ngo&sort=-updated"
     client.get(address)
     prepare_export.call(ExportFile.objects.get().pk)
     prepared = content(client.get(address))
