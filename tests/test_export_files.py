@@ -5,6 +5,7 @@ what the stream sends for the same filter. Small exports stream as before."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -313,3 +314,13 @@ def test_a_stored_file_has_a_name_nobody_can_guess(client, large, settings):
     settings.SECRET_KEY = "another secret key, long enough to be one for this test"
     client.get(url(EXPORT) + "?kind=ngo")
     assert len(first) == 64 and ExportFile.objects.get().key != first
+
+
+@pytest.mark.django_db
+def test_the_list_links_its_export_for_the_browser_to_open(client):
+    """Not a `download` link: a large export's page would be saved as the CSV file. A
+    small export comes as an attachment, downloaded all the same."""
+    ngos(1)
+    page = html(client.get(url("members:organization-list") + "?kind=ngo"))
+    link = re.search(r'<a href="/en/organizations/export\.csv\?kind=ngo"[^>]*>', page)
+    assert link and "download" not in link[0]
