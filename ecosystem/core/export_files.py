@@ -245,9 +245,7 @@ def prepare_export(export_id):
             return {"rows": total, "refused": True}
         name = f"exports/{export.key}.{FORMAT}"
         with TemporaryFile() as out:
-            for text in csv_text(
-                record_type.csv_columns, counted(records.iterator(CHUNK), total), export.base_url
-            ):
+            for text in csv_text(record_type.csv_columns, in_chunks(records), export.base_url):
                 out.write(text.encode())
             out.seek(0)
             default_storage.delete(name)  # left by an attempt that failed after saving it
@@ -256,14 +254,19 @@ def prepare_export(export_id):
     return {"rows": total, "file": name}
 
 
-def counted(records, total):
-    progress(0, total)
-    done = 0
-    for done, record in enumerate(records, 1):
-        yield record
-        if done % CHUNK == 0:
-            progress(done, total)
-    progress(done, total)
+def in_chunks(records):
+    """The records in their order, read CHUNK at a time, each chunk a query of its own
+    rather than one cursor held open for minutes: between two chunks the database is free
+    (on SQLite a read under way holds every writer back: staff's saves, the next export's
+    row, this job's progress). The order is the list's, read once as primary keys."""
+    keys = list(records.prefetch_related(None).values_list("pk", flat=True))
+    progress(0, len(keys))
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found = {record.pk: record for record in records.filter(pk__in=chunk)}
+        # A record deleted since the keys were read is left out.
+        yield from (found[key] for key in chunk if key in found)
+        progress(start + len(chunk), len(keys))
 
 
 @job(title=_("Delete expired exports"), atomic=False)
