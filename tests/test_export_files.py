@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from ecosystem.core import export_files
 from ecosystem.core.export_files import ExportFile, delete_expired_exports, prepare_export
 from ecosystem.jobs import schedule
 from ecosystem.jobs.models import JobProgress, ScheduledRun
@@ -324,3 +325,19 @@ def test_the_list_links_its_export_for_the_browser_to_open(client):
     page = html(client.get(url("members:organization-list") + "?kind=ngo"))
     link = re.search(r'<a href="/en/organizations/export\.csv\?kind=ngo"[^>]*>', page)
     assert link and "download" not in link[0]
+
+
+@pytest.mark.django_db
+def test_past_the_exports_under_way_a_new_one_is_asked_to_come_back(client, large, monkeypatch):
+    monkeypatch.setattr(export_files, "MOST_AT_ONCE", 1)
+    ngos(5)
+    client.get(url(EXPORT) + "?kind=ngo")
+    for language, words in (("en", "Many exports are being prepared"), ("fr", "De nombreux")):
+        response = client.get(url(EXPORT, language) + "?kind=ngo&sort=-updated")
+        assert response.status_code == 503 and response["Retry-After"] == "60"
+        assert words in response.content.decode()
+        assert '<meta http-equiv="refresh" content="60">' in response.content.decode()
+    assert jobs().count() == 1
+    jobs().update(status=TaskResultStatus.SUCCESSFUL)  # the first is done: room for another
+    assert PREPARING["en"] in html(client.get(url(EXPORT) + "?kind=ngo&sort=-updated"))
+    assert jobs().count() == 2
