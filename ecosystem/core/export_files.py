@@ -173,15 +173,6 @@ def prepared(request, record_type, filterset):
     if export is None:
         return busy(request, record_type, query)
     state = export.state
-    if state == ExportFile.READY:
-        try:
-            file = default_storage.open(export.file, "rb")
-        except FileNotFoundError:  # deleted by hand: written again
-            export.discard()
-            export = find_or_start(key, **fields)
-            if export is None:
-                return busy(request, record_type, query)
-            state = export.state
     if request.method == "POST":
         # "Try again" on the page of a failed export.
         if state == ExportFile.FAILED:
@@ -189,7 +180,7 @@ def prepared(request, record_type, filterset):
         return redirect(request.get_full_path(), permanent=False)
     if state == ExportFile.READY:
         return FileResponse(
-            file,
+            default_storage.open(export.file, "rb"),
             as_attachment=True,
             filename=f"{record_type.key}.{FORMAT}",
             content_type=CSV_TYPE,
@@ -236,10 +227,15 @@ def busy(request, record_type, query):
 
 def find_or_start(key, **fields):
     """The export of `key`, its job queued if it is new; None when MOST_AT_ONCE others
-    are under way. A row past its day is deleted and started again. Of two requests
-    creating the same key at once, the database keeps one row; the other reads it."""
+    are under way. A row past its day, or whose file is gone (deleted by hand), is
+    deleted and started again. Of two requests creating the same key at once, the
+    database keeps one row; the other reads it."""
     found = ExportFile.objects.select_related("task_result__progress").filter(key=key).first()
-    if found and found.expires > timezone.now():
+    if (
+        found
+        and found.expires > timezone.now()
+        and (not found.file or default_storage.exists(found.file))
+    ):
         return found
     if found:
         found.discard()
