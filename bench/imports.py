@@ -1,5 +1,6 @@
 """`python -m bench.imports`: how long the admin's import preview takes on the largest
-files it accepts (ecosystem.opendata.admin_import.LIMITS), CSV and XLSX, against the
+files it previews in the request (IMPORT_IN_REQUEST_MAX_ROWS: a larger one goes to a
+job), CSV and XLSX, against the
 floor of a file of one row, in one run. Prints a table.
 
 It runs in this process on a SQLite database of its own, in a temporary folder, as a
@@ -64,7 +65,9 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
-    from ecosystem.opendata.admin_import import LIMITS
+    from ecosystem.opendata.admin_import import in_request
+
+    LIMITS = in_request()
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")

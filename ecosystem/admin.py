@@ -1,10 +1,12 @@
-"""The admins of the core's models: countries, sectors and sources."""
+"""The admins of the core's models: countries, sectors and sources; and the link checks,
+which staff read and the checker writes (ecosystem.core.links)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin import jobs  # noqa: F401  (the jobs page, and failed jobs on the dashboard)
 from ecosystem.core.admin.base import DirectoryAdmin
+from ecosystem.core.links.models import MARKED_AFTER, LinkCheck
 from ecosystem.core.models import Country, Sector, Source
 
 
@@ -42,3 +44,52 @@ class SourceAdmin(DirectoryAdmin):
     @admin.display(description=_("published"), ordering="published")
     def published_display(self, obj):
         return obj.published_display
+
+
+class LinkStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failing", _("failing (last check failed)")),
+            ("marked", _("marked on public pages (failed twice or more in a row)")),
+            ("answering", _("answering")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(consecutive_failures__gt=0)
+        if self.value() == "marked":
+            return queryset.filter(consecutive_failures__gte=MARKED_AFTER)
+        if self.value() == "answering":
+            return queryset.filter(consecutive_failures=0)
+        return queryset
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """Read-only: the checker (manage.py check_links) writes these rows; what to do with
+    a broken link is staff's edit of the record or source that cites it."""
+
+    list_display = [
+        "address",
+        "outcome",
+        "status",
+        "consecutive_failures",
+        "first_failed",
+        "checked",
+        "final_address",
+    ]
+    list_filter = [LinkStateFilter, "outcome"]
+    search_fields = ["address", "final_address"]
+    date_hierarchy = "checked"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

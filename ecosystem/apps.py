@@ -8,7 +8,10 @@ class EcosystemConfig(AppConfig):
     verbose_name = _("Directory core")
 
     def ready(self):
-        from ecosystem.core import database, digest, history, signals  # noqa: F401 (digest: its schedule)
+        # digest, links.checker and opendata.housekeeping declare their schedules.
+        from ecosystem.core import database, digest, history, signals  # noqa: F401
+        from ecosystem.core.links import checker  # noqa: F401
+        from ecosystem.opendata import housekeeping  # noqa: F401
         from ecosystem.project import checks  # noqa: F401  (registers the system checks)
 
         signals.connect()

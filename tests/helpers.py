@@ -125,3 +125,18 @@ def stylesheet(name):
 
     read(tinycss2.parse_stylesheet(text, **plain), ())
     return found
+
+
+def run_jobs():
+    """Run the queued jobs in the test's process and record their outcome, as a worker
+    would (tests/test_jobs.py starts real workers)."""
+    from django_tasks_db.models import DBTaskResult
+
+    for row in DBTaskResult.objects.ready():
+        row.claim("test")
+        try:
+            value = row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        except Exception as error:
+            row.set_failed(error)
+        else:
+            row.set_successful(value)

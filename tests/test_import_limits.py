@@ -10,7 +10,6 @@ import csv
 import datetime
 import io
 import itertools
-import os
 import resource
 import struct
 import time
@@ -19,6 +18,7 @@ import zlib
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -338,25 +338,16 @@ def upload(client, name, content, record_type="smes", language="en"):
     )
 
 
-@pytest.mark.parametrize(
-    ("language", "message"),
-    [
-        ("en", "The file has more than 1,000 rows. Split it into files of 1,000 rows at most"),
-        (
-            "fr",
-            "Le fichier a plus de 1\xa0000 lignes. Coupez-le en fichiers d’au plus 1\xa0000 lignes",
-        ),
-    ],
-)
-def test_the_admin_refuses_a_file_past_its_row_limit_and_says_what_to_do(
-    publisher, language, message
-):
+def test_the_admin_hands_a_file_past_what_a_request_checks_to_a_job_at_once(publisher):
+    """Its row limit, 50,000, is checked by the job (tests/test_import_jobs.py)."""
     content = ("Name\n" + "".join(f"Pousse {n}\n" for n in range(45_000))).encode()
     started = time.perf_counter()
-    page = html(upload(publisher, "pousses.csv", content, language=language))
+    response = upload(publisher, "pousses.csv", content)
     assert time.perf_counter() - started < 5
-    assert message in page
-    assert "import_records" in page and 'name="confirm"' not in page
+    assert response.status_code == 302 and response["Location"] == "/admin/import/"
+    assert "Preparing the preview" in html(
+        publisher.get("/admin/import/", HTTP_ACCEPT_LANGUAGE="en")
+    )
 
 
 @pytest.mark.parametrize(
@@ -404,7 +395,7 @@ def organizations_at_the_limit():
             "Une association. " * 20,
             f"https://example.org/{n}/",
         ]  # fmt: skip
-        for n in range(admin_import.LIMITS.rows)
+        for n in range(settings.IMPORT_IN_REQUEST_MAX_ROWS)
     ]
     out = io.StringIO()
     csv.writer(out).writerows([header, *rows])
@@ -416,7 +407,7 @@ def test_the_admin_previews_the_slowest_file_it_accepts(publisher):
     shared machine makes any bound either loose or flaky."""
     content = organizations_at_the_limit()
     page = html(upload(publisher, "associations.csv", content, record_type="organizations"))
-    assert "1000 to create" in page.replace(",", "")
+    assert f"{settings.IMPORT_IN_REQUEST_MAX_ROWS} to create" in page.replace(",", "")
     assert not Organization.objects.filter(name_en__startswith="Organisation ").exists()
 
 
@@ -486,7 +477,7 @@ def test_confirming_reads_the_waiting_file_again_within_the_same_limits(publishe
     page = html(
         publisher.post("/admin/import/", {"confirm": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     )
-    assert "The file has more than 1,000 rows" in page
+    assert f"The file has more than {settings.IMPORT_IN_REQUEST_MAX_ROWS} rows" in page
     assert records() == before
     assert list(waiting.iterdir()) == []
 
@@ -501,15 +492,3 @@ def test_a_new_preview_replaces_the_one_before_it_on_disk(publisher, waiting):
     assert list(waiting.iterdir()) == []
     assert Organization.objects.filter(name_en="Pousse 2").exists()
     assert not Organization.objects.filter(name_en="Pousse 1").exists()
-
-
-def test_previews_nobody_confirmed_are_removed_after_a_day(publisher, waiting):
-    waiting.mkdir(mode=0o700)
-    old, recent = waiting / "abandoned", waiting / "someone-elses"
-    for path in (old, recent):
-        path.write_bytes(b"Name\nx\n")
-    day_and_a_bit = time.time() - admin_import.KEEP_WAITING.total_seconds() - 60
-    os.utime(old, (day_and_a_bit, day_and_a_bit))
-    upload(publisher, "pousses.csv", b"Name\nPousse 1\n")
-    left = {path.name for path in waiting.iterdir()}
-    assert "abandoned" not in left and "someone-elses" in left and len(left) == 2

@@ -189,3 +189,28 @@ def test_the_job_engine_sends_it_weekly(staff, work):
     assert schedule.every == datetime.timedelta(weeks=1)
     assert staff_digest.call() == {"sent": 1, "failed": 0}
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Broken links (1)"), ("fr", "Liens cassés (1)")]
+)
+def test_it_names_the_broken_links(staff, language, words):
+    from django.utils import timezone
+
+    from ecosystem.core.links.models import LinkCheck
+
+    staff("editor", "Editor")
+    now = timezone.now()
+    LinkCheck.objects.create(
+        address="https://gone.example.org/",
+        checked=now,
+        outcome="broken",
+        status=404,
+        consecutive_failures=2,
+        first_failed=now,
+    )
+    with override_settings(LANGUAGE_CODE=language):
+        assert send_staff_digest() == (1, 0)
+    (message,) = mail.outbox
+    assert words in message.body
+    assert "http://testserver/admin/ecosystem/linkcheck/?state=failing" in message.body

@@ -1,7 +1,7 @@
 """The staff digest ("Freshness"): once a week each staff member gets by mail what waits
 for them, the admin index's summary of work (ecosystem.core.admin.dashboard): records to
 check, drafts, the review queue, and every list an app registers with `register_work()`
-(suggestions to moderate; broken links, when the link checker registers them). Each
+(suggestions to moderate), and the addresses the last link check found broken. Each
 section has its count and links to its admin lists. Nothing waits: no mail.
 
 The job engine sends it weekly (`staff_digest`, scheduled below); `manage.py
@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import mail
-from ecosystem.core.admin.dashboard import dashboard
+from ecosystem.core.admin.dashboard import broken_links, dashboard
 from ecosystem.core.database import GROUPS
 from ecosystem.jobs.engine import job
 from ecosystem.jobs.schedule import scheduled
@@ -53,6 +53,11 @@ def digest(user):
     language = language_of(user)
     with translation.override(language):
         sections = dashboard(user)
+        broken = broken_links(user)
+        if broken:
+            sections.append(
+                {"title": _("Broken links"), "count": broken["count"], "url": broken["url"]}
+            )
     if not sections:
         return None
     for section in sections:

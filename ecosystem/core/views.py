@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from ecosystem.core import export_files
 from ecosystem.core.counts import COUNTRY, SECTOR, counts
 from ecosystem.core.exports import csv_response
+from ecosystem.core.links.models import LinkNotices
 from ecosystem.core.listing import build_listing, lenient_filterset
 from ecosystem.core.notes import SourceNotes
 from ecosystem.core.own_fields import facts
@@ -82,10 +83,12 @@ def record_detail(request, key, slug):
         records = record_type.model.objects.all()
     record = get_object_or_404(records.for_detail(), slug=slug)
     extra = record_type.detail_context(record) if record_type.detail_context else {}
+    notes = SourceNotes(record.sources.all())
     context = {
         "record": record,
         record_type.context_name: record,
-        "notes": SourceNotes(record.sources.all()),
+        "notes": notes,
+        "link_notices": LinkNotices(record, notes),
         "record_key": record_type.key,
         "facts": facts(record, record_type.fields),
         **extra,

@@ -270,6 +270,12 @@ JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
 # more than EXPORT_MAX_ROWS is refused.
 EXPORT_STREAM_MAX_ROWS = env_int("EXPORT_STREAM_MAX_ROWS", 10_000)
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000)
+# An admin import of more rows than this is previewed and applied by jobs, with progress,
+# rather than in the request (ecosystem/opendata/admin_import.py).
+IMPORT_IN_REQUEST_MAX_ROWS = env_int("IMPORT_IN_REQUEST_MAX_ROWS", 500)
+# Where the open dataset is rebuilt each night (ecosystem/opendata/housekeeping.py): a
+# link to the latest complete copy, swapped at once, for a web server to serve.
+DATASET_DIR = Path(env_str("DATASET_DIR", str(BASE_DIR / "dataset")))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -464,6 +470,18 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # no known end is "active" only then, else "last reported active" as of its sources.
 VERIFIED_RECENTLY_MONTHS = env_int("VERIFIED_RECENTLY_MONTHS", 18)
 SESSION_SAVE_EVERY_REQUEST = True
+
+# --- Link checks (ecosystem/core/links, docs/operations.md "Link checks") ---
+# Each address waits for its host's turn: one check per host every LINK_CHECK_INTERVAL
+# seconds; each request gives up after LINK_CHECK_TIMEOUT (connecting, then each read); a
+# run checks at most LINK_CHECK_MAX_ADDRESSES, the longest unchecked first, and starts no
+# check after LINK_CHECK_MAX_SECONDS.
+LINK_CHECK_INTERVAL = env_seconds("LINK_CHECK_INTERVAL", 5)
+LINK_CHECK_TIMEOUT = env_seconds("LINK_CHECK_TIMEOUT", 10)
+LINK_CHECK_MAX_SECONDS = env_seconds("LINK_CHECK_MAX_SECONDS", 3600)
+LINK_CHECK_MAX_ADDRESSES = env_int("LINK_CHECK_MAX_ADDRESSES", 5000)
+# A person or mailbox a site's owner can write to about the checker (an email address).
+LINK_CHECK_CONTACT = env_str("LINK_CHECK_CONTACT", "")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Email: the staff digest and whatever else the site sends (ecosystem.core.mail) ---

@@ -89,3 +89,15 @@ def cite(context, source):
     return format_html(
         '<sup class="note"><a href="#source-{}" title="{}">{}</a></sup>', number, label, text
     )
+
+
+@register.simple_tag(takes_context=True)
+def link_notice(context, address):
+    """After a link that failed its last checks (ecosystem.core.links): "this address did
+    not answer on 3 December 2026", the day of the last failed check; else nothing."""
+    notices = context.get("link_notices")
+    day = notices.failed_on(address) if notices else None
+    if not day:
+        return ""
+    text = _("this address did not answer on %(date)s") % {"date": long_date(day)}
+    return format_html(' <span class="link-notice">({})</span>', text)

@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from ecosystem.core.admin.dashboard import dashboard
+from ecosystem.core.admin import dashboard as work
 
 register = template.Library()
 
@@ -13,7 +13,14 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def staff_dashboard(context):
     """The work waiting for this staff member, for the admin's index page."""
-    return dashboard(context["request"].user)
+    return work.dashboard(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def broken_links(context):
+    """The addresses whose last check failed, with what cites them, for the admin's
+    index page; None when there are none or the staff member may not see them."""
+    return work.broken_links(context["request"].user)
 
 
 def colon_pattern():

@@ -1,6 +1,6 @@
 """The staff's work across every kind of record: the work lists (drafts, review queue,
 records to check), their page, and the admin index's summary of what waits, with the
-other work apps register (suggestions to moderate)."""
+other work apps register (suggestions to moderate) and the broken links."""
 
 from collections.abc import Callable
 from typing import NamedTuple
@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.models import PublicationStatus, stale_condition
+from ecosystem.core.links.models import LinkCheck
+from ecosystem.core.models import PublicationStatus, Source, stale_condition
 from ecosystem.core.registry import registry
 
 WORK_SHOWN = 100
@@ -166,3 +167,37 @@ def dashboard(user):
             if count:
                 items.append({"title": other.title, "count": count, "url": other.url()})
     return items
+
+
+BROKEN_SHOWN = 20
+
+
+def change_link(row):
+    opts = row._meta
+    return {
+        "name": str(row),
+        "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]),
+    }
+
+
+def broken_links(user, limit=BROKEN_SHOWN):
+    """The addresses whose last check failed (ecosystem.core.links), the longest failing
+    first, each with the records and sources that cite it; None for staff who may not
+    see the link checks. A query for the count and the links, then one per kind of
+    record and one for the sources: the same number whatever the rows."""
+    if not user.has_perm("ecosystem.view_linkcheck"):
+        return None
+    failing = LinkCheck.objects.failing()
+    links = list(failing[:limit])
+    if not links:
+        return None
+    cited = {link.address: [] for link in links}
+    for model in [*record_models(), Source]:
+        field = "url" if model is Source else "website"
+        for row in model.objects.filter(**{f"{field}__in": cited}).order_by("pk")[: limit * 10]:
+            cited[getattr(row, field)].append(change_link(row))
+    return {
+        "count": len(links) if len(links) < limit else failing.count(),
+        "shown": [{"check": link, "cited_by": cited[link.address]} for link in links],
+        "url": reverse("admin:ecosystem_linkcheck_changelist") + "?state=failing",
+    }

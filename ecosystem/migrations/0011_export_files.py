@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('django_tasks_database', '0021_conditional_partial_index_ordering'),
-        ('ecosystem', '0009_jobs'),
+        ('ecosystem', '0010_link_checks'),
     ]
 
     operations = [
