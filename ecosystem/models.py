@@ -3,6 +3,7 @@
 
 from ecosystem.core.cache import DataVersion  # noqa: F401
 from ecosystem.core.counts import HubCount  # noqa: F401
+from ecosystem.core.export_files import ExportFile  # noqa: F401
 from ecosystem.core.links.models import LinkCheck  # noqa: F401
 from ecosystem.core.models import (  # noqa: F401
     Country,

@@ -8,16 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core import cells
 from ecosystem.core.cells import Cell
 from ecosystem.core.dates import iso_partial
-from ecosystem.core.listing import labelled, lenient_filterset
+from ecosystem.core.listing import labelled
 
 CHUNK = 2000
 BOM = "\ufeff"
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 class Echo:
@@ -193,19 +195,26 @@ def rows(columns, records, absolute_url):
         ]
 
 
-def csv_response(request, filterset_class, queryset, columns, filename):
-    """The list's records, filtered exactly as its page filters them, as CSV."""
-    filterset, _ignored = lenient_filterset(filterset_class, request.GET, queryset)
+def csv_text(columns, records, base_url):
+    """The export as it is streamed or saved to a file (ecosystem/core/export_files.py),
+    one piece at a time: the byte-order mark, then one CSV line per row. Pages are linked
+    under `base_url` ("https://annuaire.example.org")."""
     writer = csv.writer(Echo())
-    lines = (
-        writer.writerow(row)
-        for row in rows(columns, filterset.qs.iterator(CHUNK), request.build_absolute_uri)
+    yield BOM
+    for row in rows(columns, records, lambda path: iri_to_uri(base_url + path)):
+        yield writer.writerow(row)
+
+
+def base_url(request):
+    """What request.build_absolute_uri() puts before a path: a job writes the same links."""
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
+def csv_response(request, records, columns, filename):
+    """`records` (the list's, filtered exactly as its page filters them) as CSV."""
+    response = StreamingHttpResponse(
+        csv_text(columns, records.iterator(CHUNK), base_url(request)),
+        content_type=CSV_TYPE,
     )
-    response = StreamingHttpResponse(prepend(BOM, lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def prepend(first, rest):
-    yield first
-    yield from rest

@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.text import format_lazy
 
+from ecosystem.core import export_files
 from ecosystem.core.counts import COUNTRY, SECTOR, counts
 from ecosystem.core.exports import csv_response
 from ecosystem.core.links.models import LinkNotices
-from ecosystem.core.listing import build_listing
+from ecosystem.core.listing import build_listing, lenient_filterset
 from ecosystem.core.notes import SourceNotes
 from ecosystem.core.own_fields import facts
 from ecosystem.core.registry import registry
@@ -62,14 +63,15 @@ def record_list(request, key):
 
 
 def record_export(request, key):
+    """The list's records, filtered exactly as its page filters them, as CSV: streamed, or
+    past EXPORT_STREAM_MAX_ROWS prepared as a file by a job (export_files)."""
     record_type = registry[key]
-    return csv_response(
-        request,
-        record_type.filterset,
-        record_type.listed_records().for_api(),
-        record_type.csv_columns,
-        f"{key}.csv",
+    filterset, _ignored = lenient_filterset(
+        record_type.filterset, request.GET, record_type.listed_records().for_api()
     )
+    if export_files.too_large_to_stream(filterset.qs):
+        return export_files.prepared(request, record_type, filterset)
+    return csv_response(request, filterset.qs, record_type.csv_columns, f"{key}.csv")
 
 
 def record_detail(request, key, slug):

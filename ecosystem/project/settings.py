@@ -265,6 +265,11 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOB_TIME_LIMIT = env_seconds("JOB_TIME_LIMIT", 600)
 JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
+# A list's CSV export of more rows than EXPORT_STREAM_MAX_ROWS is written to a file by a
+# job while the visitor's page shows its progress (ecosystem/core/export_files.py); one of
+# more than EXPORT_MAX_ROWS is refused.
+EXPORT_STREAM_MAX_ROWS = env_int("EXPORT_STREAM_MAX_ROWS", 10_000)
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000)
 # An admin import of more rows than this is previewed and applied by jobs, with progress,
 # rather than in the request (ecosystem/opendata/admin_import.py).
 IMPORT_IN_REQUEST_MAX_ROWS = env_int("IMPORT_IN_REQUEST_MAX_ROWS", 500)

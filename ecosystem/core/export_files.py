@@ -1,0 +1,306 @@
+"""Large exports, prepared by a job: a list's CSV export past EXPORT_STREAM_MAX_ROWS rows
+is not streamed (it would hold a web worker for minutes, and be cut at the request's
+time limit) but written to a file by a worker, while the export's address answers a page
+saying how far it is, which refreshes itself; once the file is written, the same address
+sends it.
+
+One file per export key: the record type, the filter (its valid values, in one order),
+the data's version (ecosystem.core.cache), the language, the format and the address the
+pages are linked under. Everyone asking for the same key gets the same file, and one job
+prepares it: the key is unique in the database, so a second request, in any process,
+finds the first one's row. A change to the data makes a new version, so a new key and a
+new file. Files are kept a day (KEEP), then deleted with their row by an hourly job.
+
+The file is what the stream would send, byte for byte: both write with
+exports.csv_text(). A file is named by a keyed hash of its key (the SECRET_KEY's), so
+nobody reaches one without asking for its export."""
+
+from datetime import timedelta
+from tempfile import TemporaryFile
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
+from django.http import FileResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from ecosystem.core.cache import data_version
+from ecosystem.core.exports import CHUNK, CSV_TYPE, base_url, csv_text
+from ecosystem.core.listing import lenient_filterset
+from ecosystem.core.registry import registry
+from ecosystem.jobs.engine import job, progress
+from ecosystem.jobs.schedule import scheduled
+
+FORMAT = "csv"
+KEEP = timedelta(days=1)
+# A job still waiting this long has no worker free (or none running): the page says so.
+SLOW_AFTER = timedelta(minutes=5)
+# How often the page asks again, in seconds.
+REFRESH = 5
+# 100,000 rows write in 33-44 s here: 2,000,000 (EXPORT_MAX_ROWS) in about 15 minutes.
+TIME_LIMIT = 1800
+# Exports queued or being written at once, at most: a robot asking for every filter
+# cannot fill the queue. Past it the page asks the visitor to come back in a minute.
+MOST_AT_ONCE = 20
+BUSY_RETRY = 60
+UNFINISHED = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+
+
+class ExportFile(models.Model):
+    """A large export: the job preparing it, then its file, for a day."""
+
+    key = models.CharField(max_length=64)
+    record_type = models.CharField(max_length=50)
+    query = models.TextField(blank=True)
+    language = models.CharField(max_length=10)
+    data_version = models.PositiveBigIntegerField()
+    base_url = models.CharField(max_length=200)
+    # Counted by the job (at most EXPORT_MAX_ROWS + 1): what its progress counts to.
+    rows = models.PositiveBigIntegerField(null=True, blank=True)
+    # Its name in the default storage, once written whole.
+    file = models.CharField(max_length=200, blank=True)
+    task_result = models.ForeignKey(
+        DBTaskResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+
+    class Meta:
+        app_label = "ecosystem"
+        ordering = ["-created"]
+        verbose_name = _("export file")
+        constraints = [models.UniqueConstraint(fields=["key"], name="export_file_once_per_key")]
+
+    READY, PREPARING, FAILED, REFUSED, BUSY = "ready", "preparing", "failed", "refused", "busy"
+
+    def __str__(self):
+        return f"{self.record_type}?{self.query} ({self.language}, v{self.data_version})"
+
+    @property
+    def state(self):
+        if self.file:
+            return self.READY
+        if self.rows is not None and self.rows > settings.EXPORT_MAX_ROWS:
+            return self.REFUSED
+        if self.task_result and self.task_result.status in UNFINISHED:
+            return self.PREPARING
+        # Failed after its last attempt, or its job row deleted before it ran.
+        return self.FAILED
+
+    def progress(self):
+        """(done, total) rows while the job writes, else None."""
+        try:
+            reported = self.task_result.progress
+        except (AttributeError, ObjectDoesNotExist):  # no job row, or nothing reported
+            return None
+        return reported.done, reported.total
+
+    @property
+    def slow(self):
+        """Still queued after SLOW_AFTER: no worker has taken it."""
+        result = self.task_result
+        return (
+            result is not None
+            and result.status == TaskResultStatus.READY
+            and result.enqueued_at < timezone.now() - SLOW_AFTER
+        )
+
+    def start(self):
+        """Queue the job that writes the file (again, after a failure)."""
+        self.rows = None
+        self.task_result_id = prepare_export.enqueue(self.pk).id
+        self.save(update_fields=["rows", "task_result"])
+
+    def discard(self):
+        if self.file:
+            default_storage.delete(self.file)
+        self.delete()
+
+
+def export_key(record_type, query, version, language, base):
+    return salted_hmac(
+        "ecosystem.core.export_files",
+        "\n".join([record_type.key, query, str(version), language, FORMAT, base]),
+        algorithm="sha256",
+    ).hexdigest()
+
+
+def canonical(data):
+    """The filter in one spelling: its values in order, without the list's page number."""
+    # Names in order; a name's values as given (of two values for one choice, the last
+    # counts).
+    lists = sorted(data.lists())
+    return urlencode(
+        [(name, value) for name, values in lists if name != "page" for value in values]
+    )
+
+
+def too_large_to_stream(records):
+    """Counts at most EXPORT_STREAM_MAX_ROWS + 1 rows: as cheap for a million as for ten
+    thousand."""
+    limit = settings.EXPORT_STREAM_MAX_ROWS
+    return records.order_by()[: limit + 1].count() > limit
+
+
+@never_cache
+def prepared(request, record_type, filterset):
+    """The export's answer past the streaming limit: the file once written, else a page
+    saying how far it is. Never cached: it changes as the job runs."""
+    query = canonical(filterset.data)
+    base = base_url(request)
+    language = translation.get_language()
+    version = data_version()
+    key = export_key(record_type, query, version, language, base)
+    fields = {
+        "record_type": record_type.key,
+        "query": query,
+        "language": language,
+        "data_version": version,
+        "base_url": base,
+    }
+    export = find_or_start(key, **fields)
+    if export is None:
+        return busy(request, record_type, query)
+    state = export.state
+    if request.method == "POST":
+        # "Try again" on the page of a failed export.
+        if state == ExportFile.FAILED:
+            export.start()
+        return redirect(request.get_full_path(), permanent=False)
+    if state == ExportFile.READY:
+        return FileResponse(
+            default_storage.open(export.file, "rb"),
+            as_attachment=True,
+            filename=f"{record_type.key}.{FORMAT}",
+            content_type=CSV_TYPE,
+        )
+    done_total = export.progress() if state == ExportFile.PREPARING else None
+    numbers = {
+        "limit": number_format(settings.EXPORT_STREAM_MAX_ROWS, force_grouping=True),
+        "most": number_format(settings.EXPORT_MAX_ROWS, force_grouping=True),
+    }
+    if done_total and done_total[1] is not None:
+        numbers["done"] = number_format(done_total[0], force_grouping=True)
+        numbers["total"] = number_format(done_total[1], force_grouping=True)
+    return page(
+        request,
+        record_type,
+        query,
+        state,
+        export=export,
+        refresh=REFRESH if state == ExportFile.PREPARING else None,
+        progress=done_total,
+        numbers=numbers,
+    )
+
+
+def page(request, record_type, query, state, **context):
+    return render(
+        request,
+        "ecosystem/export_prepared.html",
+        {
+            "title": record_type.title,
+            "state": state,
+            "list_url": reverse(record_type.list_url) + (f"?{query}" if query else ""),
+            **context,
+        },
+        status=503 if state == ExportFile.BUSY else 200,
+    )
+
+
+def busy(request, record_type, query):
+    response = page(request, record_type, query, ExportFile.BUSY, refresh=BUSY_RETRY)
+    response["Retry-After"] = str(BUSY_RETRY)
+    return response
+
+
+def find_or_start(key, **fields):
+    """The export of `key`, its job queued if it is new; None when MOST_AT_ONCE others
+    are under way. A row past its day, or whose file is gone (deleted by hand), is
+    deleted and started again. Of two requests creating the same key at once, the
+    database keeps one row; the other reads it."""
+    found = ExportFile.objects.select_related("task_result__progress").filter(key=key).first()
+    if (
+        found
+        and found.expires > timezone.now()
+        and (not found.file or default_storage.exists(found.file))
+    ):
+        return found
+    if found:
+        found.discard()
+    under_way = ExportFile.objects.filter(file="", task_result__status__in=UNFINISHED)
+    if under_way.count() >= MOST_AT_ONCE:
+        return None
+    try:
+        with transaction.atomic():
+            export = ExportFile.objects.create(key=key, expires=timezone.now() + KEEP, **fields)
+            export.start()
+    except IntegrityError:
+        export = ExportFile.objects.select_related("task_result__progress").get(key=key)
+    return export
+
+
+@job(title=_("Prepare a large export"), time_limit=TIME_LIMIT, atomic=False)
+def prepare_export(export_id):
+    """Write the export's file: the rows the list's filter selects, as the stream would."""
+    export = ExportFile.objects.filter(pk=export_id).first()
+    if export is None:  # expired and deleted while it waited
+        return None
+    record_type = registry[export.record_type]
+    with translation.override(export.language):
+        filterset, _ignored = lenient_filterset(
+            record_type.filterset, QueryDict(export.query), record_type.listed_records().for_api()
+        )
+        records = filterset.qs
+        total = records.order_by()[: settings.EXPORT_MAX_ROWS + 1].count()
+        ExportFile.objects.filter(pk=export.pk).update(rows=total)
+        if total > settings.EXPORT_MAX_ROWS:
+            return {"rows": total, "refused": True}
+        name = f"exports/{export.key}.{FORMAT}"
+        with TemporaryFile() as out:
+            for text in csv_text(record_type.csv_columns, in_chunks(records), export.base_url):
+                out.write(text.encode())
+            out.seek(0)
+            default_storage.delete(name)  # left by an attempt that failed after saving it
+            name = default_storage.save(name, File(out))
+    ExportFile.objects.filter(pk=export.pk).update(file=name)
+    return {"rows": total, "file": name}
+
+
+def in_chunks(records):
+    """The records in their order, read CHUNK at a time, each chunk a query of its own
+    rather than one cursor held open for minutes: between two chunks the database is free
+    (on SQLite a read under way holds every writer back: staff's saves, the next export's
+    row, this job's progress). The order is the list's, read once as primary keys."""
+    keys = list(records.prefetch_related(None).values_list("pk", flat=True))
+    progress(0, len(keys))
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found = {record.pk: record for record in records.filter(pk__in=chunk)}
+        # A record deleted since the keys were read is left out.
+        yield from (found[key] for key in chunk if key in found)
+        progress(start + len(chunk), len(keys))
+
+
+@job(title=_("Delete expired exports"), atomic=False)
+def delete_expired_exports():
+    """Each export's file and row, a day after it was asked for."""
+    deleted = 0
+    for export in ExportFile.objects.filter(expires__lte=timezone.now()).iterator():
+        export.discard()
+        deleted += 1
+    return {"deleted": deleted}
+
+
+scheduled(delete_expired_exports, every=timedelta(hours=1))
