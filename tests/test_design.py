@@ -37,7 +37,7 @@ def test_the_footer_links_the_licence_the_api_and_the_data(client, world):
     page = html(client.get(url("home", "en")))
     footer = page[page.index('<footer class="site-footer">') :]
     assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in footer
-    assert 'href="/api/v1/docs/"' in footer and 'href="/api/v1/"' in footer
+    assert 'href="/api/v1/docs/"' in footer and 'href="/dataset/"' in footer
 
 
 def test_no_empty_action_and_only_valid_datetimes(client, world):
