@@ -74,7 +74,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include((api.urls(), "api"))),
     path("dataset/", views.dataset_file, name="dataset"),
-    path("dataset/<str:name>", views.dataset_file, name="dataset-file"),
+    path("dataset/<str:file>", views.dataset_file, name="dataset-file"),
 ]
 
 urlpatterns += i18n_patterns(

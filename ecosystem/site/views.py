@@ -440,20 +440,20 @@ def not_found(request, reason):
 DATASET_FILE = re.compile(r"[a-z0-9_-]+\.(csv|json)|README\.md")
 
 
-def dataset_file(request, name="README.md"):
+def dataset_file(request, file="README.md"):
     """The open dataset as the nightly job last built it, a file at a time (the README at
     /dataset/), with Last-Modified for conditional requests. Before its first build: 404
     saying so, and where the same data is meanwhile."""
-    if not DATASET_FILE.fullmatch(name):
+    if not DATASET_FILE.fullmatch(file):
         return not_found(request, _("The open dataset has no file of that name."))
     try:
-        response = static.serve(request, name, document_root=settings.DATASET_DIR)
+        response = static.serve(request, file, document_root=settings.DATASET_DIR)
     except Http404:
         reason = _("The open dataset has not been built yet; the API serves the same data.")
         return not_found(request, reason)
-    if name.endswith(".md"):
+    if file.endswith(".md"):
         response["Content-Type"] = "text/plain; charset=utf-8"  # a browser shows it
-    elif name.endswith(".csv"):
+    elif file.endswith(".csv"):
         response["Content-Type"] = "text/csv; charset=utf-8"
     return response
 

@@ -92,7 +92,7 @@ def targets():
         yield Target(f"sitemap of {section}", lambda s=section: named("sitemap-section", section=s))
     yield Target("events calendar", lambda: named("events-calendar"))
     yield Target("open dataset", lambda: named("dataset"))
-    yield Target("open dataset file", lambda: named("dataset-file", name="programmes.csv"))
+    yield Target("open dataset file", lambda: named("dataset-file", file="programmes.csv"))
     yield Target(
         "language switch POST",
         lambda: named("set_language"),
