@@ -1,0 +1,165 @@
+"""What a shared cache in front of the site (nginx, a CDN) may keep: visitors' answers,
+for EDGE_CACHE_SECONDS, and nothing staff or the admin are answered
+(ecosystem.core.cache.shared_cache_control)."""
+
+import pytest
+from django.test import Client
+from django.utils.cache import get_max_age
+
+from programmes.models import Programme
+from tests.helpers import admin_url, url
+from tests.test_settings import start
+
+pytestmark = pytest.mark.django_db
+
+SHARED = {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=60"}
+
+
+def directives(response):
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def vary(response):
+    return {part.strip().lower() for part in response.get("Vary", "").split(",")}
+
+
+def may_be_shared(response):
+    """Whether a shared cache may keep the answer (RFC 9111: no private, no no-store,
+    and a freshness of its own)."""
+    said = directives(response)
+    return not said & {"private", "no-store"} and any(
+        part.startswith("s-maxage=") or part == "public" for part in said
+    )
+
+
+def visitor_answers():
+    """Each kind of answer visitors get, in both languages where its address has one."""
+    answers = []
+    for language in ("en", "fr"):
+        answers += [
+            url("home", language),
+            url("programmes:programme-list", language) + "?country=SN",
+            url("programmes:programme-detail", language, slug="agri-senegal"),
+            url("feed", language),
+            url("events:event-calendar", language, slug="sipen-next"),
+        ]
+    return [*answers, "/api/v1/programmes/?country=SN", "/sitemap.xml", "/events.ics"]
+
+
+def test_every_kind_of_visitor_answer_may_be_kept_by_a_shared_cache(world):
+    visitor = Client()
+    for path in visitor_answers():
+        response = visitor.get(path)
+        assert response.status_code == 200, path
+        assert directives(response) == SHARED, path
+        assert response["ETag"].startswith('W/"'), path
+        assert "cookie" in vary(response), path
+
+
+@pytest.mark.parametrize("path", ["/api/v1/countries/", "/events.ics", "/sitemap.xml"])
+def test_an_answer_in_the_visitors_language_varies_with_it(world, path):
+    """Outside the language prefix the language comes from Accept-Language: a shared
+    cache must keep one copy per language."""
+    english = Client().get(path, HTTP_ACCEPT_LANGUAGE="en")
+    french = Client().get(path, HTTP_ACCEPT_LANGUAGE="fr")
+    assert english["Content-Language"] == "en"
+    assert french["Content-Language"] == "fr"
+    for response in (english, french):
+        assert directives(response) == SHARED
+        assert "accept-language" in vary(response)
+
+
+def test_the_api_in_each_language_is_a_separate_copy(world):
+    english = Client().get("/api/v1/countries/", HTTP_ACCEPT_LANGUAGE="en")
+    french = Client().get("/api/v1/countries/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Senegal" in english.content.decode()
+    assert "Sénégal" in french.content.decode()
+    assert english["ETag"] != french["ETag"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_304_carries_what_the_answer_carried(world, language):
+    """A shared cache that revalidates its copy and gets a 304 keeps it as long again."""
+    visitor = Client()
+    path = url("programmes:programme-detail", language, slug="agri-senegal")
+    first = visitor.get(path)
+    again = visitor.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert directives(again) == SHARED
+    assert again["ETag"] == first["ETag"]
+    assert "cookie" in vary(again)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_staff_pages_and_draft_previews_are_never_shared(staff_client, world, language):
+    published = url("programmes:programme-detail", language, slug="agri-senegal")
+    draft = url("programmes:programme-detail", language, slug="draft-programme")
+    for path in (url("home", language), published, draft, "/api/v1/programmes/", "/events.ics"):
+        response = staff_client.get(path)
+        assert response.status_code == 200, path
+        assert not may_be_shared(response), path
+        assert {"private", "no-cache"} <= directives(response), path
+    name = getattr(world["draft"], f"name_{language}")
+    assert name in staff_client.get(draft).content.decode()
+
+
+def test_the_admin_is_never_shared(staff_client, world):
+    for path in (admin_url(Programme, "changelist"), admin_url(Programme, "add")):
+        response = staff_client.get(path)
+        assert response.status_code == 200
+        assert "private" in directives(response)
+        assert not may_be_shared(response)
+    login = Client().get(admin_url(Programme, "changelist"), follow=True)
+    assert login.status_code == 200
+    assert "private" in directives(login)
+
+
+def test_a_stale_session_cookie_is_never_shared(world, settings):
+    """A visitor's browser may still send the cookie of a session that has ended: the
+    answer is the public page, but whoever sends a session is served privately."""
+    visitor = Client()
+    visitor.cookies[settings.SESSION_COOKIE_NAME] = "ended"
+    response = visitor.get(url("programmes:programme-list", "fr"))
+    assert response.status_code == 200
+    assert not may_be_shared(response)
+    assert {"private", "no-cache"} <= directives(response)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_error_page_is_not_shared(world, language):
+    response = Client().get(url("programmes:programme-detail", language, slug="no-such-programme"))
+    assert response.status_code == 404
+    assert not may_be_shared(response)
+    assert "ETag" not in response
+
+
+def test_a_streamed_export_is_not_shared(world):
+    response = Client().get(url("programmes:programme-export", "fr"))
+    assert response.status_code == 200
+    assert not may_be_shared(response)
+
+
+def test_zero_keeps_shared_caches_out(world, settings):
+    settings.EDGE_CACHE_SECONDS = 0
+    visitor = Client()
+    for path in (url("programmes:programme-list", "en"), "/api/v1/programmes/", "/events.ics"):
+        response = visitor.get(path)
+        assert directives(response) == {"no-cache"}, path
+        again = visitor.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
+        assert directives(again) == {"no-cache"}, path
+
+
+def test_no_stale_time_leaves_the_directive_out(world, settings):
+    settings.EDGE_CACHE_SECONDS = 300
+    settings.EDGE_STALE_SECONDS = 0
+    response = Client().get(url("programmes:programme-list", "fr"))
+    assert directives(response) == {"public", "max-age=0", "s-maxage=300"}
+    assert get_max_age(response) == 0  # browsers ask each time
+
+
+@pytest.mark.parametrize("name", ["EDGE_CACHE_SECONDS", "EDGE_STALE_SECONDS"])
+def test_a_negative_time_is_refused_at_start(name):
+    started = start("import django; django.setup()", DEBUG="1", **{name: "-5"})
+    assert started.returncode != 0
+    assert "EDGE_CACHE_SECONDS and EDGE_STALE_SECONDS are 0 or more seconds" in started.stderr
