@@ -2,13 +2,20 @@
 for EDGE_CACHE_SECONDS, and nothing staff or the admin are answered
 (ecosystem.core.cache.shared_cache_control)."""
 
+import http.client
+
 import pytest
+from django.db import connections
 from django.test import Client
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.utils.cache import get_max_age
 
+from bench import edge
+from bench.serving import free_port
 from programmes.models import Programme
 from tests.helpers import admin_url, url
 from tests.test_settings import start
+from tests.world import build
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +170,67 @@ def test_a_negative_time_is_refused_at_start(name):
     started = start("import django; django.setup()", DEBUG="1", **{name: "-5"})
     assert started.returncode != 0
     assert "EDGE_CACHE_SECONDS and EDGE_STALE_SECONDS are 0 or more seconds" in started.stderr
+
+
+# A real nginx in front, with the directives docs/deployment.md shows (bench/edge.py).
+
+
+def through(port, path, cookie=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    return response.status, response.headers["X-Cache-Status"], body
+
+
+@pytest.fixture
+def site_port(transactional_db):
+    """The site served in a thread, as pytest-django's live_server does, but with its
+    middleware built under this test's settings (live_server's is built once, before
+    them, with the https redirect on)."""
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, shared, port=0)
+    thread.daemon = True
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    thread.start()
+    thread.is_ready.wait()
+    try:
+        if thread.error:
+            raise thread.error
+        yield thread.port
+    finally:
+        thread.terminate()
+        for connection in shared.values():
+            connection.dec_thread_sharing()
+
+
+@pytest.mark.skipif(not edge.nginx(), reason="nginx is not installed (apt-get install nginx)")
+def test_nginx_keeps_what_visitors_get_and_never_what_staff_get(
+    site_port, tmp_path, settings, django_user_model
+):
+    world = build()
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org"))
+    session = f"{settings.SESSION_COOKIE_NAME}={staff.cookies[settings.SESSION_COOKIE_NAME].value}"
+    nginx = edge.Edge(free_port(), site_port, tmp_path / "nginx")
+    try:
+        nginx.wait_ready()
+        page = url("programmes:programme-list", "fr")
+        assert through(nginx.port, page)[:2] == (200, "MISS")
+        status, cache_status, body = through(nginx.port, page)
+        assert (status, cache_status) == (200, "HIT")
+        assert world["draft"].name_fr not in body
+        # Staff reach the site, see the draft in the list, and nothing of theirs is kept.
+        status, cache_status, body = through(nginx.port, page, session)
+        assert (status, cache_status) == (200, "BYPASS")
+        draft = url("programmes:programme-detail", "fr", slug="draft-programme")
+        assert through(nginx.port, draft, session)[:2] == (200, "BYPASS")
+        assert through(nginx.port, draft)[:2] == (404, "MISS")
+        assert through(nginx.port, draft)[:2] == (404, "MISS")  # an error is not kept
+        status, cache_status, body = through(nginx.port, page)
+        assert (status, cache_status) == (200, "HIT")
+        assert world["draft"].name_fr not in body
+    finally:
+        nginx.stop()
