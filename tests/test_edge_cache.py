@@ -3,6 +3,7 @@ for EDGE_CACHE_SECONDS, and nothing staff or the admin are answered
 (ecosystem.core.cache.shared_cache_control)."""
 
 import http.client
+import time
 
 import pytest
 from django.db import connections
@@ -175,13 +176,14 @@ def test_a_negative_time_is_refused_at_start(name):
 # A real nginx in front, with the directives docs/deployment.md shows (bench/edge.py).
 
 
-def through(port, path, cookie=None):
+def through(port, path, **headers):
+    """(status, nginx's cache status, body, headers) of a GET through nginx."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    connection.request("GET", path, headers={k.replace("_", "-"): v for k, v in headers.items()})
     response = connection.getresponse()
     body = response.read().decode()
     connection.close()
-    return response.status, response.headers["X-Cache-Status"], body
+    return response.status, response.headers["X-Cache-Status"], body, response.headers
 
 
 @pytest.fixture
@@ -206,31 +208,53 @@ def site_port(transactional_db):
             connection.dec_thread_sharing()
 
 
-@pytest.mark.skipif(not edge.nginx(), reason="nginx is not installed (apt-get install nginx)")
-def test_nginx_keeps_what_visitors_get_and_never_what_staff_get(
-    site_port, tmp_path, settings, django_user_model
-):
+@pytest.fixture
+def nginx(site_port, tmp_path):
+    if not edge.nginx():
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    server = edge.Edge(free_port(), site_port, tmp_path / "nginx")
+    try:
+        server.wait_ready()
+        yield server.port
+    finally:
+        server.stop()
+
+
+def test_nginx_keeps_what_visitors_get_and_never_what_staff_get(nginx, settings, django_user_model):
     world = build()
     staff = Client()
     staff.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org"))
     session = f"{settings.SESSION_COOKIE_NAME}={staff.cookies[settings.SESSION_COOKIE_NAME].value}"
-    nginx = edge.Edge(free_port(), site_port, tmp_path / "nginx")
-    try:
-        nginx.wait_ready()
-        page = url("programmes:programme-list", "fr")
-        assert through(nginx.port, page)[:2] == (200, "MISS")
-        status, cache_status, body = through(nginx.port, page)
-        assert (status, cache_status) == (200, "HIT")
-        assert world["draft"].name_fr not in body
-        # Staff reach the site, see the draft in the list, and nothing of theirs is kept.
-        status, cache_status, body = through(nginx.port, page, session)
-        assert (status, cache_status) == (200, "BYPASS")
-        draft = url("programmes:programme-detail", "fr", slug="draft-programme")
-        assert through(nginx.port, draft, session)[:2] == (200, "BYPASS")
-        assert through(nginx.port, draft)[:2] == (404, "MISS")
-        assert through(nginx.port, draft)[:2] == (404, "MISS")  # an error is not kept
-        status, cache_status, body = through(nginx.port, page)
-        assert (status, cache_status) == (200, "HIT")
-        assert world["draft"].name_fr not in body
-    finally:
-        nginx.stop()
+    page = url("programmes:programme-list", "fr")
+    assert through(nginx, page)[:2] == (200, "MISS")
+    status, cache_status, body, headers = through(nginx, page)
+    assert (status, cache_status) == (200, "HIT")
+    assert world["draft"].name_fr not in body
+    # A browser revalidating gets a 304 from nginx's copy.
+    assert through(nginx, page, If_None_Match=headers["ETag"])[:2] == (304, "HIT")
+    # Staff reach the site, their draft previews included, and nothing of theirs is kept.
+    assert through(nginx, page, Cookie=session)[:2] == (200, "BYPASS")
+    draft = url("programmes:programme-detail", "fr", slug="draft-programme")
+    status, cache_status, body, _headers = through(nginx, draft, Cookie=session)
+    assert (status, cache_status) == (200, "BYPASS")
+    assert world["draft"].name_fr in body
+    assert through(nginx, draft)[:2] == (404, "MISS")
+    assert through(nginx, draft)[:2] == (404, "MISS")  # an error is not kept
+    status, cache_status, body, _headers = through(nginx, page)
+    assert (status, cache_status) == (200, "HIT")
+    assert world["draft"].name_fr not in body
+
+
+def test_nginx_answers_with_its_old_copy_while_it_fetches_the_new_one(nginx, settings):
+    """stale-while-revalidate: past s-maxage the visitor is not kept waiting; the copy
+    is fetched again in the background."""
+    settings.EDGE_CACHE_SECONDS = 1
+    build()
+    page = "/api/v1/programmes/"
+    assert through(nginx, page)[:2] == (200, "MISS")
+    time.sleep(2.1)  # nginx counts whole seconds: a copy of 1 s may serve into the next
+    assert through(nginx, page)[:2] == (200, "STALE")
+    deadline = time.monotonic() + 5
+    while (status := through(nginx, page)[1]) != "HIT" and time.monotonic() < deadline:
+        time.sleep(0.1)  # until the background request has brought the new copy
+    assert status == "HIT"
