@@ -117,11 +117,15 @@ class Edge:
                 raise RuntimeError(f"nginx on port {self.port} stopped at start ({self.folder})")
             try:
                 if get(self.port, "/healthz", timeout=5)[0] == 200:
-                    return
+                    break
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"nginx on port {self.port} did not answer /healthz in {seconds} s")
+        else:
+            raise RuntimeError(f"nginx on port {self.port} did not answer /healthz in {seconds} s")
+        # nginx logs an answer once sent: wait for the line, so that what follows is the run.
+        while not self.access_log.stat().st_size and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def cpu_seconds(self):
         """The processor time nginx has used so far, master and workers."""
