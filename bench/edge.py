@@ -14,6 +14,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections import Counter, defaultdict
@@ -90,7 +91,7 @@ class Edge:
     """nginx on a loopback port in front of the site's port, in a process group of its
     own; everything it writes stays in `folder`."""
 
-    def __init__(self, port, upstream, folder, log=None):
+    def __init__(self, port, upstream, folder):
         self.port, self.folder = port, Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.access_log = self.folder / "access.log"
@@ -102,7 +103,7 @@ class Edge:
         )
         command = [nginx(), "-p", str(self.folder), "-e", str(self.folder / "error.log")]
         subprocess.run([*command, "-t", "-q", "-c", str(self.config)], check=True)
-        self.log = open(log or self.folder / "nginx.out", "ab")  # noqa: SIM115
+        self.log = open(self.folder / "nginx.out", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [*command, "-c", str(self.config)],
             stdout=self.log,
@@ -142,7 +143,7 @@ class Edge:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         self.log.close()
 
