@@ -78,13 +78,16 @@ SIZE ?= 10k
 bench: install
 	$(BIN)/python -m bench.run --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
 
-# make loadtest [DURATION=5m] [SIZE=10k] [FRESH=1]: 64 connections for DURATION over a mix
-# of pages, API and exports, against gunicorn on a PostgreSQL database of its own and
-# Redis; fails on any error. wrk comes from Debian when missing, as Chromium does in CI.
+# make loadtest [DURATION=5m] [SIZE=10k] [FRESH=1] [EDGE=1]: 64 connections for DURATION
+# over a mix of pages, API and exports, against gunicorn on a PostgreSQL database of its
+# own and Redis (with EDGE=1, through nginx's cache, started by the script on loopback);
+# fails on any error. wrk and nginx come from Debian when missing, as Chromium does in CI
+# (the package's own service is not used).
 DURATION ?= 5m
 loadtest: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	$(BIN)/python -m bench.loadtest --duration $(DURATION) --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh)
+	@$(if $(filter 1,$(EDGE)),PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; })
+	$(BIN)/python -m bench.loadtest --duration $(DURATION) --size $(SIZE) $(if $(filter 1,$(FRESH)),--fresh) $(if $(filter 1,$(EDGE)),--edge)
 
 # make scaleout: two application servers on one PostgreSQL and one Redis serve the same
 # data, sessions and cache, and one keeps serving when the other is killed.

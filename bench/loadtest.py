@@ -1,4 +1,4 @@
-"""`make loadtest [DURATION=5m] [SIZE=10k]`: the site under load and soak, as in production.
+"""`make loadtest [DURATION=5m] [SIZE=10k] [EDGE=1]`: the site under load, as in production.
 
 It serves the site with gunicorn (gunicorn.conf.py and its sync workers, DEBUG off, a
 secret key made for the run, plain http on loopback) on a PostgreSQL database of its own
@@ -14,12 +14,18 @@ requests per second, the server's own time per kind of request (from gunicorn's 
 log), and each worker's resident memory at the start and at the end. It fails on any
 error: a socket error or timeout, or an answer other than 2xx or 3xx.
 
+With --edge (EDGE=1), wrk asks nginx, started by the script on loopback in front of
+gunicorn with the edge cache of docs/deployment.md (bench/edge.py), and the report adds
+how many answers the edge gave from its cache, per kind of request; the server's
+figures are then those of what reached it.
+
 Workers are not recycled during the run (`--max-requests 0`, where production recycles
 them every ~2,000 requests): the memory at the end is then that of workers that served
 the whole run, which is what a soak is for. --recycle keeps production's recycling.
 """
 
 import argparse
+import gettext
 import itertools
 import json
 import os
@@ -35,6 +41,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
+from bench import edge as edge_cache
 from bench.serving import (
     ROOT,
     SIZES,
@@ -160,7 +167,14 @@ def urls(database):
         + [f"/events.ics?country={country}" for country in countries[:4]]
         + [f"/{languages[n % 2]}/events/{slug}.ics" for n, slug in enumerate(events[:60])],
     }
-    return mix
+    return {kind: [in_french_words(path) for path in paths] for kind, paths in mix.items()}
+
+
+def in_french_words(path):
+    """/fr/organizations/optic/ as French visitors ask for it, /fr/organisations/optic/
+    (the English words answer 301 to it), from the French catalogue."""
+    french = gettext.translation("django", ROOT / "locale", languages=["fr"])
+    return re.sub(r"^/fr/([a-z]+/)", lambda found: "/fr/" + french.gettext(found[1]), path)
 
 
 def write_paths(mix, path, lines=20_000):
@@ -205,8 +219,8 @@ class Processor:
     """Where the machine's processor time goes during the run: the workers, the
     PostgreSQL backends serving this database, wrk (with the edits' psql), the rest."""
 
-    def __init__(self, server, database):
-        self.server, self.database = server, database
+    def __init__(self, server, database, edge=None):
+        self.server, self.database, self.edge = server, database, edge
         self.start = self.snapshot()
 
     def snapshot(self):
@@ -220,6 +234,7 @@ class Processor:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {
             "workers": self.server.cpu_seconds(),
+            "nginx": self.edge.cpu_seconds() if self.edge else 0,
             "postgres": {pid: cpu_seconds(pid) for pid in backends},
             "children": children.ru_utime + children.ru_stime,
             "busy": (sum(jiffies) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK"),
@@ -234,12 +249,15 @@ class Processor:
         )
         spent = {
             "workers": end["workers"] - start["workers"],
+            "nginx": end["nginx"] - start["nginx"],
             "postgres": postgres,
             "wrk": end["children"] - start["children"],
             "busy": end["busy"] - start["busy"],
             "total": end["total"] - start["total"],
         }
-        spent["other"] = spent["busy"] - spent["workers"] - spent["postgres"] - spent["wrk"]
+        spent["other"] = (
+            spent["busy"] - spent["workers"] - spent["nginx"] - spent["postgres"] - spent["wrk"]
+        )
         return spent
 
 
@@ -270,17 +288,22 @@ def main():
     )
     parser.add_argument("--edit-every", type=int, default=60, help="Seconds; 0: no edits.")
     parser.add_argument("--recycle", action="store_true", help="Recycle workers as in production.")
+    parser.add_argument("--edge", action="store_true", help="nginx's cache in front (EDGE=1).")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make loadtest installs it).")
+    if options.edge and not edge_cache.nginx():
+        sys.exit("nginx is missing: apt-get install nginx (make loadtest EDGE=1 installs it).")
     if not redis_answers():
         sys.exit("Redis does not answer on 127.0.0.1:6379: the site runs with it in production.")
 
     database = options.database or f"ecosystem_loadtest_{options.size}"
     port = options.port or free_port()
+    # What visitors reach: nginx's port with the edge, else gunicorn's.
+    public_port = free_port() if options.edge else port
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = production_env(
-        database, workdir, redis_db=options.redis_db, SITE_URL=f"http://127.0.0.1:{port}"
+        database, workdir, redis_db=options.redis_db, SITE_URL=f"http://127.0.0.1:{public_port}"
     )
     prepare(options.size, database, env, options.fresh)
     manage(env, "collectstatic", "--no-input", "-v0")
@@ -302,13 +325,18 @@ def main():
         ],
         log=workdir / "server.log",
     )
+    edge = None
     try:
         server.wait_ready()
         # Every worker has imported its code and opened its connections before "start".
         for paths in mix.values():
             for path in paths[:3]:
                 get(port, path, {"Accept-Encoding": "gzip"})
-        start_memory, processor = server.memory(), Processor(server, database)
+        if options.edge:
+            edge = edge_cache.Edge(public_port, port, workdir / "nginx")
+            edge.wait_ready()
+            edge_offset = edge.access_log.stat().st_size
+        start_memory, processor = server.memory(), Processor(server, database, edge)
         offset = access_log.stat().st_size
         watch = MemoryWatch(server)
         watch.start()
@@ -322,14 +350,16 @@ def main():
             threading.Thread(target=edit, daemon=True).start()
         print(
             f"== {CONNECTIONS} connections for {options.duration} s over "
-            f"{len(kinds):,} distinct URLs (server log and access log in {workdir})",
+            f"{len(kinds):,} distinct URLs"
+            + (f", through nginx's cache on port {public_port}" if edge else "")
+            + f" (server log and access logs in {workdir})",
             flush=True,
         )
         wrk = subprocess.run(
             [
                 *("wrk", "-t2", f"-c{CONNECTIONS}", f"-d{options.duration}s", "--timeout", "30s"),
                 *("-s", str(ROOT / "bench" / "loadtest.lua")),
-                f"http://127.0.0.1:{port}",
+                f"http://127.0.0.1:{public_port}",
                 *("--", str(paths_file)),
             ],
             capture_output=True,
@@ -341,6 +371,8 @@ def main():
         cpu = processor.spent()
         workers = len(server.workers())
     finally:
+        if edge:
+            edge.stop()
         server.stop()
 
     found = re.search(r"^\{.*\}$", wrk.stdout, re.M)
@@ -348,16 +380,37 @@ def main():
         sys.exit(f"wrk failed:\n{wrk.stdout}\n{wrk.stderr}")
     summary = json.loads(found.group(0))
     seen, failed = read_access_log(access_log, kinds, offset)
-    report(options, database, summary, seen, failed, start_memory, end_memory, watch, workers, cpu)
+    at_edge = None
+    if edge:
+        at_edge, failed_at_edge = edge_cache.read_log(edge.access_log, kinds, edge_offset)
+        # nginx's own 502 or 504 never reach gunicorn's log; the site's errors show in both.
+        failed |= failed_at_edge
+    report(
+        options,
+        database,
+        summary,
+        seen,
+        failed,
+        start_memory,
+        end_memory,
+        watch,
+        workers,
+        cpu,
+        at_edge,
+    )
     errors = sum(summary[name] for name in ("connect", "read", "write", "status", "timeout"))
     if errors or failed:
         sys.exit(f"\nFAILED: {errors + sum(failed.values())} errors.")
     print("\nNo errors.")
 
 
-def report(options, database, summary, seen, failed, start_memory, end_memory, watch, workers, cpu):
+def report(
+    options, database, summary, seen, failed, start_memory, end_memory, watch, workers, cpu, at_edge
+):
     seconds = summary["duration_us"] / 1e6
     served = sum(sum(row["statuses"].values()) for row in seen.values())
+    answered = sum(sum(row.values()) for row in at_edge.values()) if at_edge else served
+    served = max(served, 1)  # an edge may have answered everything
     statuses = Counter()
     for row in seen.values():
         statuses.update(row["statuses"])
@@ -365,11 +418,29 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
     socket_errors = ", ".join(
         f"{name} {summary[name]}" for name in ("connect", "read", "write", "timeout")
     )
-    print(f"\n## Load test: {CONNECTIONS} connections for {seconds:.0f} s ({database}: {counts})")
+    edge = " through nginx's cache" if at_edge else ""
+    print(
+        f"\n## Load test: {CONNECTIONS} connections for {seconds:.0f} s{edge} "
+        f"({database}: {counts})"
+    )
     print(
         f"\nrequests served      {summary['requests']:,} in the run "
-        f"({served:,} answered, those in flight at the end included)"
+        f"({answered:,} answered, those in flight at the end included)"
     )
+    if at_edge:
+        cache_statuses = sum(at_edge.values(), Counter())
+        print(
+            f"edge cache (nginx)   {100 * edge_cache.hit_ratio(cache_statuses):.1f} % answered "
+            "from its cache ("
+            + ", ".join(f"{name} {cache_statuses[name]:,}" for name in edge_cache.FROM_CACHE)
+            + "); the rest reached the site ("
+            + ", ".join(
+                f"{name} {count:,}"
+                for name, count in cache_statuses.most_common()
+                if name not in edge_cache.FROM_CACHE
+            )
+            + f"); gunicorn answered {served:,} requests, background updates included"
+        )
     print(f"requests per second  {summary['requests'] / seconds:.1f}")
     print(
         f"errors               {summary['status']} answers >= 400 (wrk), "
@@ -384,9 +455,10 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
     print(
         f"processor            {100 * cpu['busy'] / cpu['total']:.0f} % of the machine's "
         f"{cpu['total']:.0f} s ({os.cpu_count()} cores) busy: workers {cpu['workers']:.0f} s "
-        f"({1000 * cpu['workers'] / served:.0f} ms a request), PostgreSQL for this database "
-        f"{cpu['postgres']:.0f} s ({1000 * cpu['postgres'] / served:.0f} ms a request), "
-        f"wrk {cpu['wrk']:.0f} s, everything else {cpu['other']:.0f} s"
+        f"({1000 * cpu['workers'] / served:.0f} ms a request they served), PostgreSQL for this "
+        f"database {cpu['postgres']:.0f} s ({1000 * cpu['postgres'] / served:.0f} ms a request), "
+        + (f"nginx {cpu['nginx']:.0f} s, " if at_edge else "")
+        + f"wrk {cpu['wrk']:.0f} s, everything else {cpu['other']:.0f} s"
     )
     print(f"load average         {' / '.join(f'{n:.1f}' for n in os.getloadavg())} at the end")
     print(f"transferred          {summary['bytes'] / 2**20:.0f} MB (gzip where asked)")
@@ -417,16 +489,23 @@ def report(options, database, summary, seen, failed, start_memory, end_memory, w
             + ", ".join(minutes)
             + f", end {sum(end_memory.values()):.0f} MB"
         )
-    print("\n| kind of request | requests | share | server p50 ms | p95 | p99 | not 2xx/3xx |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    edge_columns = " at the edge | from its cache | at the site |" if at_edge else " requests |"
+    print(f"\n| kind of request |{edge_columns} share | server p50 ms | p95 | p99 | not 2xx/3xx |")
+    print("| --- |" + " ---: |" * (8 if at_edge else 6))
     for kind in [*MIX, "other"]:
-        row = seen.get(kind)
-        if not row:
+        row = seen.get(kind, {"statuses": Counter(), "ms": []})
+        edge_row = at_edge.get(kind, Counter()) if at_edge else Counter()
+        if not row["statuses"] and not edge_row:
             continue
         total = sum(row["statuses"].values())
         bad = sum(n for status, n in row["statuses"].items() if not 200 <= status < 400)
+        cells = (
+            f" {sum(edge_row.values()):,} | {100 * edge_cache.hit_ratio(edge_row):.0f} % |"
+            if at_edge
+            else ""
+        )
         print(
-            f"| {kind} | {total:,} | {100 * total / served:.1f} % "
+            f"| {kind} |{cells} {total:,} | {100 * total / served:.1f} % "
             f"| {percentile(row['ms'], 0.5):.1f} | {percentile(row['ms'], 0.95):.1f} "
             f"| {percentile(row['ms'], 0.99):.1f} | {bad} |"
         )

@@ -5,7 +5,9 @@ expire on their own.
 
 Two levels use it: `cached()` for results shared by many pages (counts per country and
 sector, per record type), and `page_cache`, the middleware that keeps whole public
-answers for visitors and answers a repeat visit with 304 Not Modified."""
+answers for visitors and answers a repeat visit with 304 Not Modified. The answers it
+keeps may also be kept by a shared cache in front of the site (nginx, a CDN), for
+EDGE_CACHE_SECONDS; nothing else may."""
 
 import hashlib
 from contextvars import ContextVar
@@ -93,15 +95,34 @@ def cacheable_response(response):
     )
 
 
+def shared_cache_control(response):
+    """A visitor's answer that any shared cache (nginx, a CDN) may keep EDGE_CACHE_SECONDS,
+    then go on serving for EDGE_STALE_SECONDS more while it fetches the new one: an edit
+    reaches visitors at most the sum of both late. Browsers still ask each time
+    (max-age=0), and get a 304 while nothing changed. 0 keeps shared caches out."""
+    seconds = settings.EDGE_CACHE_SECONDS
+    if not seconds:
+        patch_cache_control(response, no_cache=True)
+        return
+    directives = {"public": True, "max_age": 0, "s_maxage": seconds}
+    if settings.EDGE_STALE_SECONDS:
+        directives["stale_while_revalidate"] = settings.EDGE_STALE_SECONDS
+    patch_cache_control(response, **directives)
+
+
 def page_cache(get_response):
     """Visitors' answers kept whole, under the data's version: a repeat of any public page,
     API answer, feed or sitemap costs one query (the version) and a cache read. Each
     carries an ETag; a browser that sends it back gets 304 Not Modified while the data
-    and the day are the same. Exports (streamed) and staff's pages are never kept."""
+    and the day are the same. Exports (streamed) and staff's pages are never kept, and
+    what staff and the admin are answered is marked private, so that no shared cache in
+    front keeps a draft or a staff screen whatever its own rules."""
 
     def middleware(request):
         if not cacheable_request(request):
-            return get_response(request)
+            response = get_response(request)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
         try:
             version = data_version()
         except DatabaseError:
@@ -122,8 +143,9 @@ def page_cache(get_response):
                     return response
                 cache.set(key, response, TIMEOUT)
         response["ETag"] = etag
-        # Browsers ask again each time, and a 304 answers if nothing changed.
-        patch_cache_control(response, no_cache=True)
+        # A 304 carries the same directives: a shared cache that revalidated its copy
+        # keeps it for as long again.
+        shared_cache_control(response)
         patch_vary_headers(response, ["Cookie"])
         return response
 
