@@ -58,6 +58,16 @@ def test_staff_find_a_record_by_its_slug(staff_client, language):
     assert found(staff_client, Programme, "nowhere") == []
 
 
+def test_a_search_keeps_to_the_names_as_before(staff_client):
+    # The folded text also holds countries and summaries: a record of Senegal, or one
+    # whose summary names it, would bury the one named so.
+    senegal = factories.CountryFactory(code="SN", name_en="Senegal", name_fr="Sénégal")
+    factories.OrganizationFactory(slug="named", name_en="Senegal Hub", name_fr="Pôle Sénégal")
+    factories.OrganizationFactory(slug="located", countries=[senegal])
+    factories.OrganizationFactory(slug="summarized", summary_en="Works in Senegal.")
+    assert found(staff_client, Organization, "senegal") == ["named"]
+
+
 def test_every_word_must_match(staff_client):
     factories.EventFactory(slug="forum", name_en="Dakar digital forum", name_fr="Forum")
     factories.EventFactory(slug="fair", name_en="Dakar trade fair", name_fr="Foire")
@@ -86,7 +96,7 @@ def changelist_queries(staff_client, model, params):
     return len(queries)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "senegal"}], ids=["all", "search"])
+@pytest.mark.parametrize("params", [{}, {"q": "record"}], ids=["all", "search"])
 def test_a_changelist_costs_the_same_with_ten_times_the_rows(staff_client, params):
     senegal = factories.CountryFactory(code="SN", name_en="Senegal", name_fr="Sénégal")
 

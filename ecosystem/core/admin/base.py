@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +22,7 @@ from simple_history.utils import get_history_manager_for_model
 from ecosystem.core import history
 from ecosystem.core.admin.actions import archive, mark_verified, publish, unpublish
 from ecosystem.core.models import PublicationStatus
-from ecosystem.core.search import search_key
+from ecosystem.core.search import search_key, words
 from ecosystem.core.text import CleanTextMixin
 
 
@@ -250,12 +251,10 @@ class FreshnessFilter(admin.SimpleListFilter):
 
 
 class FoldedSearch:
-    """Search through the folded copies (search_text, search_names: see
-    ecosystem.core.search), the query folded the same way: "senegal" finds "Sénégal",
-    "cote divoire" finds "Côte d’Ivoire", and on PostgreSQL the trigram index on
-    search_text serves the substring test that an icontains on each name column, served
-    by no index, made row by row. `search_fields` name the folded columns with their
-    lookup ("search_text__contains"); every word must match, as on the public search."""
+    """Search through the folded copies of the names (search_names: see
+    ecosystem.core.search), the query folded the same way, so that "senegal" finds
+    "Sénégal" and "cote divoire" finds "Côte d’Ivoire". `search_fields` name the folded
+    columns with their lookup ("organization__search_names__contains")."""
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_key(search_term))
@@ -273,7 +272,7 @@ class PublishableForm(DirectoryForm):
         return cleaned_data
 
 
-class PublishableAdmin(FoldedSearch, DirectoryAdmin):
+class PublishableAdmin(DirectoryAdmin):
     """What staff need on every organization, programme and event: find by name in
     either language, filter by status, country and sector, publish in bulk."""
 
@@ -281,9 +280,7 @@ class PublishableAdmin(FoldedSearch, DirectoryAdmin):
 
     list_display = ["__str__", "publication_status", "country_codes", "updated"]
     list_filter = ["publication_status", FreshnessFilter, "countries", "sectors"]
-    # search_text holds both names and the acronym (and the summaries, countries and
-    # sectors); a slug pasted from an address is found whole, by its unique index.
-    search_fields = ["search_text__contains", "slug__exact"]
+    search_fields = ["search_names", "slug"]  # see get_search_results
     autocomplete_fields = ["countries", "sectors", "sources"]
     prepopulated_fields = {"slug": ["name_en"]}
     readonly_fields = ["verified_by", "created", "updated"]
@@ -302,6 +299,22 @@ class PublishableAdmin(FoldedSearch, DirectoryAdmin):
         _("Provenance"),
         {"fields": ["sources", ("last_verified", "verified_by"), "created", "updated"]},
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Records whose names or acronym hold every word of the query, as the public
+        search folds them ("senegal" finds "Sénégal"), or whose slug is the query. The
+        names are also the start of search_text, whose trigram index (PostgreSQL)
+        finds the candidates; search_names then keeps to the names, as staff expect of
+        the list (a country or a summary's word would bury the record sought). An
+        icontains on each name column, served by no index, read every row instead."""
+        terms = words(search_term)
+        if not terms:
+            return queryset, False
+        names = Q()
+        for term in terms:
+            names &= Q(search_text__contains=term, search_names__contains=term)
+        # A slug pasted from an address, found whole by its unique index.
+        return queryset.filter(names | Q(slug=search_term.strip())), False
 
     def get_queryset(self, request):
         # The changelist shows the country codes: one query for all rows, not one per row.
