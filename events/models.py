@@ -104,7 +104,7 @@ class EventQuerySet(PublishableQuerySet):
         start, it would have to find every event still running, wherever it started."""
         return self.upcoming(today).order_by("end", "start", "slug")
 
-    def latest(self, today=None):
+    def recent(self, today=None):
         """Events over, the last to end first, from the same index read backwards."""
         return self.past(today).order_by("-end", "-start", "slug")
 

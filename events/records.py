@@ -26,7 +26,7 @@ def home_sections():
         ),
         HomeSection(
             title=_("Recent events"),
-            records=events.latest()[:HOME_EVENTS],
+            records=events.recent()[:HOME_EVENTS],
             empty=_("No event yet."),
             invite=_("Know of an event?"),
             link="events:event-list",

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['end'], name='event_end'),
+            model_name="event",
+            index=models.Index(fields=["end"], name="event_end"),
         ),
     ]
