@@ -83,6 +83,8 @@ class LinkCheckAdmin(admin.ModelAdmin):
     ]
     list_filter = [LinkStateFilter, "outcome"]
     search_fields = ["address", "final_address"]
+    # No second count of the whole table beside the matches (as DirectoryAdmin).
+    show_full_result_count = False
     date_hierarchy = "checked"
 
     def has_add_permission(self, request):

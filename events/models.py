@@ -96,6 +96,18 @@ class EventQuerySet(PublishableQuerySet):
     def past(self, today=None):
         return self.filter(end__lt=today or timezone.localdate())
 
+    def soonest(self, today=None):
+        """Events not over yet, the first to end first: for an event of a day (most of
+        them) that is its start; an event under way comes while it can still be
+        attended. Ordered by what it filters on, so that the index on the end (event_end)
+        is read from today and the database stops at the rows asked for. Ordered by
+        start, it would have to find every event still running, wherever it started."""
+        return self.upcoming(today).order_by("end", "start", "slug")
+
+    def recent(self, today=None):
+        """Events over, the last to end first, from the same index read backwards."""
+        return self.past(today).order_by("-end", "-start", "slug")
+
     def during(self, year):
         """Events taking place at some point of that year."""
         return self.filter(
@@ -171,7 +183,13 @@ class Event(Publishable, Period):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [*Publishable.Meta.constraints, *Period.Meta.constraints]
-        indexes = [models.Index(fields=["start"], name="event_start")]
+        indexes = [
+            models.Index(fields=["start"], name="event_start"),
+            # Upcoming and recent events (the home page) are read in the order of their
+            # end from today, one way or the other: the scan starts where the answer
+            # is and stops at the fifth, instead of walking past every event over.
+            models.Index(fields=["end"], name="event_end"),
+        ]
 
     def get_absolute_url(self):
         return reverse("events:event-detail", kwargs={"slug": self.slug})

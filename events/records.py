@@ -20,13 +20,13 @@ def home_sections():
     return [
         HomeSection(
             title=_("Upcoming events"),
-            records=events.upcoming().order_by("start")[:HOME_EVENTS],
+            records=events.soonest()[:HOME_EVENTS],
             empty=_("No upcoming event is listed yet."),
             invite=_("Know of an upcoming event?"),
         ),
         HomeSection(
             title=_("Recent events"),
-            records=events.past()[:HOME_EVENTS],
+            records=events.recent()[:HOME_EVENTS],
             empty=_("No event yet."),
             invite=_("Know of an event?"),
             link="events:event-list",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.admin.base import DirectoryAdmin, PublishableAdmin
+from ecosystem.core.admin.base import DirectoryAdmin, FoldedSearch, PublishableAdmin
 from members.models import Membership, Organization
 
 
@@ -56,16 +56,9 @@ class OrganizationAdmin(PublishableAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(DirectoryAdmin):
+class MembershipAdmin(FoldedSearch, DirectoryAdmin):
     list_display = ["member", "kind", "organization", "period"]
     list_select_related = ["member", "organization"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
-    search_fields = [
-        "member__name_en",
-        "member__name_fr",
-        "member__acronym",
-        "organization__name_en",
-        "organization__name_fr",
-        "organization__acronym",
-    ]
+    search_fields = ["member__search_names__contains", "organization__search_names__contains"]
     autocomplete_fields = ["member", "organization", "source"]

@@ -82,6 +82,8 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_display = ["created", "kind", "record_type", "__str__", "submitter_name", "status"]
     list_filter = ["status", "kind", "record_type"]
     ordering = ["created"]
+    # No second count of the whole table beside the matches (as DirectoryAdmin).
+    show_full_result_count = False
     actions = [accept_suggestions]
     form = SuggestionAdminForm
     change_form_template = "admin/suggestions/suggestion/change_form.html"

@@ -76,6 +76,10 @@ def test_filters_document_their_values(schema):
     assert year["schema"] == {"type": "integer", "minimum": 1900, "maximum": 2100}
     sort = parameter(schema, "/api/v1/programmes/", "sort")
     assert sort["schema"]["enum"] == ["name", "-start", "start", "-updated"]
+    # The default order, and that the language does not change it.
+    assert sort["schema"]["default"] == "name"
+    assert "whatever the Accept-Language header" in sort["description"]
+    assert parameter(schema, "/api/v1/events/", "sort")["schema"]["default"] == "-start"
     country = parameter(schema, "/api/v1/programmes/", "country")
     assert country["schema"]["items"]["pattern"] == "^[A-Za-z]{2}$"
 

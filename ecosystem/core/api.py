@@ -243,7 +243,18 @@ class DirectoryFilterExtension(DjangoFilterExtension):
             else:
                 parameter["schema"] = value
                 parameter["allowEmptyValue"] = True
+            if field_name == "sort":
+                parameter["schema"]["default"] = filterset_class.default_sort
+                parameter["description"] = SORT_DESCRIPTION
         return parameters
+
+
+SORT_DESCRIPTION = (
+    "The order of the list. `name` and ties of the others go by the English name, then "
+    "the record's key, whatever the Accept-Language header: the order is the same in "
+    "every language, and a record is on one page only. A text search (`q`) without a "
+    "sort comes ranked by relevance."
+)
 
 
 # The filters whose values name records (or countries): which exist is the data's business.
@@ -286,10 +297,20 @@ class DirectoryFilterBackend(DjangoFilterBackend):
     mistyped sector; and a value such as ?sector=98 reads the same on the wire whether
     a client meant a slug or a number, so a schema cannot tell the two apart.)"""
 
+    # The API's order is the same whatever the request's language (a client that sends
+    # none would otherwise get the French order, and the same client behind a proxy that
+    # adds a header the English one): the English folded name, then the primary key. The
+    # key makes the order total, so a record is on one page only however many share a
+    # name; the English name is what the API's own words are in, and the lists' name
+    # indexes (sme_published_sort_en...) serve it. The slug, unique too, would page as
+    # well but orders by a code, not by what a reader looks for.
+    name_column = "sort_en"
+
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        filterset.name_column = self.name_column
         if filterset.is_valid():
             return filterset.qs
         errors = translate_validation(filterset.errors)

@@ -122,6 +122,9 @@ class DirectoryFilterSet(django_filters.FilterSet):
     sort_orders = {"name": [], "-updated": [F("updated").desc()]}
     sort_labels = {"name": _("Name"), "-updated": _("Recently updated")}
     default_sort = "name"
+    # The folded name that orders by name and breaks ties: the page's language when
+    # None (sort_column()); the API names one (ecosystem.core.api).
+    name_column = None
     # The filters shown with a count beside each value.
     facets = ["country", "sector"]
 
@@ -188,4 +191,4 @@ class DirectoryFilterSet(django_filters.FilterSet):
         )
         if sort is None:
             return queryset
-        return queryset.order_by(*self.sort_orders[sort], sort_column(), "pk")
+        return queryset.order_by(*self.sort_orders[sort], self.name_column or sort_column(), "pk")

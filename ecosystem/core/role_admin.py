@@ -3,7 +3,7 @@ one list of every role of a kind, shared by programmes and events."""
 
 from django.contrib import admin
 
-from ecosystem.core.admin.base import DirectoryAdmin
+from ecosystem.core.admin.base import DirectoryAdmin, FoldedSearch
 
 
 class RoleInline(admin.TabularInline):
@@ -13,7 +13,7 @@ class RoleInline(admin.TabularInline):
     autocomplete_fields = ["organization", "source"]
 
 
-class RoleAdmin(DirectoryAdmin):
+class RoleAdmin(FoldedSearch, DirectoryAdmin):
     """Every role of one kind (programme roles, event roles), found by either end."""
 
     list_filter = ["role"]
@@ -24,10 +24,7 @@ class RoleAdmin(DirectoryAdmin):
         self.list_display = ["organization", "role", record]
         self.list_select_related = ["organization", record]
         self.list_filter = ["role", (record, admin.RelatedOnlyFieldListFilter)]
-        self.search_fields = [
-            f"{end}__{name}"
-            for end in ("organization", record)
-            for name in ("name_en", "name_fr", "acronym")
-        ]
+        # Either end's names and acronym, folded (search_names): "senegal" finds them.
+        self.search_fields = [f"{end}__search_names__contains" for end in ("organization", record)]
         self.autocomplete_fields = ["organization", record, "source"]
         super().__init__(model, admin_site)

@@ -52,6 +52,8 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ["progress"]
     ordering = ["-enqueued_at"]
     search_fields = ["task_path"]
+    # No second count of the whole table beside the matches (as DirectoryAdmin).
+    show_full_result_count = False
     actions = ["retry"]
     fields = [
         "title",
