@@ -20,7 +20,7 @@ from tests.world import build
 
 pytestmark = pytest.mark.django_db
 
-SHARED = {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=60"}
+SHARED = {"public", "max-age=0", "s-maxage=30", "stale-while-revalidate=30"}
 
 
 def directives(response):

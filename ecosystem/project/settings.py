@@ -261,8 +261,8 @@ CACHES = {
 # the site (nginx's proxy_cache, a CDN) for EDGE_CACHE_SECONDS, then served for
 # EDGE_STALE_SECONDS more while it fetches the new one (docs/deployment.md, "An edge
 # cache"); 0 keeps them out of shared caches (browsers revalidate either way).
-EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 60)
-EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 60)
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 30)
+EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 30)
 if min(EDGE_CACHE_SECONDS, EDGE_STALE_SECONDS) < 0:
     raise ImproperlyConfigured("EDGE_CACHE_SECONDS and EDGE_STALE_SECONDS are 0 or more seconds.")
 
