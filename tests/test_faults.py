@@ -199,9 +199,10 @@ def test_an_export_the_database_fails_during_ends_with_an_error_not_a_clean_end(
     try:
         with site(tmp_path, collected_static, url) as base:
             assert get(base + "/healthz")[0] == 200  # the worker now holds a connection
-            # The export reads its rows through a server-side cursor, a batch at a time:
-            # the database freezes as the export asks for a batch, its answer under way.
-            relay.freeze_on = b"FETCH FORWARD"
+            # The export reads its rows a batch at a time, each a query in the list's order
+            # (exports.in_batches): the database freezes as the export asks for a batch,
+            # its answer under way.
+            relay.freeze_on = b'ORDER BY "members_organization"."sort_en"'
             started = time.monotonic()
             export = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]))
             export.timeout = WITHIN + 5

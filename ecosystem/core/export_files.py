@@ -36,7 +36,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from ecosystem.core.cache import data_version
-from ecosystem.core.exports import CHUNK, CSV_TYPE, base_url, csv_text
+from ecosystem.core.exports import CSV_TYPE, base_url, csv_text, in_batches
 from ecosystem.core.listing import lenient_filterset
 from ecosystem.core.registry import registry
 from ecosystem.jobs.engine import job, progress
@@ -269,7 +269,7 @@ def prepare_export(export_id):
             return {"rows": total, "refused": True}
         name = f"exports/{export.key}.{FORMAT}"
         with TemporaryFile() as out:
-            for text in csv_text(record_type.csv_columns, in_chunks(records), export.base_url):
+            for text in csv_text(record_type.csv_columns, counted(records, total), export.base_url):
                 out.write(text.encode())
             out.seek(0)
             default_storage.delete(name)  # left by an attempt that failed after saving it
@@ -278,19 +278,15 @@ def prepare_export(export_id):
     return {"rows": total, "file": name}
 
 
-def in_chunks(records):
-    """The records in their order, read CHUNK at a time, each chunk a query of its own
-    rather than one cursor held open for minutes: between two chunks the database is free
-    (on SQLite a read under way holds every writer back: staff's saves, the next export's
-    row, this job's progress). The order is the list's, read once as primary keys."""
-    keys = list(records.prefetch_related(None).values_list("pk", flat=True))
-    progress(0, len(keys))
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        found = {record.pk: record for record in records.filter(pk__in=chunk)}
-        # A record deleted since the keys were read is left out.
-        yield from (found[key] for key in chunk if key in found)
-        progress(start + len(chunk), len(keys))
+def counted(records, total):
+    """The records in their order, a batch at a time (exports.in_batches, as the stream
+    reads them), the job's progress told after each batch."""
+    done = 0
+    progress(done, total)
+    for batch in in_batches(records):
+        yield from batch
+        done += len(batch)
+        progress(done, total)
 
 
 @job(title=_("Delete expired exports"), atomic=False)

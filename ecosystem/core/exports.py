@@ -6,7 +6,12 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
+from itertools import chain
+from operator import or_
 
+from django.db import connections
+from django.db.models import F, OrderBy, Q
 from django.http import StreamingHttpResponse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
@@ -17,7 +22,9 @@ from ecosystem.core.cells import Cell
 from ecosystem.core.dates import iso_partial
 from ecosystem.core.listing import labelled
 
-CHUNK = 2000
+# Records read per query (in_batches): each batch is a query of its
+# own, a fraction of a second at a million records, and the memory an export holds.
+BATCH = 1000
 BOM = "\ufeff"
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -195,14 +202,110 @@ def rows(columns, records, absolute_url):
         ]
 
 
+INTERRUPTED = _("Export interrupted: this file is incomplete. Please download it again.")
+
+
 def csv_text(columns, records, base_url):
     """The export as it is streamed or saved to a file (ecosystem/core/export_files.py),
     one piece at a time: the byte-order mark, then one CSV line per row. Pages are linked
     under `base_url` ("https://annuaire.example.org")."""
     writer = csv.writer(Echo())
     yield BOM
-    for row in rows(columns, records, lambda path: iri_to_uri(base_url + path)):
-        yield writer.writerow(row)
+    try:
+        for row in rows(columns, records, lambda path: iri_to_uri(base_url + path)):
+            yield writer.writerow(row)
+    except Exception:
+        # A fault part way (the database down or frozen, a bug): the file's last line says
+        # it is cut short, and the exception goes on, so that the server ends the
+        # connection without the body's end (the client sees an incomplete download)
+        # and a job fails rather than keeping a file that looks whole.
+        yield writer.writerow([str(INTERRUPTED)])
+        raise
+
+
+def sort_keys(records):
+    """The records' order as keys a keyset can follow: [(name, descending, nulls_last,
+    nullable)], ending with the primary key, which makes it total. Names are model fields
+    or annotations (a search's rank); each key's direction of NULLs is the database's
+    unless the order says it."""
+    query, meta = records.query, records.model._meta
+    order = list(query.order_by) or (list(meta.ordering) if query.default_ordering else [])
+    nulls_largest = connections[records.db].features.nulls_order_largest
+    keys = []
+    for item in order:
+        nulls_last = None
+        if isinstance(item, str) and item != "?":
+            name, descending = item.removeprefix("-"), item.startswith("-")
+        elif isinstance(item, F):
+            name, descending = item.name, False
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name, descending = item.expression.name, item.descending
+            nulls_last = True if item.nulls_last else False if item.nulls_first else None
+        else:
+            raise ValueError(f"No keyset follows the order {item!r}.")
+        if name in query.annotations:
+            nullable = True
+        elif name == "pk" or name == meta.pk.name:
+            name, nullable = "pk", False
+        else:
+            field = meta.get_field(name)
+            if field.is_relation:
+                raise ValueError(f"No keyset follows the order of a relation, {item!r}.")
+            nullable = field.null
+        if nulls_last is None:
+            nulls_last = nulls_largest != descending
+        keys.append((name, descending, nulls_last, nullable))
+    if not keys or keys[-1][0] != "pk":
+        keys.append(("pk", False, True, False))
+    return keys
+
+
+def after(keys, values):
+    """The records after the one whose keys have these values, in the keys' order: its
+    first key past the value, or equal and the second past, and so on. The first key's
+    bound is also said alone, so that the database seeks to it in an index."""
+    disjuncts, same = [], Q()
+    for (name, descending, nulls_last, nullable), value in zip(keys, values, strict=True):
+        if value is None:
+            later = None if nulls_last else Q(**{f"{name}__isnull": False})
+            equal = Q(**{f"{name}__isnull": True})
+        else:
+            later = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            if nullable and nulls_last:
+                later |= Q(**{f"{name}__isnull": True})
+            equal = Q(**{name: value})
+        if later is not None:
+            disjuncts.append(same & later)
+        same &= equal
+    name, descending, nulls_last, nullable = keys[0]
+    value = values[0]
+    if value is None:
+        seek = Q(**{f"{name}__isnull": True}) if nulls_last else Q()
+    else:
+        seek = Q(**{f"{name}__{'lte' if descending else 'gte'}": value})
+        if nullable and nulls_last:
+            seek |= Q(**{f"{name}__isnull": True})
+    return seek & reduce(or_, disjuncts)
+
+
+def in_batches(records, size=None):
+    """The records in their order, as lists of at most `size` (BATCH): each list a query
+    of its own, the records after the previous list's last one (a keyset, which an index
+    on the order serves, however deep), and one query per prefetch of `records`. No
+    cursor is held open between two lists: the database is free meanwhile (on SQLite a
+    read under way holds writers back). A record renamed during the export may be read
+    twice or not at all, as with any page read after another."""
+    size = size or BATCH
+    keys = sort_keys(records)
+    page = records
+    while True:
+        batch = list(page[:size])
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1]
+        page = records.filter(after(keys, [getattr(last, key[0]) for key in keys]))
 
 
 def base_url(request):
@@ -213,7 +316,7 @@ def base_url(request):
 def csv_response(request, records, columns, filename):
     """`records` (the list's, filtered exactly as its page filters them) as CSV."""
     response = StreamingHttpResponse(
-        csv_text(columns, records.iterator(CHUNK), base_url(request)),
+        csv_text(columns, chain.from_iterable(in_batches(records)), base_url(request)),
         content_type=CSV_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

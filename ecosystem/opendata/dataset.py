@@ -63,7 +63,7 @@ def export(directory, base_url, tick=lambda: None):
     with translation.override("en"):
         for name, _text, queryset, serializer_class, columns in sets:
             records = []
-            for record in queryset.iterator(exports.CHUNK):
+            for record in queryset.iterator(exports.BATCH):
                 records.append(record)
                 tick()
             data = serializer_class(records, many=True, context={"base_url": base_url}).data
