@@ -127,6 +127,16 @@ def test_an_xlsx_file_imports_like_a_csv(seeded, tmp_path):
         (b"Colour,Name\nred,x\n", "Unknown columns: \u201cColour\u201d"),
         (b"Summary\nx\n", "needs a \u201cName\u201d column"),
         ("Name\nCafé\n".encode("latin-1"), "UTF-8"),
+        # An export a fault cut short says so on its last line, in either language.
+        (
+            b"Name\nAgro\nExport interrupted: this file is incomplete. Please download it again.\n",
+            "Row 3 says the export was cut short",
+        ),
+        (
+            "Nom\nAgro\nExport interrompu : ce fichier est incomplet. "
+            "Veuillez le télécharger à nouveau.\n".encode(),
+            "Row 3 says the export was cut short",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_says_why(db, tmp_path, content, message):

@@ -94,11 +94,27 @@ def header_language(header, record_type):
     return max(LANGUAGES, key=lambda language: (scores[language], language == "en"))
 
 
+def refuse_cut_short(body):
+    """An export a fault cut short ends with a line saying so (exports.INTERRUPTED): such
+    a file is refused whole, never imported as if its last line were a record."""
+    interrupted = {fold(labelled(exports.INTERRUPTED, language)) for language in LANGUAGES}
+    for number, cells in enumerate(body, 2):
+        if cells and fold(cells[0]) in interrupted:
+            raise ImportFileError(
+                _(
+                    "Row %(row)s says the export was cut short: the file is incomplete. "
+                    "Download the export again."
+                )
+                % {"row": number}
+            )
+
+
 def plan(record_type, table, *, tick=lambda: None):
     """Every row's Row: what it would do, or its errors. Writes nothing. A few queries
     for the whole file, and one per row only to check a database rule on what the row
     changes (an end before its start)."""
     header, *body = table
+    refuse_cut_short(body)
     columns = columns_of(record_type)
     language = header_language(header, record_type)
     unknown = [cell for cell in header if fold(cell) not in columns]
