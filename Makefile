@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The local site runs in development mode; production sets DEBUG off and real secrets.
 RUN_ENV := DEBUG=1
 
-.PHONY: run test coverage install lock lint ci clean backup restore bench check-deploy loadtest scaleout fuzz
+.PHONY: run test install lock lint ci clean backup restore bench check-deploy loadtest scaleout fuzz
 
 # Two locks with hashes, both from pyproject.toml: requirements.lock is what production
 # installs (no test tool), requirements-dev.lock adds the tools for tests and lint.
@@ -35,16 +35,12 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The whole suite (the browser tests too, where Chromium is) under coverage.py, on the
+# database DATABASE_URL names (SQLite by default), then the lines and branches of the
+# project's code no test reaches ([tool.coverage] in pyproject.toml) and the total;
+# fails on a failing test, or below fail_under.
 test: install
-	$(BIN)/python -m pytest
-
-# make coverage: the suite but its browser tests under coverage.py, on the database
-# DATABASE_URL names (SQLite by default): lines and branches of the project's code
-# ([tool.coverage] in pyproject.toml), the files not fully covered and the total; fails
-# below fail_under. The browser tests drive the site in gunicorn's processes, which
-# coverage does not follow: they would add minutes and no measure.
-coverage: install
-	$(BIN)/coverage run -m pytest -m "not e2e"
+	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report
 
 lint: install
