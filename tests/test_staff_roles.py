@@ -239,3 +239,16 @@ def test_the_review_queue_lists_the_longest_waiting_first(staff):
     assert page.index("Older") < page.index("Newer")
     assert "A draft" not in page
     assert client.get("/admin/work/nothing/").status_code == 404
+
+
+def test_migrate_keeps_what_staff_changed_in_the_groups(db):
+    """Staff data is sacred: a permission given to a group by hand stays, one taken away
+    stays away; migrate only brings models the groups hold nothing of yet."""
+    from django.contrib.auth.models import Permission
+
+    editor = Group.objects.get(name="Editor")
+    editor.permissions.add(Permission.objects.get(codename="delete_source"))
+    editor.permissions.remove(Permission.objects.get(codename="change_programme"))
+    call_command("migrate", verbosity=0)
+    assert "delete" in held("Editor")["ecosystem.source"]
+    assert held("Editor")["programmes.programme"] == EDITING - {"change"}

@@ -131,9 +131,11 @@ def staff_models():
 
 
 def set_staff_groups(using=DEFAULT_DB_ALIAS, apps=django_apps, **kwargs):
-    """post_migrate: each group's permissions, exactly (what was added by hand in the
-    admin goes: a role of its own is a group of its own). Sent for the core app, before
-    Django makes the permissions of the apps after it: those it needs are made here."""
+    """post_migrate: the groups' permissions on the models they hold nothing of yet (a type
+    registered since, a first migrate). What staff changed by hand on a model the groups
+    already know (a permission given, one taken away) stays as they left it. Sent for the
+    core app, before Django makes the permissions of the apps after it: those it needs
+    are made here."""
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")
@@ -151,11 +153,15 @@ def set_staff_groups(using=DEFAULT_DB_ALIAS, apps=django_apps, **kwargs):
     )
     for name, actions in GROUPS.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
-        group.permissions.set(
-            [
+        known = set(group.permissions.values_list("content_type__app_label", "content_type__model"))
+        group.permissions.add(
+            *(
                 pk
                 for pk, label, model, codename in found
-                if ((label, model) in models and codename.split("_")[0] in actions)
-                or f"{label}.{codename}" in _granted[name]
-            ]
+                if (label, model) not in known
+                and (
+                    ((label, model) in models and codename.split("_")[0] in actions)
+                    or f"{label}.{codename}" in _granted[name]
+                )
+            )
         )
