@@ -120,6 +120,14 @@ class Organization(Publishable):
         related_name="headquartered",
     )
     hq_city = models.CharField(_("headquarters city"), max_length=100, blank=True)
+    # IATI's organisation identifier (registration agency, then number: "FR-6" for
+    # AFD, "XM-DAC-46002" for the AfDB): what an IATI import matches first.
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        help_text=_("As in IATI's organisation identifiers, e.g. FR-6 for AFD."),
+    )
     founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
     # Contact details, public: what an entrepreneur looks for first.
     email = models.EmailField(_("public email"), blank=True)
@@ -163,6 +171,14 @@ class Organization(Publishable):
                 condition=Q(founded__isnull=True) | Q(founded__gte=1800, founded__lte=2100),
                 name="organization_founded_plausible",
                 violation_error_message=_("The founding year must be between 1800 and 2100."),
+            ),
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
+                name="organization_unique_iati_identifier",
+                violation_error_message=_(
+                    "Another organization has this IATI organisation identifier."
+                ),
             ),
         ]
         # Each list's sorts read the first rows of a million in index order: SMEs, and

@@ -186,6 +186,15 @@ class Programme(Publishable, Period):
         related_name="children",
         help_text=_("The programme this is a phase or component of (NTF V is a phase of NTF)."),
     )
+    # IATI's activity identifier (publisher's organisation identifier, then its own
+    # reference: "XM-DAC-7-PPR-4000001234"): what an IATI import matches and an export
+    # writes. Empty for a programme no IATI publisher reports.
+    iati_identifier = models.CharField(
+        _("IATI identifier"),
+        max_length=150,
+        blank=True,
+        help_text=_("The activity's iati-identifier, when a funder publishes it in IATI."),
+    )
     objectives_en = models.TextField(_("objectives (English)"), blank=True)
     objectives_fr = models.TextField(_("objectives (French)"), blank=True)
     budget_amount = models.DecimalField(
@@ -225,6 +234,12 @@ class Programme(Publishable, Period):
                 condition=Q(budget_amount__isnull=True) | ~Q(budget_currency=""),
                 name="programme_budget_has_currency",
                 violation_error_message=_("A budget needs its currency."),
+            ),
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
+                name="programme_unique_iati_identifier",
+                violation_error_message=_("Another programme has this IATI identifier."),
             ),
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),

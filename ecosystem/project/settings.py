@@ -103,7 +103,10 @@ INSTALLED_APPS = [
     "members",
     "programmes",
     "events",
+    "opportunities",
     "suggestions",
+    "iati",
+    "alerts",
     # After the project's apps: its own db_worker (ecosystem/management/commands) replaces
     # the one django_tasks_db brings, as Django takes the first app's command of a name.
     "django_tasks",
