@@ -231,8 +231,17 @@ def kept():
 def recount_all():
     """Count everything again, nightly: the counts are kept current on every path that
     changes them, so any drift found here (logged) is a path that forgot to."""
+    return repair()
+
+
+def repair(tick=None):
+    """Count every type again (calling `tick()` after each model), log and make old what
+    had drifted; returns {"hubs": n, "drifted": n}."""
     before = kept()
-    count_now(None, None, None)
+    for model in dict.fromkeys(t.model for t in registry):
+        count_now(model, None, None)
+        if tick:
+            tick()
     after = kept()
     drift = sorted(hub for hub in before.keys() | after.keys() if before.get(hub) != after.get(hub))
     if drift and before:  # an empty table was never counted: nothing had drifted
@@ -241,7 +250,7 @@ def recount_all():
             len(drift),
             ", ".join(f"{key} {kind} {hub}".strip() for key, kind, hub in drift[:20]),
         )
-        bump()
+        bump(*{key for key, _kind, _hub in drift})
     return {"hubs": len(after), "drifted": len(drift) if before else 0}
 
 

@@ -12,6 +12,9 @@ renamed; a country or sector deleted.
 The command `rebuild_search` recomputes them all, for what no signal sees (a bulk
 `update()`). And every record's text is cleaned before it is saved (ecosystem.core.text)."""
 
+from contextlib import suppress
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -189,13 +192,12 @@ def bump_on_change(sender, instance, raw=False, **kwargs):
 
 def records_named(row):
     """The records a row belongs to (a role's programme and organization)."""
-    return [
-        record
-        for field in row._meta.concrete_fields
-        if field.is_relation and issubclass(field.related_model, Publishable)
-        for record in [getattr(row, field.name)]
-        if record is not None
-    ]
+    records = []
+    for field in row._meta.concrete_fields:
+        if field.is_relation and issubclass(field.related_model, Publishable):
+            with suppress(ObjectDoesNotExist):  # deleted with it, just before
+                records.append(getattr(row, field.name))
+    return [record for record in records if record is not None]
 
 
 @receiver(m2m_changed, dispatch_uid="cache-linked")
