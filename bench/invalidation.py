@@ -33,6 +33,9 @@ def main():
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the admin form's context, for its fields
 
     from members.models import Organization
 
