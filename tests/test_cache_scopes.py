@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
-from ecosystem.core import cache
+from ecosystem.core import cache, warm
 from programmes.models import Programme, ProgrammeRole
 from tests import factories
 from tests.helpers import count_queries, edit, html, run_jobs
@@ -55,7 +55,7 @@ def text(response):
     return re.sub(r"<[^>]+>", "", html(response))
 
 
-def warm(visitor, path):
+def kept(visitor, path):
     """Whether the visitor's answer came from the page cache: one query, the versions."""
     return count_queries(lambda: visitor.get(path), cold=False) == 1
 
@@ -66,9 +66,9 @@ def test_an_sme_edit_leaves_programme_pages_warm(staff_client, world):
         assert visitor.get(path).status_code == 200, path
     edit(staff_client, world["sme"], summary_en="Dried mangoes.", summary_fr="Mangues séchées.")
     for path in PROGRAMME_PAGES:
-        assert warm(visitor, path), path
+        assert kept(visitor, path), path
     for path in SME_PAGES:
-        assert not warm(visitor, path), path
+        assert not kept(visitor, path), path
 
 
 @pytest.mark.parametrize("path", SME_PAGES)
@@ -130,7 +130,7 @@ def test_a_filtered_list_naming_an_sme_follows_it(world):
     visitor.get(page)
     world["sme"].summary_en = "Changed in a shell."
     world["sme"].save()
-    assert not warm(visitor, page)
+    assert not kept(visitor, page)
 
 
 def lock_of(path, language="en"):
@@ -157,12 +157,12 @@ def test_the_old_answer_is_served_at_most_the_stale_window_after_an_edit(
 
         assert store.add(lock_of(page), 1, 60)
         clock.shift(timedelta(seconds=59))
-        assert warm(visitor, page)
+        assert kept(visitor, page)
         assert "Agri Senegal renamed" not in html(visitor.get(page))
         assert "Agri Senegal renamed" in html(staff_client.get(page))  # staff: never old
         clock.shift(timedelta(seconds=2))  # 61 s after the edit: made before it is served
         assert "Agri Senegal renamed" in html(visitor.get(page))
-        assert warm(visitor, page)
+        assert kept(visitor, page)
 
 
 def test_the_first_visitor_after_an_edit_makes_the_new_answer(world, settings):
@@ -176,7 +176,7 @@ def test_the_first_visitor_after_an_edit_makes_the_new_answer(world, settings):
     world["active"].name_fr = "Agri Sénégal renommé"
     world["active"].save()
     assert "Agri Sénégal renommé" in html(visitor.get(page))
-    assert warm(visitor, page)
+    assert kept(visitor, page)
     from django.core.cache import cache as store
 
     assert store.get(lock_of(page, "fr")) is None  # given back once the page is kept
@@ -212,7 +212,7 @@ def test_a_burst_of_edits_makes_the_shared_pages_again_in_one_job(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    monkeypatch.setattr(cache, "shared_cache", lambda: True)
+    monkeypatch.setattr(warm, "shared_cache", lambda: True)
     visitor = Client()
     shared = ["/en/", "/fr/", "/en/countries/", "/fr/pays/sn/", "/en/sectors/agri-food/"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,15 +220,15 @@ def test_a_burst_of_edits_makes_the_shared_pages_again_in_one_job(
         Programme.objects.get(slug="digital-sahel").save()
         world["sme"].save()
     assert DBTaskResult.objects.count() == 1  # one job for the burst
-    with time_machine.travel(timezone.now() + cache.WARM_AFTER + timedelta(seconds=1)):
+    with time_machine.travel(timezone.now() + warm.WARM_AFTER + timedelta(seconds=1)):
         run_jobs()
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     for path in shared:
-        assert warm(visitor, path), path
+        assert kept(visitor, path), path
     assert "Agri Senegal renamed" in html(visitor.get("/en/"))
     calendar = Client(HTTP_ACCEPT_LANGUAGE="fr")
-    assert warm(calendar, "/events.ics")
-    assert warm(calendar, "/sitemap.xml")
+    assert kept(calendar, "/events.ics")
+    assert kept(calendar, "/sitemap.xml")
 
 
 def test_without_a_shared_cache_no_job_is_queued(world, django_capture_on_commit_callbacks):

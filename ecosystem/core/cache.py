@@ -17,7 +17,6 @@ repeat visit with 304 Not Modified. The answers it keeps may also be kept by a s
 cache in front of the site (nginx, a CDN), for EDGE_CACHE_SECONDS; nothing else may."""
 
 import hashlib
-import re
 import time
 from contextvars import ContextVar
 from datetime import date, timedelta
@@ -34,13 +33,11 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.registry import registry
-from ecosystem.jobs.engine import job, progress
 
 TIMEOUT = 24 * 3600
 EVERYTHING = ""  # the scope every result depends on: bumped by bulk writes
 # Query parameters that page or order a list without naming any record.
 PLAIN_PARAMETERS = {"page", "sort"}
-SITEMAP_LOC = re.compile(r"<loc>([^<]+)</loc>")
 
 
 class DataVersion(models.Model):
@@ -101,7 +98,6 @@ def bump(*scopes):
     the lock on the version for everything is taken first: two edits never wait on each
     other's versions."""
     scopes = sorted(set(scopes)) or [EVERYTHING]
-    transaction.on_commit(warm_soon)
     list(DataVersion.objects.select_for_update().filter(scope=EVERYTHING).values_list("pk"))
     now = timezone.now()
     moved = DataVersion.objects.filter(scope__in=scopes)
@@ -200,7 +196,10 @@ def make_page(request, get_response, scopes):
     of the records it showed by record, read after (kept only if no such record changed
     meanwhile); None when it is not to be kept."""
     watched = by_record_types()
-    before = versions([*scopes, *watched])
+    try:
+        before = versions([*scopes, *watched])
+    except DatabaseError:
+        return get_response(request), None  # the page says what is wrong
     tracked = not set(watched) <= set(scopes)
     version_token = request_versions.set(before)
     shown_token = shown.set(set() if tracked else None)
@@ -289,11 +288,9 @@ def page_cache(get_response):
         key = page_key(request)
         entry = cache.get(key)
         try:
-            scopes = list(entry["versions"]) if entry else page_scopes(request)
-            current = versions(scopes)
+            old_since = stale_since(entry, versions(entry["versions"])) if entry else None
         except DatabaseError:
             return get_response(request)  # the page says what is wrong
-        old_since = stale_since(entry, current) if entry else None
         if entry is None or (old_since and not serve_stale(key, old_since)):
             response, entry = make_page(request, get_response, page_scopes(request))
             if entry is None:
@@ -323,80 +320,3 @@ def serve_stale(key, old_since):
     if timezone.now() - old_since > timedelta(seconds=window):
         return False
     return not cache.add(f"{key}:rebuilding", time.time(), window)
-
-
-# The shared pages, made again by a job after a burst of edits rather than by the next
-# visitor: WARM_AFTER after the first edit, once for all the edits made meanwhile.
-WARM_AFTER = timedelta(seconds=10)
-
-
-def shared_cache():
-    """Whether the site's processes share the cache (Redis): only then does a worker's
-    job fill it for them."""
-    return not settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-
-
-def warm_soon():
-    """After a change: the shared pages' job, unless one is already waiting to start."""
-    if not shared_cache():
-        return
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=warm_shared_pages.module_path, status=TaskResultStatus.READY
-    )
-    if not waiting.exists():
-        warm_shared_pages.using(run_after=timezone.now() + WARM_AFTER).enqueue()
-
-
-def shared_paths():
-    """(path, language) of the costly pages every edit makes old: the home page, the
-    country and sector indexes and pages that have records, the sitemap's files and
-    the calendars, in each language."""
-    from django.apps import apps
-    from django.urls import reverse
-
-    from ecosystem.core import counts
-
-    kept = counts.counts().values()
-    countries = sorted({code for hubs in kept for code in hubs[counts.COUNTRY]})
-    sector_pks = {pk for hubs in kept for pk in hubs[counts.SECTOR]}
-    sectors = apps.get_model("ecosystem", "Sector").objects.filter(pk__in=sector_pks)
-    slugs = sorted(sectors.values_list("slug", flat=True))
-    paths = []
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            names = [reverse("home"), reverse("country-list"), reverse("sector-list")]
-            names += [reverse("country-detail", kwargs={"code": code}) for code in countries]
-            names += [reverse("sector-detail", kwargs={"slug": slug}) for slug in slugs]
-            names += [reverse(t.subscribe_url) for t in registry if t.subscribe_url]
-            names.append(reverse("sitemap"))
-        paths += [(path, language) for path in names]
-    return paths
-
-
-@job(title=_("Make the shared pages again"), atomic=False)
-def warm_shared_pages():
-    """Ask for each shared page as a visitor would: the page cache makes what is old
-    and keeps it, so that the next visitor has it at once. The sitemap's files are
-    those its index names."""
-    from urllib.parse import urlsplit
-
-    from django.test import Client
-
-    site = urlsplit(settings.SITE_URL)
-    visitor = Client(raise_request_exception=False, HTTP_HOST=site.netloc)
-    paths = shared_paths()
-    made = 0
-    for done, (path, language) in enumerate(paths, 1):
-        response = visitor.get(path, secure=site.scheme == "https", HTTP_ACCEPT_LANGUAGE=language)
-        made += response.status_code == 200
-        if path.endswith("sitemap.xml") and response.status_code == 200:
-            for address in SITEMAP_LOC.findall(response.content.decode()):
-                files = urlsplit(address)
-                query = f"?{files.query}" if files.query else ""
-                visitor.get(files.path + query, secure=site.scheme == "https")
-                made += 1
-        progress(done, len(paths))
-    return {"pages": made}

@@ -15,6 +15,7 @@ The command `rebuild_search` recomputes them all, for what no signal sees (a bul
 from contextlib import suppress
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -25,7 +26,7 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 
-from ecosystem.core import cache, counts
+from ecosystem.core import cache, counts, warm
 from ecosystem.core.history import has_history
 from ecosystem.core.models import Country, Publishable, Sector
 from ecosystem.core.text import clean_model_text
@@ -182,6 +183,7 @@ def bump_on_change(sender, instance, raw=False, **kwargs):
     """A change to the directory's data makes old the results that show it."""
     if raw or not has_history(sender):
         return
+    transaction.on_commit(warm.soon)
     rows = [row for row in (getattr(instance, "_stored", None), instance) if row is not None]
     if issubclass(sender, Publishable):
         cache.bump_records(rows)
@@ -206,6 +208,7 @@ def bump_on_links(sender, instance, action, reverse, model, pk_set, **kwargs):
         return
     if not (has_history(type(instance)) or has_history(model)):
         return
+    transaction.on_commit(warm.soon)
     records = [instance] if isinstance(instance, Publishable) else []
     if issubclass(model, Publishable):
         others = getattr(instance, "_records_before_clear", None)
