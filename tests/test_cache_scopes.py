@@ -238,3 +238,11 @@ def test_without_a_shared_cache_no_job_is_queued(world, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         rename(world["active"], "Renamed")
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_negative_stale_window_is_refused_at_start():
+    from tests.test_settings import start
+
+    started = start("import django; django.setup()", DEBUG="1", PAGE_STALE_SECONDS="-5")
+    assert started.returncode != 0
+    assert "PAGE_STALE_SECONDS is 0 or more seconds." in started.stderr
