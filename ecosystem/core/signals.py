@@ -189,7 +189,10 @@ def bump_on_change(sender, instance, raw=False, **kwargs):
         cache.bump_records(rows)
         return
     records = [record for row in rows for record in records_named(row)]
-    cache.bump_records(records) if records else cache.bump()
+    if records:
+        cache.bump_records(records)
+    else:  # not a record's: a source, a country, a sector
+        cache.bump()
 
 
 def records_named(row):
@@ -216,4 +219,7 @@ def bump_on_links(sender, instance, action, reverse, model, pk_set, **kwargs):
             cache.bump()  # which records were linked is not known
             return
         records += others if action == "post_clear" else model.objects.filter(pk__in=pk_set or ())
-    cache.bump_records(records) if records else cache.bump()
+    if records:
+        cache.bump_records(records)
+    else:
+        cache.bump()
