@@ -24,6 +24,7 @@ ORGANIZATIONS = record_type(
     position=20,
     published=lambda: Organization.objects.published().support_organizations(),
     pages=lambda: Organization.objects.published(),  # SMEs' pages too
+    holds=lambda record: record.kind != OrganizationKind.SME,
     filterset=filters.OrganizationFilter,
     viewset=api.OrganizationViewSet,
     title=_("Organizations"),
@@ -52,6 +53,8 @@ SMES = record_type(
     description=_("The SMEs and start-ups the ecosystem's programmes support."),
     dataset_description="SMEs and start-ups.",
     has_pages=False,  # an SME's page is an organization's page
+    holds=lambda record: record.kind == OrganizationKind.SME,
+    by_record=True,
     import_defaults={"kind": OrganizationKind.SME},
     **COMMON,
 )

@@ -92,3 +92,60 @@ def test_an_unfiltered_list_reads_its_facets_from_the_kept_counts(client, world)
     assert 'value="SN"> Sénégal <span class="count">(3)</span>' in html(
         client.get("/fr/programmes/")
     )
+
+
+def test_a_record_s_own_changes_move_the_counts_by_one_without_a_count(world, monkeypatch):
+    """Publishing, unpublishing, deleting a record and changing its own countries and
+    sectors add or take one where it counts, in the same transaction: nothing is counted
+    again, and the counts agree with a count made from nothing after each."""
+    count = counts.count_now
+
+    def refused(*args):
+        raise AssertionError("counted again")
+
+    def exact():
+        before = kept()
+        count(None, None, None)
+        assert kept() == before
+
+    monkeypatch.setattr(counts, "count_now", refused)
+    active, sme = world["active"], world["sme"]
+    draft = Programme.objects.get(slug="draft-programme")
+    steps = [
+        lambda: setattr(draft, "publication_status", "published") or draft.save(),
+        lambda: setattr(active, "publication_status", "archived") or active.save(),
+        lambda: setattr(active, "publication_status", "published") or active.save(),
+        lambda: active.countries.add(world["BF"], world["CI"]),
+        lambda: active.countries.remove(world["BF"], world["ML"]),  # ML was not linked
+        lambda: active.sectors.add(world["it-bpo"]),  # its main sector counts it once
+        lambda: active.sectors.add(world["digital"]),
+        lambda: active.sectors.remove(world["it-bpo"]),
+        lambda: active.sectors.clear(),
+        lambda: active.countries.set([world["ML"]]),
+        lambda: setattr(sme, "kind", "association") or sme.save(),  # an SME no more
+        lambda: sme.sectors.add(world["it-bpo"]),
+        lambda: world["phase"].delete(),
+        lambda: draft.delete(),
+        lambda: factories.ProgrammeFactory(countries=[world["SN"]], sectors=[world["it-bpo"]]),
+    ]
+    for step in steps:
+        step()
+        exact()
+    assert ("organizations", "sector", str(world["digital"].pk), 2) in kept()
+
+
+def test_a_hub_s_own_list_of_records_is_counted_again(world):
+    """From the country's side, any number of records at once: that hub is counted."""
+    world["SN"].programmes.add(world["closed"])
+    assert_exact()
+    world["SN"].programmes.remove(world["active"], world["phase"])
+    assert_exact()
+    world["agrifood"].organizations.clear()
+    assert_exact()
+
+
+def test_the_recount_command_repairs_drift(world, caplog):
+    HubCount.objects.filter(record_type="programmes", hub_kind="all").update(count=99)
+    call_command("recount", verbosity=0)
+    assert_exact()
+    assert ("programmes", "all", "", 4) in kept()

@@ -1,13 +1,17 @@
 """How many published records of each type each country and sector has, and in all:
-kept in a table and recounted where a record changes, so that the home page, the
-country and sector indexes and an unfiltered list's facets read a few hundred rows
-instead of counting a million.
+kept in a table, so that the home page, the country and sector indexes and an
+unfiltered list's facets read a few hundred rows instead of counting a million.
 
-A save, a delete or a change of a record's countries or sectors recounts the hubs that
-record touches (signals in ecosystem.core.signals), for each type of its model. Bulk
-writes that send no signal (demo data, a restore) recount everything with
-`recount()`; so does a table that holds no count yet, on first read. A main sector
-counts the records of its sub-sectors too, each once, as the sector filter finds them.
+A record's save or delete and a change of its own countries or sectors add or take one
+from the counts it enters or leaves (`contributions()` before and after, `adjust()`), in
+the same transaction: a few rows, whatever the size of the directory (signals in
+ecosystem.core.signals). What changes many records at once recounts the hubs it touches,
+with grouped queries (`recount()`): a country's or sector's own list of records changed
+from its side, a sector moved under another, a hub deleted; bulk writes that send no
+signal (demo data, an import's new records, a restore) recount everything, and so does a
+table that holds no count yet, on first read; `recount_all` (nightly, and
+`manage.py recount`) repairs and logs any drift. A main sector counts the records of its
+sub-sectors too, each once, as the sector filter finds them.
 """
 
 import logging
@@ -16,6 +20,8 @@ from contextvars import ContextVar
 
 from django.apps import apps
 from django.db import models, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.cache import bump, cached
@@ -103,7 +109,57 @@ def deferred():
             recount(model, countries, sectors)
         if touched:
             # Results cached between the saves and this recount hold the old counts.
-            bump()
+            if None in touched:
+                bump()
+            else:
+                bump(*(t.key for t in registry if t.model in touched))
+
+
+def contributions(model, pk):
+    """The counts a record of `model` adds one to, as the database holds it now:
+    {(type key, hub kind, hub)} for each type that publishes it, its total, its countries,
+    its sectors and their main sectors."""
+    keys = [t.key for t in registry if t.model is model and t.published().filter(pk=pk).exists()]
+    if not keys:
+        return set()
+    hubs = {(ALL, "")}
+    hubs |= {(COUNTRY, code) for code in links(model, "countries", pk)}
+    for sector, parent in links(model, "sectors", pk, "parent"):
+        hubs |= {(SECTOR, str(sector))} | ({(SECTOR, str(parent))} if parent else set())
+    return {(key, kind, hub) for key in keys for kind, hub in hubs}
+
+
+def links(model, name, pk, *more):
+    """The pks (and `more` of each hub: "parent") of a record's countries or sectors."""
+    field = model._meta.get_field(name)
+    hub = field.m2m_reverse_field_name()
+    rows = field.remote_field.through.objects.filter(**{field.m2m_field_name(): pk})
+    if more:
+        return rows.values_list(f"{hub}_id", *(f"{hub}__{m}" for m in more))
+    return rows.values_list(f"{hub}_id", flat=True)
+
+
+def adjust(model, before, after):
+    """One more in each count a record entered, one less in each it left. A type never
+    counted yet (a new table, a new type) is counted whole instead, once."""
+    changes = [(hub, 1) for hub in after - before] + [(hub, -1) for hub in before - after]
+    if not changes:
+        return
+    keys = {key for (key, _kind, _hub), _step in changes}
+    counted = set(
+        HubCount.objects.filter(record_type__in=keys, hub_kind=ALL).values_list(
+            "record_type", flat=True
+        )
+    )
+    if counted != keys:
+        recount(model)
+        return
+    for (key, kind, hub), step in changes:
+        rows = HubCount.objects.filter(record_type=key, hub_kind=kind, hub=hub)
+        if not rows.update(count=Greatest(F("count") + step, 0)) and step > 0:
+            HubCount.objects.create(record_type=key, hub_kind=kind, hub=hub, count=1)
+        elif step < 0 and kind != ALL:
+            rows.filter(count=0).delete()  # a hub with none is not kept, as by a count
 
 
 def merge(known, more):
@@ -175,8 +231,17 @@ def kept():
 def recount_all():
     """Count everything again, nightly: the counts are kept current on every path that
     changes them, so any drift found here (logged) is a path that forgot to."""
+    return repair()
+
+
+def repair(tick=None):
+    """Count every type again (calling `tick()` after each model), log and make old what
+    had drifted; returns {"hubs": n, "drifted": n}."""
     before = kept()
-    count_now(None, None, None)
+    for model in dict.fromkeys(t.model for t in registry):
+        count_now(model, None, None)
+        if tick:
+            tick()
     after = kept()
     drift = sorted(hub for hub in before.keys() | after.keys() if before.get(hub) != after.get(hub))
     if drift and before:  # an empty table was never counted: nothing had drifted
@@ -185,7 +250,7 @@ def recount_all():
             len(drift),
             ", ".join(f"{key} {kind} {hub}".strip() for key, kind, hub in drift[:20]),
         )
-        bump()
+        bump(*{key for key, _kind, _hub in drift})
     return {"hubs": len(after), "drifted": len(drift) if before else 0}
 
 

@@ -98,6 +98,13 @@ class RecordType:
     # Import (ecosystem.opendata.imports) reads `csv_columns` back, each column with its
     # Cell; these are the fields a new imported record starts with (an SME's kind).
     import_defaults: dict | None = None
+    # (record) -> whether a record of its model is of this type, when the model holds
+    # several types (an organization or an SME): edits invalidate the type's pages only.
+    holds: Callable | None = None
+    # Other types' pages show its records by name only (an SME among a programme's
+    # beneficiaries): they are kept under each shown record's version, not the type's
+    # (ecosystem.core.cache), so that editing one leaves the others warm.
+    by_record: bool = False
 
     @property
     def context_name(self):
@@ -184,6 +191,10 @@ class Registry:
     def app_names(self):
         """The apps that bring record types, in the order they are installed."""
         return list(dict.fromkeys(t.model._meta.app_config.name for t in self._types.values()))
+
+    def types_of(self, record):
+        """The types a record is of, whatever its publication."""
+        return [t for t in self if t.model is type(record) and (t.holds is None or t.holds(record))]
 
     def for_record(self, record):
         """The type whose pages show `record` (an SME's page is an organization's)."""

@@ -1,17 +1,32 @@
 """Keep derived data current. The cached results (ecosystem.core.cache) are made old by
-any change to a record. The counts per country and sector (ecosystem.core.counts) are
-recounted for the hubs a record touches when it is saved or deleted or its countries or
-sectors change, and for every sector when one moves under another. The folded search
-columns (Publishable.search_names, search_text) follow what they copy from elsewhere: a
+a change to what they show: a record's save, delete or change of links bumps the version
+of its type (and its own, for a type shown by record), a change to a row that belongs to
+records (a role, a membership) those of the records it names, and any other change to
+the directory's data (a source, a country) the version of everything. The counts per
+country and sector (ecosystem.core.counts) follow a record's save, delete and its own
+links by one, and are recounted for a hub whose list of records changed from its side,
+and for every sector when one moves under another. The folded search columns
+(Publishable.search_names, search_text) follow what they copy from elsewhere: a
 record's countries or sectors, from either side, added, removed or cleared; a sector
 renamed; a country or sector deleted.
 The command `rebuild_search` recomputes them all, for what no signal sees (a bulk
 `update()`). And every record's text is cleaned before it is saved (ecosystem.core.text)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from contextlib import suppress
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 
-from ecosystem.core import cache, counts
+from ecosystem.core import cache, counts, warm
 from ecosystem.core.history import has_history
 from ecosystem.core.models import Country, Publishable, Sector
 from ecosystem.core.text import clean_model_text
@@ -59,44 +74,37 @@ def connect():
                 dispatch_uid=f"search-{model._meta.label}-{field}",
             )
             m2m_changed.connect(
-                recount_on_link_change(field),
+                count_on_link_change(field),
                 sender=getattr(model, field).through,
                 weak=False,
                 dispatch_uid=f"counts-{model._meta.label}-{field}",
             )
         label = model._meta.label
-        post_save.connect(recount_on_save, sender=model, dispatch_uid=f"counts-{label}")
-        pre_delete.connect(note_hubs, sender=model, dispatch_uid=f"counts-deleting-{label}")
-        post_delete.connect(recount_on_delete, sender=model, dispatch_uid=f"counts-{label}-gone")
+        pre_save.connect(note_counted, sender=model, dispatch_uid=f"counts-saving-{label}")
+        post_save.connect(count_on_save, sender=model, dispatch_uid=f"counts-{label}")
+        pre_delete.connect(note_counted, sender=model, dispatch_uid=f"counts-deleting-{label}")
+        post_delete.connect(count_on_delete, sender=model, dispatch_uid=f"counts-{label}-gone")
+        # The records of a type shown by record, on a page being kept (ecosystem.core.cache).
+        post_init.connect(cache.note_shown, sender=model, dispatch_uid=f"cache-shown-{label}")
 
 
-def hubs_of(record):
-    """(country pks, sector pks) of a record's links."""
-    return (
-        set(record.countries.values_list("pk", flat=True)),
-        set(record.sectors.values_list("pk", flat=True)),
-    )
-
-
-def recount_on_save(sender, instance, raw=False, **kwargs):
+def note_counted(sender, instance, raw=False, **kwargs):
+    """Before a save or a delete: what the record counts in, as stored."""
     if not raw:  # a fixture being loaded: its command recounts at the end
-        # An import names the links the record is getting: no need to read them.
-        links = getattr(instance, "links_to_come", None)
-        countries, sectors = (
-            ({c.pk for c in links[0]}, {s.pk for s in links[1]}) if links else hubs_of(instance)
-        )
-        counts.recount(sender, countries, sectors)
+        stored = instance.pk is not None and sender.objects.filter(pk=instance.pk).exists()
+        instance._counted = counts.contributions(sender, instance.pk) if stored else set()
 
 
-def note_hubs(sender, instance, **kwargs):
-    instance._hubs_before_delete = hubs_of(instance)
+def count_on_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        counts.adjust(sender, instance._counted, counts.contributions(sender, instance.pk))
 
 
-def recount_on_delete(sender, instance, **kwargs):
-    counts.recount(sender, *getattr(instance, "_hubs_before_delete", (None, None)))
+def count_on_delete(sender, instance, **kwargs):
+    counts.adjust(sender, getattr(instance, "_counted", set()), set())
 
 
-def recount_on_link_change(field):
+def count_on_link_change(field):
     """A receiver for changes to the links of one field ("countries" or "sectors")."""
 
     def as_hubs(pks):
@@ -105,15 +113,15 @@ def recount_on_link_change(field):
 
     def receiver(sender, instance, action, reverse, model, pk_set, **kwargs):
         if reverse:
-            # country.programmes.add(...): one hub, the records on the other side.
+            # country.programmes.add(...): one hub, any number of records on the other
+            # side: counted again.
             if action in {"post_add", "post_remove", "post_clear"}:
                 counts.recount(model, *as_hubs({instance.pk}))
-        elif action == "pre_clear":
-            instance._hubs_before_clear = set(getattr(instance, field).values_list("pk", flat=True))
-        elif action == "post_clear":
-            counts.recount(type(instance), *as_hubs(instance._hubs_before_clear))
-        elif action in {"post_add", "post_remove"}:
-            counts.recount(type(instance), *as_hubs(pk_set or ()))
+        elif action.startswith("pre_"):
+            instance._counted = counts.contributions(type(instance), instance.pk)
+        else:
+            model = type(instance)
+            counts.adjust(model, instance._counted, counts.contributions(model, instance.pk))
 
     return receiver
 
@@ -160,15 +168,58 @@ def clean_text_on_save(sender, instance, raw=False, **kwargs):
         clean_model_text(instance)
 
 
+@receiver(pre_save, dispatch_uid="cache-saving")
+@receiver(pre_delete, dispatch_uid="cache-deleting")
+def note_stored(sender, instance, raw=False, **kwargs):
+    """The row as stored, for what it showed before the change (an SME becoming an
+    association; a role moved to another programme)."""
+    if not raw and has_history(sender) and instance.pk is not None:
+        instance._stored = sender.objects.filter(pk=instance.pk).first()
+
+
 @receiver(post_save, dispatch_uid="cache-saved")
 @receiver(post_delete, dispatch_uid="cache-deleted")
-def bump_on_change(sender, raw=False, **kwargs):
-    """Any change to the directory's records makes the cached counts old."""
-    if not raw and has_history(sender):
+def bump_on_change(sender, instance, raw=False, **kwargs):
+    """A change to the directory's data makes old the results that show it."""
+    if raw or not has_history(sender):
+        return
+    transaction.on_commit(warm.soon)
+    rows = [row for row in (getattr(instance, "_stored", None), instance) if row is not None]
+    if issubclass(sender, Publishable):
+        cache.bump_records(rows)
+        return
+    records = [record for row in rows for record in records_named(row)]
+    if records:
+        cache.bump_records(records)
+    else:  # not a record's: a source, a country, a sector
         cache.bump()
 
 
+def records_named(row):
+    """The records a row belongs to (a role's programme and organization)."""
+    records = []
+    for field in row._meta.concrete_fields:
+        if field.is_relation and issubclass(field.related_model, Publishable):
+            with suppress(ObjectDoesNotExist):  # deleted with it, just before
+                records.append(getattr(row, field.name))
+    return [record for record in records if record is not None]
+
+
 @receiver(m2m_changed, dispatch_uid="cache-linked")
-def bump_on_links(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and has_history(type(instance)):
+def bump_on_links(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not (has_history(type(instance)) or has_history(model)):
+        return
+    transaction.on_commit(warm.soon)
+    records = [instance] if isinstance(instance, Publishable) else []
+    if issubclass(model, Publishable):
+        others = getattr(instance, "_records_before_clear", None)
+        if action == "post_clear" and others is None:
+            cache.bump()  # which records were linked is not known
+            return
+        records += others if action == "post_clear" else model.objects.filter(pk__in=pk_set or ())
+    if records:
+        cache.bump_records(records)
+    else:
         cache.bump()

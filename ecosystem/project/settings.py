@@ -268,6 +268,11 @@ EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 30)
 EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 30)
 if min(EDGE_CACHE_SECONDS, EDGE_STALE_SECONDS) < 0:
     raise ImproperlyConfigured("EDGE_CACHE_SECONDS and EDGE_STALE_SECONDS are 0 or more seconds.")
+# After an edit, the page cache (ecosystem.core.cache) still serves a visitor the answer
+# kept before it for at most PAGE_STALE_SECONDS, while one request makes the new one.
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 60)
+if PAGE_STALE_SECONDS < 0:
+    raise ImproperlyConfigured("PAGE_STALE_SECONDS is 0 or more seconds.")
 
 # --- Background jobs (ecosystem/jobs, docs/operations.md "Background jobs") ---
 # Django's tasks API (django-tasks, django.tasks from Django 6) with its database backend:
