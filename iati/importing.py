@@ -369,7 +369,8 @@ def check_dates(item):
     if dates and dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
         item.errors.append(
             _(
-                "Activity %(activity)s, <activity-date>: it ends (%(end)s) before it starts (%(start)s)."
+                "Activity %(activity)s, <activity-date>: it ends (%(end)s) before it "
+                "starts (%(start)s)."
             )
             % {"activity": item.activity.identifier, "end": dates["end"], "start": dates["start"]}
         )
@@ -403,7 +404,8 @@ def publisher_values(activity, context, item, organizations):
         except Exception:  # noqa: BLE001 - a ValidationError with its message
             item.errors.append(
                 _(
-                    "Activity %(activity)s, <recipient-country>: “%(code)s” is not an ISO country code."
+                    "Activity %(activity)s, <recipient-country>: “%(code)s” is not an ISO "
+                    "country code."
                 )
                 % {"activity": activity.identifier, "code": code}
             )
@@ -431,7 +433,8 @@ def budget_of(activity, item):
     if len(totals) > 1:
         item.notes.append(
             _(
-                "Budgets in several currencies (%(currencies)s): kept with the activity, not as the programme’s budget."
+                "Budgets in several currencies (%(currencies)s): kept with the activity, "
+                "not as the programme’s budget."
             )
             % {"currencies": ", ".join(sorted(totals))}
         )
@@ -502,7 +505,8 @@ def sites_of(activity, item):
         if len(countries) != 1:
             item.notes.append(
                 _(
-                    "Site %(site)s set aside: the activity has several countries, and its location names none."
+                    "Site %(site)s set aside: the activity has several countries, and its "
+                    "location names none."
                 )
                 % {"site": name}
             )
