@@ -56,6 +56,14 @@ class SyncSource(models.Model):
         help_text=_("Who publishes the file, as staff know them (AFD, the AfDB...)."),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
+    whole_file = models.BooleanField(
+        _("the publisher’s whole file"),
+        default=True,
+        help_text=_(
+            "Activities of its publishers missing from it are flagged as gone. Untick for a "
+            "query that returns only some of a publisher’s activities."
+        ),
+    )
     last_run = models.DateTimeField(_("last run"), null=True, blank=True, editable=False)
     last_ok = models.BooleanField(_("last run succeeded"), null=True, editable=False)
     last_result = models.TextField(_("last result"), blank=True, editable=False)

@@ -29,6 +29,13 @@ EU_NO_DATES = "XI-IATI-EC_INTPA-2023/400004"
 AFDB = "46002-P-Z1-KA0-018"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English; the tests at the end compare them in French."""
+    with translation.override("en"):
+        yield
+
+
 def imported(name, **options):
     plan = importing.plan(FILES / name)
     assert plan.errors == []
@@ -443,3 +450,57 @@ def test_the_command_refuses_a_file_with_a_clear_message(db):
         call_command("import_iati", str(FILES / "version-1.05.xml"), verbosity=0)
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_iati", str(FILES / "nowhere.xml"), verbosity=0)
+
+
+def test_a_query_that_returns_part_of_a_publishers_activities_flags_none(seeded):
+    imported("afd.xml")
+    plan = importing.plan(FILES / "afd-2025.xml", whole_file=False)
+    assert plan.gone == []
+    importing.apply(plan, name="query.xml")
+    assert Activity.objects.get(identifier=AFD_MALI).gone_since is None
+
+
+def test_staff_made_a_date_less_precise_the_publisher_does_not_undo_it(seeded):
+    imported("afd.xml")
+    record = programme(AFD_SME)
+    record.start, record.start_precision = datetime.date(2019, 1, 1), "year"
+    record.save()
+    imported("afd-2025.xml")  # the publisher reports the actual end
+    record = programme(AFD_SME)
+    assert (record.start, record.start_precision, record.end) == (
+        datetime.date(2019, 1, 1),
+        "year",
+        datetime.date(2023, 12, 31),
+    )
+    conflict = Conflict.objects.get(field="dates", resolved__isnull=True)
+    assert conflict.publisher_value["end"] == "2024-06-30"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Activity XX-BAD-2, line 14, <activity-date>: iso-date “2020-13-45” is not a date."),
+        (
+            "fr",
+            "Activité XX-BAD-2, ligne 14, <activity-date> : "
+            "iso-date « 2020-13-45 » n’est pas une date.",
+        ),
+    ],
+)
+def test_the_errors_are_in_the_readers_language(db, language, message):
+    with translation.override(language):
+        plan = importing.plan(FILES / "bad-values.xml")
+    assert message in plan.errors
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This is not an IATI activity file: its root element is <rss>."),
+        ("fr", "Ce n’est pas un fichier d’activités IATI : son élément racine est <rss>."),
+    ],
+)
+def test_a_refusal_is_in_the_readers_language(language, message):
+    with translation.override(language), pytest.raises(reading.IatiFileError) as refused:
+        reading.read(FILES / "not-iati.xml")
+    assert str(refused.value) == message
