@@ -903,6 +903,7 @@ def link_parents(written):
 def details_of(activity, item):
     """What the programme cannot hold, kept with the activity as the publisher gave it."""
     return {
+        "hierarchy": activity.hierarchy,
         "dates": {kind: value.isoformat() for kind, value in activity.dates.items()},
         "countries": [
             [code, str(share) if share is not None else None] for code, share in activity.countries

@@ -71,7 +71,6 @@ class Document:
     url: str
     titles: dict  # {language: title}
     language: str = ""
-    category: str = ""
     date: datetime.date | None = None
 
 
@@ -80,7 +79,6 @@ class Location:
     names: dict
     latitude: Decimal
     longitude: Decimal
-    country: str = ""  # from the activity's single recipient country, if any
 
 
 @dataclass
@@ -513,7 +511,6 @@ def read_links(activity, element):
         if not url.startswith(("http://", "https://")) or len(url) > 500:
             activity.error(link, _("“%(url)s” is not a web address.") % {"url": url[:100]})
             continue
-        category = child(link, "category")
         language = child(link, "language")
         date = child(link, "document-date")
         activity.documents.append(
@@ -521,7 +518,6 @@ def read_links(activity, element):
                 url=url,
                 titles=narratives(child(link, "title"), activity.default_language, activity),
                 language=language_of(language.get("code")) if language is not None else "",
-                category=(category.get("code") or "").strip() if category is not None else "",
                 date=read_date(activity, date) if date is not None else None,
             )
         )
