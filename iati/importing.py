@@ -745,8 +745,8 @@ def write(item, publish, user, sync_source):
             publication_status=PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT,
         )
     changes = {change.field: change.new for change in item.changes if change.field != "parent"}
-    write_changes(programme, changes, source, user, "+" if created else "~")
-    programme.sources.add(source, *document_sources(activity))
+    cited = [source, *document_sources(activity)]
+    write_changes(programme, changes, source, user, "+" if created else "~", cited)
     conflicted = {change.field for change in item.conflicts}
     imported = dict(record.imported)
     for name in FIELDS:
@@ -786,9 +786,9 @@ TEXTS = [
 ]
 
 
-def write_changes(programme, changes, source, user, history_type="~"):
+def write_changes(programme, changes, source, user, history_type="~", cited=()):
     """Write {field: the publisher's value} into the programme, in one version of its
-    history; each fact written cites `source`."""
+    history with the sources it then `cited`; each fact written cites `source`."""
     programme._history_user = user
     with history.one_version(programme, history_type):
         for name in TEXTS:
@@ -825,6 +825,7 @@ def write_changes(programme, changes, source, user, history_type="~"):
             write_roles(programme, changes["roles"], source)
         if "sites" in changes:
             write_sites(programme, changes["sites"], source)
+        programme.sources.add(*cited)
 
 
 def current_links(programme, name):

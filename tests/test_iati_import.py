@@ -14,7 +14,14 @@ from django.utils import translation
 
 from ecosystem.core.models import PublicationStatus, Source
 from iati import importing, reading
-from iati.models import Activity, Conflict, KnownOrganization, Resolution, SectorMapping
+from iati.models import (
+    Activity,
+    Conflict,
+    KnownOrganization,
+    Resolution,
+    SectorMapping,
+    SyncSource,
+)
 from members.models import Organization
 from programmes.models import Existence, Programme, ProgrammeRoleKind
 from tests.helpers import database_rows, html
@@ -530,3 +537,23 @@ def test_the_same_file_again_writes_nothing(seeded):
     _plan, done = imported("afd.xml")
     assert (done["create"], done["update"], done["unchanged"]) == (0, 0, 2)
     assert database_rows() == before
+
+
+def test_the_history_says_which_file_and_a_sync_source_is_kept(seeded):
+    source = SyncSource.objects.create(url="https://iati.cloud/afd.xml", publisher="AFD")
+    plan = importing.plan(FILES / "afd.xml")
+    importing.apply(plan, name="afd.xml", sync_source=source)
+    (version,) = programme(AFD_SME).history.all()
+    assert (version.history_type, version.history_change_reason) == ("+", "import IATI afd.xml")
+    assert Activity.objects.get(identifier=AFD_SME).sync_source == source
+
+
+def test_staff_changed_a_role_the_publisher_changes_them_too(seeded):
+    imported("afd.xml")
+    record = programme(AFD_SME)
+    record.roles.get(role=ProgrammeRoleKind.IMPLEMENTING).delete()
+    xml = (FILES / "afd-2025.xml").read_text().replace('role="2" type="10"', 'role="4" type="10"')
+    importing.apply(importing.plan(io.BytesIO(xml.encode())), name="afd-2025.xml")
+    conflict = Conflict.objects.get(field="roles", resolved__isnull=True)
+    assert ProgrammeRoleKind.IMPLEMENTING not in dict(roles(programme(AFD_SME)))
+    assert [role for role, _pk in conflict.publisher_value].count("implementing") == 2
