@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ecosystem.core.admin.dashboard import OtherWork, register_work
+from ecosystem.core.admin.dashboard import OtherWork, Panel, register_panel, register_work
 from ecosystem.core.models import PublicationStatus, Sector
 from iati import fetching, importing, sync
 from iati.admin_import import Readable, import_view, label
@@ -325,3 +325,21 @@ register_work(
         "iati.view_activity",
     )
 )
+
+
+# The most sources the dashboard's panel lists (a directory syncs a few publishers).
+SOURCES_SHOWN = 20
+
+
+def sync_panel():
+    """The enabled sources with their last sync's result, for the admin's index."""
+    sources = list(SyncSource.objects.filter(enabled=True)[:SOURCES_SHOWN])
+    if not sources:
+        return None
+    return {
+        "sources": [(source, sync.described(source)) for source in sources],
+        "url": reverse("admin:iati_syncsource_changelist"),
+    }
+
+
+register_panel(Panel("admin/iati/sync_panel.html", sync_panel, "iati.view_syncsource"))
