@@ -332,13 +332,13 @@ SOURCES_SHOWN = 20
 
 
 def sync_panel():
-    """The enabled sources with their last sync's result, for the admin's index."""
-    sources = list(SyncSource.objects.filter(enabled=True)[:SOURCES_SHOWN])
-    if not sources:
-        return None
+    """The way to the IATI import, and the enabled sources with their last sync's
+    result, for the admin's index."""
+    sources = SyncSource.objects.filter(enabled=True)[:SOURCES_SHOWN]
     return {
         "sources": [(source, sync.described(source)) for source in sources],
         "url": reverse("admin:iati_syncsource_changelist"),
+        "import_url": reverse("admin:iati_activity_import") + "?new",
     }
 
 

@@ -140,6 +140,7 @@ class ReconcileForm(forms.Form):
                     *((str(pk), name) for pk, name in match["candidates"]),
                 ],
                 initial=importing.NEW,
+                required=False,  # nothing chosen: a draft, as the preview says
                 widget=forms.RadioSelect,
             )
             self.fields[f"org-{number}-other"] = forms.ModelChoiceField(
@@ -162,9 +163,12 @@ class ReconcileForm(forms.Form):
         for number, match in enumerate(self.organizations):
             other = self.cleaned_data.get(f"org-{number}-other")
             choice = self.cleaned_data[f"org-{number}"]
-            chosen[match["key"]] = (
-                other.pk if other else (choice if choice == importing.NEW else int(choice))
-            )
+            if other:
+                chosen[match["key"]] = other.pk
+            elif choice and choice != importing.NEW:
+                chosen[match["key"]] = int(choice)
+            else:
+                chosen[match["key"]] = importing.NEW
         return chosen
 
 
