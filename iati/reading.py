@@ -201,6 +201,8 @@ def activities(file, limits):
                 element.clear()
                 root.remove(element)
     except etree.XMLSyntaxError as error:
+        if root is None and declares_doctype(file):
+            raise doctype_refused() from error
         where = _(" in activity %(activity)s") % {"activity": current} if current else ""
         raise IatiFileError(
             _("The file is not well-formed XML%(where)s, line %(line)s: %(error)s")
@@ -210,13 +212,24 @@ def activities(file, limits):
         raise IatiFileError(_("The file is empty."))
 
 
+def doctype_refused():
+    return IatiFileError(
+        _("The file declares a document type (entities, external references): refused.")
+    )
+
+
+def declares_doctype(file):
+    """Whether the file's start declares a document type: libxml2 may stop at one (an
+    entity expanding too much) before the root element says so."""
+    file.seek(0)
+    return b"<!DOCTYPE" in file.read(64 * 1024)
+
+
 def check_root(root):
     """The file's version, once its root says it is an IATI activity file of a version
     read here and it declares no document type."""
     if root.getroottree().docinfo.doctype:
-        raise IatiFileError(
-            _("The file declares a document type (entities, external references): refused.")
-        )
+        raise doctype_refused()
     if local(root.tag) != "iati-activities":
         raise IatiFileError(
             _("This is not an IATI activity file: its root element is <%(element)s>.")
