@@ -76,7 +76,7 @@ class SectorMappingAdmin(admin.ModelAdmin):
 class SyncSourceForm(forms.ModelForm):
     class Meta:
         model = SyncSource
-        fields = ["publisher", "url", "enabled"]
+        fields = ["publisher", "url", "whole_file", "enabled"]
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -91,8 +91,8 @@ class SyncSourceForm(forms.ModelForm):
 class SyncSourceAdmin(admin.ModelAdmin):
     form = SyncSourceForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["publisher", "url", "enabled", "last_run", "outcome", "result"]
-    list_filter = ["enabled", "last_ok"]
+    list_display = ["publisher", "url", "whole_file", "enabled", "last_run", "outcome", "result"]
+    list_filter = ["enabled", "last_ok", "whole_file"]
     search_fields = ["publisher", "url"]
     readonly_fields = ["last_run", "outcome", "result"]
     actions = ["sync_now"]

@@ -70,6 +70,15 @@ class UploadForm(forms.Form):
         assume_scheme="https",
         max_length=500,
     )
+    whole_file = forms.BooleanField(
+        label=_("This is the publisher’s whole file"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Its publishers’ activities imported before and missing from it are flagged as "
+            "gone. Untick for a query that returns only some of their activities."
+        ),
+    )
     publish = forms.BooleanField(
         label=_("Publish the new programmes"),
         required=False,
@@ -327,9 +336,16 @@ def import_view(request):
         WAITING.mkdir(mode=0o700, exist_ok=True)
         publish = form.cleaned_data.get("publish", False)
         upload, address = form.cleaned_data["file"], form.cleaned_data["address"]
-        waiting = {"token": token, "name": upload.name if upload else address, "publish": publish}
+        waiting = {
+            "token": token,
+            "name": upload.name if upload else address,
+            "publish": publish,
+            "whole_file": form.cleaned_data["whole_file"],
+        }
         if address:
-            waiting["job"] = str(preview_iati.enqueue(token, address, language()).id)
+            waiting["job"] = str(
+                preview_iati.enqueue(token, address, waiting["whole_file"], language()).id
+            )
             request.session[SESSION_KEY] = waiting
             return HttpResponseRedirect(page_url())
         path = WAITING / token
@@ -337,10 +353,12 @@ def import_view(request):
             for chunk in upload.chunks():
                 file.write(chunk)
         try:
-            plan = importing.plan(path, limits=in_request())
+            plan = importing.plan(path, limits=in_request(), whole_file=waiting["whole_file"])
         except reading.IatiFileError as error:
             if error.too_large:  # more activities than a request reads in time: a job
-                waiting["job"] = str(preview_iati.enqueue(token, "", language()).id)
+                waiting["job"] = str(
+                    preview_iati.enqueue(token, "", waiting["whole_file"], language()).id
+                )
                 request.session[SESSION_KEY] = waiting
                 return HttpResponseRedirect(page_url())
             path.unlink()
@@ -402,7 +420,7 @@ def confirm(request):
     if waiting.get("job"):
         return confirm_in_job(request, waiting)
     try:
-        plan = importing.plan(path, limits=in_request())
+        plan = importing.plan(path, limits=in_request(), whole_file=waiting["whole_file"])
     except reading.IatiFileError as error:
         tidy_waiting(request)
         messages.error(request, str(error))
@@ -438,6 +456,7 @@ def confirm_in_job(request, waiting):
     applying = apply_iati.enqueue(
         waiting["token"],
         waiting["name"],
+        waiting["whole_file"],
         waiting["publish"],
         reconcile.choices(),
         request.user.pk,
@@ -494,17 +513,17 @@ def job_page(request, waiting):
 # Tried once: a file that fails fails again, and staff, who watch the page, start again.
 
 
-def planned(token):
+def planned(token, whole_file):
     path = WAITING / token
     if not path.exists():
         raise reading.IatiFileError(
             gettext("The file to import is no longer waiting: upload it again.")
         )
-    return importing.plan(path)
+    return importing.plan(path, whole_file=whole_file)
 
 
 @job(title=_("Preview an IATI import"), time_limit=1800, attempts=1, atomic=False)
-def preview_iati(token, address, language):
+def preview_iati(token, address, whole_file, language):
     """Fetch the file first when it is an address (from the allowed hosts only, within
     the import's limits). atomic=False: it only reads the database."""
     with translation.override(language):
@@ -512,19 +531,19 @@ def preview_iati(token, address, language):
             if address:
                 with fetching.fetch(address) as body, (WAITING / token).open("wb") as file:
                     shutil.copyfileobj(body, file)
-            return summary(planned(token))
+            return summary(planned(token, whole_file))
         except reading.IatiFileError as error:
             return {"refused": str(error)}
 
 
 @job(title=_("Import an IATI file"), time_limit=1800, attempts=1)
-def apply_iati(token, name, publish, choices, user, language):
+def apply_iati(token, name, whole_file, publish, choices, user, language):
     """All or nothing: the job's transaction holds every programme it writes. The data
     may have changed since the preview: a file with an error now writes nothing, and
     the preview shows again with it."""
     with translation.override(language):
         try:
-            plan = planned(token)
+            plan = planned(token, whole_file)
         except reading.IatiFileError as error:
             return {"refused": str(error)}
         if plan.errors:

@@ -38,7 +38,7 @@ def sync(source):
     is written when the file is refused or has an error."""
     try:
         with fetching.fetch(source.url) as file:
-            plan = importing.plan(file)
+            plan = importing.plan(file, whole_file=source.whole_file)
     except reading.IatiFileError as error:
         result = {"error": str(error)}
     else:

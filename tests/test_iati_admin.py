@@ -190,7 +190,9 @@ def test_an_address_that_fails_says_why(
     staff_client,
     publisher_site,  # noqa: F811  (the fixture)
 ):
-    staff_client.post(PAGE, {"address": f"{publisher_site.url}/missing.xml"})
+    staff_client.post(
+        PAGE, {"address": f"{publisher_site.url}/missing.xml"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     run_jobs()
     response = page(staff_client)
     assert response.status_code == 302
@@ -280,3 +282,34 @@ def test_the_dashboard_leads_to_the_import(db, staff_client):
     assert "No source to sync yet." in english
     french = html(staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr"))
     assert "Importer un fichier IATI" in french
+
+
+def without_mali():
+    """afd.xml without its second activity (FR-6-CML5678)."""
+    lines = (FILES / "afd.xml").read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(lines[:90] + lines[110:]).encode()
+
+
+def test_an_activity_gone_from_a_whole_file_is_flagged_never_deleted(seeded, staff_client):
+    importing.apply(importing.plan(FILES / "afd.xml"), name="afd.xml")
+    # A query's answer, not the whole file: nothing is said gone.
+    partial = html(upload(staff_client, "afd-query.xml", without_mali()))
+    assert "no longer in the file" not in partial
+
+    preview = html(upload(staff_client, "afd.xml", without_mali(), whole_file="on"))
+    assert (
+        "1 activity imported before is no longer in the file: it will be flagged, not "
+        "deleted. FR-6-CML5678" in preview
+    )
+    confirm(staff_client)
+
+    gone = Activity.objects.get(identifier="FR-6-CML5678")
+    assert gone.gone_since is not None
+    assert Programme.objects.filter(iati_identifier="FR-6-CML5678").exists()
+    english = html(staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Programmes gone from their IATI file</a> (1)" in english
+    french = html(staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Programmes absents de leur fichier IATI</a> (1)" in french
+    listed = html(staff_client.get(admin_url(Activity, "changelist") + "?gone=yes"))
+    assert "FR-6-CML5678" in listed
+    assert "FR-6-CSN1234" not in listed
