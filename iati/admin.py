@@ -7,7 +7,6 @@ in the weekly digest."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -74,6 +73,9 @@ class SectorMappingAdmin(admin.ModelAdmin):
 
 
 class SyncSourceForm(forms.ModelForm):
+    # Staff type "d-portal.org/...": that means https, as Django 6 will assume.
+    url = SyncSource._meta.get_field("url").formfield(assume_scheme="https")
+
     class Meta:
         model = SyncSource
         fields = ["publisher", "url", "whole_file", "enabled"]
@@ -90,7 +92,6 @@ class SyncSourceForm(forms.ModelForm):
 @admin.register(SyncSource)
 class SyncSourceAdmin(admin.ModelAdmin):
     form = SyncSourceForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["publisher", "url", "whole_file", "enabled", "last_run", "outcome", "result"]
     list_filter = ["enabled", "last_ok", "whole_file"]
     search_fields = ["publisher", "url"]
