@@ -11,10 +11,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from iati import admin_import, importing
-from iati.models import Activity, Conflict, KnownOrganization, SectorMapping
+from iati.models import Activity, Conflict, KnownOrganization, SectorMapping, SyncSource
 from members.models import Organization
 from programmes.models import Programme
-from tests.helpers import admin_url, edit, html, run_jobs
+from tests import factories
+from tests.helpers import admin_url, count_queries, edit, html, run_jobs
 from tests.test_iati_sync import newer_afd, only_loopback, publisher_site  # noqa: F401  (fixtures)
 
 FILES = Path(__file__).parent / "iati"
@@ -313,3 +314,35 @@ def test_an_activity_gone_from_a_whole_file_is_flagged_never_deleted(seeded, sta
     listed = html(staff_client.get(admin_url(Activity, "changelist") + "?gone=yes"))
     assert "FR-6-CML5678" in listed
     assert "FR-6-CSN1234" not in listed
+
+
+def imported_rows(count):
+    """`count` programmes imported from IATI, each with an open conflict and a source."""
+    for _number in range(count):
+        programme = factories.ProgrammeFactory()
+        activity = Activity.objects.create(
+            identifier=f"XM-TEST-{programme.pk}", programme=programme, publisher_name="Test"
+        )
+        Conflict.objects.create(
+            activity=activity, field="name_en", staff_value="Staff", publisher_value="Publisher"
+        )
+        SyncSource.objects.create(url=f"http://127.0.0.1/{programme.pk}.xml", publisher="Test")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/",
+        admin_url(Activity, "changelist"),
+        admin_url(Conflict, "changelist"),
+        admin_url(SyncSource, "changelist"),
+        admin_url(SectorMapping, "changelist"),
+    ],
+)
+def test_the_iati_admin_pages_cost_the_same_queries_for_ten_times_the_rows(
+    db, staff_client, address
+):
+    imported_rows(2)
+    few = count_queries(lambda: html(staff_client.get(address)))
+    imported_rows(18)
+    assert count_queries(lambda: html(staff_client.get(address))) == few
