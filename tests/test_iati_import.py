@@ -257,6 +257,15 @@ def test_a_parent_and_its_two_phases(seeded):
     # A region is kept as such, not turned into countries.
     assert not parent.countries.exists()
     assert Activity.objects.get(identifier=EU_PARENT).details["regions"] == [["289", "1", "100"]]
+    # A location with a point, in the activity's one country: a site, citing the activity.
+    (site,) = programme(EU_PHASE_1).sites.all()
+    assert (site.name, site.country_id, site.latitude, site.longitude) == (
+        "Thiès trade facilitation desk",
+        "SN",
+        Decimal("14.7910"),
+        Decimal("-16.9359"),
+    )
+    assert site.source == programme(EU_PHASE_1).dates_source
     # An English-only activity: its one title serves both languages, its text stays English.
     assert programme(EU_PHASE_1).name_fr == programme(EU_PHASE_1).name_en
     assert programme(EU_PHASE_1).description_fr == ""
@@ -504,3 +513,12 @@ def test_a_refusal_is_in_the_readers_language(language, message):
     with translation.override(language), pytest.raises(reading.IatiFileError) as refused:
         reading.read(FILES / "not-iati.xml")
     assert str(refused.value) == message
+
+
+def test_the_same_file_again_writes_nothing(seeded):
+    imported("afd.xml")
+    imported("eu.xml")
+    before = database_rows()
+    _plan, done = imported("afd.xml")
+    assert (done["create"], done["update"], done["unchanged"]) == (0, 0, 2)
+    assert database_rows() == before
