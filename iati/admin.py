@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin.dashboard import OtherWork, Panel, register_panel, register_work
 from ecosystem.core.models import PublicationStatus, Sector
-from iati import fetching, importing, sync
+from iati import codelists, fetching, importing, sync
 from iati.admin_import import Readable, import_view, label
 from iati.models import Activity, Conflict, KnownOrganization, SectorMapping, SyncSource
 from iati.reading import IatiFileError
@@ -38,6 +38,16 @@ class SectorMappingForm(forms.ModelForm):
         model = SectorMapping
         fields = ["code", "sector_slug"]
 
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        # The model's constraint words a code of the wrong shape; this, one of no list.
+        if code.isdigit() and len(code) in (3, 5) and not codelists.dac_sector(code, "en"):
+            raise forms.ValidationError(
+                _("%(code)s is not a DAC sector code (5 digits) or category (3 digits).")
+                % {"code": code}
+            )
+        return code
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector_slug"].choices = [
@@ -48,7 +58,7 @@ class SectorMappingForm(forms.ModelForm):
 @admin.register(SectorMapping)
 class SectorMappingAdmin(admin.ModelAdmin):
     form = SectorMappingForm
-    list_display = ["code", "sector"]
+    list_display = ["code", "dac_name", "sector"]
     search_fields = ["code", "sector_slug"]
     ordering = ["code"]
 
@@ -63,6 +73,10 @@ class SectorMappingAdmin(admin.ModelAdmin):
                 sector_fr=Subquery(sector.values("name_fr")[:1]),
             )
         )
+
+    @admin.display(description=_("DAC sector"))
+    def dac_name(self, mapping):
+        return codelists.dac_sector(mapping.code, get_language())
 
     @admin.display(description=_("directory sector"), ordering="sector_slug")
     def sector(self, mapping):

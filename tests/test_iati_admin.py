@@ -258,7 +258,12 @@ def test_staff_edit_the_sector_mapping_and_the_next_import_uses_it(seeded, staff
         staff_client.get(admin_url(SectorMapping, "changelist"), HTTP_ACCEPT_LANGUAGE="en")
     )
     assert "22040" in listed
+    assert "Information and communication technology (ICT)" in listed  # DAC's name
     assert "Digital technology" in listed
+    french = html(
+        staff_client.get(admin_url(SectorMapping, "changelist"), HTTP_ACCEPT_LANGUAGE="fr")
+    )
+    assert "Technologies de l&#x27;information et de la communication (TIC)" in french
     response = staff_client.post(
         admin_url(SectorMapping, "add"), {"code": "32130", "sector_slug": "it-bpo"}
     )
@@ -271,6 +276,14 @@ def test_staff_edit_the_sector_mapping_and_the_next_import_uses_it(seeded, staff
         )
     )
     assert "A DAC sector code has 3 or 5 digits." in bad
+    unknown = html(
+        staff_client.post(
+            admin_url(SectorMapping, "add"),
+            {"code": "99999", "sector_slug": "it-bpo"},
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    )
+    assert "99999 n’est pas un code de secteur CAD (5 chiffres) ni une catégorie" in unknown
 
     preview = html(upload(staff_client, "afd.xml"))
     assert "DAC sectors with no directory sector" not in preview
