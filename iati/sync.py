@@ -33,6 +33,17 @@ def counts(plan, done):
     return {**done, "new_organizations": len(plan.to_choose)}
 
 
+def applied(plan, source):
+    """Apply a source's plan; a failure of the writing (a rule of the database the plan
+    did not foresee) is that source's result, logged, and the other sources still sync:
+    apply's transaction wrote nothing of it."""
+    try:
+        return counts(plan, importing.apply(plan, name=source.url, sync_source=source))
+    except Exception as error:
+        logger.exception("IATI sync of %s stopped", source.url)
+        return {"stopped": str(error)}
+
+
 def sync(source):
     """Fetch, plan and apply one source; record what happened on it and return it. Nothing
     is written when the file is refused or has an error."""
@@ -45,7 +56,7 @@ def sync(source):
         if plan.errors:
             result = {"errors": plan.errors[:ERRORS_KEPT], "error_count": len(plan.errors)}
         else:
-            result = counts(plan, importing.apply(plan, name=source.url, sync_source=source))
+            result = applied(plan, source)
     source.last_run = timezone.now()
     source.last_ok = "create" in result
     source.last_result = json.dumps(result, ensure_ascii=False)
@@ -70,6 +81,10 @@ def described(source):
     if not source.last_result:
         return ""
     result = json.loads(source.last_result)
+    if "stopped" in result:
+        return gettext("Nothing imported: the import stopped (%(error)s).") % {
+            "error": result["stopped"]
+        }
     if "error" in result:
         return gettext("Nothing imported: %(error)s") % {"error": result["error"]}
     if "errors" in result:

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from ecosystem.core.digest import digest
 from ecosystem.jobs.schedule import SCHEDULES
-from iati import sync
+from iati import importing, sync
 from iati.models import Activity, Conflict, SyncSource
 from programmes.models import Programme
 from tests.helpers import admin_url, edit, html, run_jobs
@@ -183,3 +183,31 @@ def test_staff_sync_now_and_the_week_does_it_again(db, client, django_user_model
     assert "1 source sera synchronisée par une tâche" in page
     schedule = SCHEDULES[sync.sync_iati.module_path]
     assert schedule.every == timedelta(weeks=1)
+
+
+def test_a_source_whose_writing_fails_leaves_the_others_to_sync(db, publisher_site, monkeypatch):
+    afd = source(publisher_site, "/afd.xml", "AFD")
+    eu = source(publisher_site, "/eu.xml", "EU")
+    real = importing.apply
+
+    def apply(plan, **options):
+        if options["sync_source"] == afd:
+            raise RuntimeError("a rule nobody foresaw")
+        return real(plan, **options)
+
+    monkeypatch.setattr(importing, "apply", apply)
+    sync.sync_sources([afd, eu])
+
+    afd.refresh_from_db()
+    eu.refresh_from_db()
+    assert (afd.last_ok, eu.last_ok) == (False, True)
+    with translation.override("en"):
+        assert (
+            sync.described(afd) == "Nothing imported: the import stopped (a rule nobody foresaw)."
+        )
+    with translation.override("fr"):
+        assert (
+            sync.described(afd) == "Rien d’importé : l’import s’est arrêté (a rule nobody foresaw)."
+        )
+    assert not Activity.objects.filter(sync_source=afd).exists()
+    assert Activity.objects.filter(sync_source=eu).exists()
