@@ -255,7 +255,7 @@ def narratives(element, default_language, activity=None):
     texts = {}
     if element is None:
         return texts
-    for narrative in element.iterchildren("{*}narrative", "narrative"):
+    for narrative in children(element, "narrative"):
         text = " ".join((narrative.text or "").split())
         if not text:
             continue
@@ -268,11 +268,11 @@ def narratives(element, default_language, activity=None):
 
 
 def child(element, name):
-    return element.find(f"{{*}}{name}") if element.find(name) is None else element.find(name)
+    return element.find(f"{{*}}{name}")
 
 
 def children(element, name):
-    return list(element.iterchildren(f"{{*}}{name}", name))
+    return element.findall(f"{{*}}{name}")
 
 
 def read_date(activity, element, attribute="iso-date"):

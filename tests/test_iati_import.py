@@ -384,6 +384,14 @@ def test_a_reimport_changes_what_the_publisher_changed_and_keeps_what_staff_did(
     plan, done = imported("afd-2025.xml")
     assert done["unchanged"] == 1
     assert Conflict.objects.filter(resolved__isnull=True).count() == 0
+    # The older file again: the activity back in it is no longer flagged, and the older
+    # version of the other changes nothing.
+    plan, done = imported("afd.xml")
+    assert done["unchanged"] == 2
+    assert Activity.objects.get(identifier=AFD_MALI).gone_since is None
+    assert programme(AFD_SME).name_en == "Support to digital SMEs in Senegal and Mali"
+    (item,) = [item for item in plan.activities if item.activity.identifier == AFD_SME]
+    assert item.notes == ["Older than the version imported last (2025-01-10): left as it is."]
 
 
 def test_staff_keep_their_value_and_are_not_asked_again(seeded):
