@@ -135,8 +135,10 @@ def test_a_file_too_large_for_the_request_is_refused_before_it_is_read(db, staff
     assert "The file is larger than 5.0\xa0MB: give its address instead" in page
 
 
-def test_a_file_of_many_activities_is_previewed_and_written_by_jobs(seeded, staff_client, settings):
-    settings.IMPORT_IN_REQUEST_MAX_ROWS = 1  # afd.xml has two activities
+def test_a_file_of_many_activities_is_previewed_and_written_by_jobs(
+    seeded, staff_client, monkeypatch
+):
+    monkeypatch.setattr(admin_import, "IN_REQUEST_ACTIVITIES", 1)  # afd.xml has two
     response = upload(staff_client, "afd.xml")
     assert response.status_code == 302
     waiting = html(page(staff_client))
