@@ -108,7 +108,7 @@ def held(name):
 def test_the_groups_hold_what_migration_0007_gave_them():
     for name, expected in GROUPS_OF_0007.items():
         assert {model: held(name)[model] for model in expected} == expected
-        assert set(held(name)) - set(expected) <= {*new_models(), "ecosystem.job"}, name
+        assert set(held(name)) - set(expected) <= {*new_models(), "ecosystem.job", *IATI}, name
 
 
 def staff_models():
@@ -127,6 +127,21 @@ def staff_models():
 
 # Tables the site keeps itself: staff see the jobs, and only Publishers retry one.
 SITE_KEPT = {"dataversion", "hubcount", "job", "jobprogress", "scheduledrun"}
+
+
+# What the IATI app grants (iati/apps.py): everyone reads what imports did; Editors keep
+# the sector mapping and the matches; only Publishers choose the sources the site fetches.
+IATI = {"iati.activity", "iati.conflict", "iati.syncsource", "iati.sectormapping"}
+IATI |= {"iati.knownorganization"}
+
+
+def test_staff_read_the_iati_imports_and_only_publishers_choose_the_sources():
+    editing = {"add", "change", "view", "delete"}
+    for name in ("Editor", "Publisher"):
+        assert held(name)["iati.activity"] == held(name)["iati.conflict"] == {"view"}
+        assert held(name)["iati.sectormapping"] == held(name)["iati.knownorganization"] == editing
+    assert held("Editor")["iati.syncsource"] == {"view"}
+    assert held("Publisher")["iati.syncsource"] == editing
 
 
 def test_staff_see_the_jobs_and_only_publishers_retry_them():
