@@ -288,6 +288,14 @@ IMPORT_IN_REQUEST_MAX_ROWS = env_int("IMPORT_IN_REQUEST_MAX_ROWS", 500)
 # Where the open dataset is rebuilt each night (ecosystem/opendata/housekeeping.py): a
 # link to the latest complete copy, swapped at once, for a web server to serve.
 DATASET_DIR = Path(env_str("DATASET_DIR", str(BASE_DIR / "dataset")))
+# The directory as the reporting organisation of its IATI export (iati/writing.py), a
+# secondary reporter: its organisation identifier (org-id.guide; the placeholder until it
+# has one) and OrganisationType (90, other). Programmes with no IATI identifier of their
+# own are exported as "<ref>-<slug>".
+IATI_REPORTING_ORG = {
+    "ref": env_str("IATI_REPORTING_ORG_REF", "ZZ-DIRECTORY"),
+    "type": env_str("IATI_REPORTING_ORG_TYPE", "90"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

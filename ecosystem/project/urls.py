@@ -18,6 +18,7 @@ from ecosystem.opendata.admin_import import import_view
 from ecosystem.site import views
 from ecosystem.site.feeds import UpdatesFeed
 from ecosystem.site.sitemaps import sitemaps
+from iati import urls as iati_urls
 
 
 class CountryCodeConverter:
@@ -72,6 +73,7 @@ urlpatterns = [
     ),
     path(f"{settings.ADMIN_URL}import/", admin.site.admin_view(import_view), name="admin-import"),
     path(settings.ADMIN_URL, admin.site.urls),
+    *iati_urls.root_urlpatterns,
     path("api/v1/", include((api.urls(), "api"))),
     path("dataset/", views.dataset_file, name="dataset"),
     path("dataset/<str:file>", views.dataset_file, name="dataset-file"),
@@ -91,6 +93,7 @@ urlpatterns += i18n_patterns(
     path(format_lazy("{}<slug:slug>/", _("sectors/")), views.sector_detail, name="sector-detail"),
     *(path("", include(urls)) for urls in feature_urls),
     path("", include("suggestions.urls")),
+    path("", include("iati.urls")),
     prefix_default_language=True,
 )
 handler500 = "ecosystem.site.views.server_error"
