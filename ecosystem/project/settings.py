@@ -285,6 +285,14 @@ EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000)
 # An admin import of more rows than this is previewed and applied by jobs, with progress,
 # rather than in the request (ecosystem/opendata/admin_import.py).
 IMPORT_IN_REQUEST_MAX_ROWS = env_int("IMPORT_IN_REQUEST_MAX_ROWS", 500)
+# IATI activity files (iati/, docs/operations.md "IATI imports"): only addresses on these
+# hosts are fetched, and a file is refused past IATI_MAX_BYTES or IATI_MAX_ACTIVITIES.
+IATI_ALLOWED_HOSTS = env_list(
+    "IATI_ALLOWED_HOSTS", "iati.cloud,datastore.iatistandard.org,d-portal.org,www.afd.fr"
+)
+IATI_MAX_BYTES = env_int("IATI_MAX_BYTES", 50 * 1024 * 1024)
+IATI_MAX_ACTIVITIES = env_int("IATI_MAX_ACTIVITIES", 5_000)
+IATI_FETCH_SECONDS = env_seconds("IATI_FETCH_SECONDS", 60)
 # Where the open dataset is rebuilt each night (ecosystem/opendata/housekeeping.py): a
 # link to the latest complete copy, swapped at once, for a web server to serve.
 DATASET_DIR = Path(env_str("DATASET_DIR", str(BASE_DIR / "dataset")))
