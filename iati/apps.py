@@ -7,3 +7,20 @@ class IatiConfig(AppConfig):
 
     name = "iati"
     verbose_name = _("IATI")
+
+    def ready(self):
+        from ecosystem.core import database
+        from iati import sync  # noqa: F401  (declares the weekly sync's schedule)
+
+        # Staff read what the imports did; Editors resolve conflicts (a programme's
+        # change) and keep the mapping and the matches; Publishers also choose the
+        # sources the site fetches.
+        read = [f"iati.view_{model}" for model in ("activity", "conflict", "syncsource")]
+        keep = [
+            f"iati.{action}_{model}"
+            for model in ("sectormapping", "knownorganization")
+            for action in ("add", "change", "view", "delete")
+        ]
+        sources = [f"iati.{action}_syncsource" for action in ("add", "change", "delete")]
+        database.grant("Editor", *read, *keep)
+        database.grant("Publisher", *read, *keep, *sources)

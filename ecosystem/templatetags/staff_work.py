@@ -17,6 +17,13 @@ def staff_dashboard(context):
 
 
 @register.simple_tag(takes_context=True)
+def staff_panels(context):
+    """The boxes apps add to the admin's index page (the IATI syncs), each with its
+    template and what it shows."""
+    return work.panels(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
 def broken_links(context):
     """The addresses whose last check failed, with what cites them, for the admin's
     index page; None when there are none or the staff member may not see them."""

@@ -133,6 +133,34 @@ def register_work(work):
     OTHER_WORK.append(work)
 
 
+class Panel(NamedTuple):
+    """A box an app adds to the admin's index, below the work to do (the IATI syncs'
+    last results): its template, what it shows (None: nothing to show), and who may
+    see it."""
+
+    template: str
+    context: Callable[[], dict | None]
+    permission: str
+
+
+PANELS = []
+
+
+def register_panel(panel):
+    PANELS.append(panel)
+
+
+def panels(user):
+    """The apps' panels this staff member may see and that have something to show."""
+    shown = []
+    for panel in PANELS:
+        if user.has_perm(panel.permission):
+            context = panel.context()
+            if context:
+                shown.append({"template": panel.template, **context})
+    return shown
+
+
 def dashboard(user):
     """What waits, for the admin's index page: each staff list that holds something,
     with its count and, per kind of record, the count and that kind's admin list
