@@ -7,7 +7,9 @@ required element is not known, what is written says so in a narrative rather tha
 invent it (a start date the directory does not know, an organization no role of the
 standard names)."""
 
+import datetime
 import io
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -17,6 +19,7 @@ from lxml import etree
 
 from ecosystem.core.dates import Precision, format_partial
 from ecosystem.core.exports import in_batches
+from iati.models import SectorMapping
 from members.models import OrganizationKind
 from programmes.models import (
     Existence,
@@ -68,12 +71,32 @@ PARENT, CHILD = "1", "2"
 # DocumentCategory A12, "Activity web page": what the directory's sources with an
 # address are, as far as it knows.
 WEB_PAGE = "A12"
-# SectorVocabulary 99: the reporting organisation's own, the directory's sectors.
+# SectorVocabulary: 1 DAC 5-digit, 2 DAC 3-digit, 99 the reporting organisation's own
+# (the directory's sectors).
+DAC_VOCABULARIES = {5: "1", 3: "2"}
 OWN_VOCABULARY = "99"
 # OtherIdentifier type A1: the reporting organisation's own reference, the slug.
 OWN_REFERENCE = "A1"
 # BudgetType 1 (original) and BudgetStatus 1 (indicative): a source's figure.
 ORIGINAL, INDICATIVE = "1", "1"
+
+
+@dataclass
+class Context:
+    """What every activity of a document shares: the site's address, today, and each
+    sector's DAC code (its slug's in the mapping staff edit, the 5-digit code first)."""
+
+    base_url: str
+    today: datetime.date = field(default_factory=timezone.localdate)
+    dac: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, base_url):
+        dac = {}
+        for code, slug in SectorMapping.objects.order_by("code").values_list("code", "sector_slug"):
+            if len(dac.get(slug, "")) != 5:
+                dac[slug] = code
+        return cls(base_url, dac=dac)
 
 
 def exportable(programmes):
@@ -223,14 +246,19 @@ def places(activity, programme):
             etree.SubElement(point, "pos").text = f"{site.latitude} {site.longitude}"
 
 
-def sectors(activity, programme, base_url):
+def sectors(activity, programme, context):
+    """Each sector by its DAC code where the mapping gives one, and by its slug in the
+    directory's own vocabulary (which keeps sub-sectors the DAC lists do not have)."""
     for sector in programme.sectors.all():
+        code = context.dac.get(sector.slug)
+        if code:
+            element(activity, "sector", vocabulary=DAC_VOCABULARIES[len(code)], code=code)
         element(
             activity,
             "sector",
             bilingual(sector, "name"),
             vocabulary=OWN_VOCABULARY,
-            vocabulary_uri=f"{base_url}/api/v1/sectors/",
+            vocabulary_uri=f"{context.base_url}/api/v1/sectors/",
             code=sector.slug,
         )
 
@@ -278,9 +306,8 @@ def related_activities(activity, programme):
         element(activity, "related-activity", ref=identifier(child), type=CHILD)
 
 
-def activity(programme, base_url, today=None):
+def activity(programme, context):
     """One programme as an <iati-activity>, its elements in the schema's order."""
-    today = today or timezone.localdate()
     attributes = {"last-updated-datetime": programme.updated.isoformat(timespec="seconds")}
     if programme.budget_currency:
         attributes["default-currency"] = programme.budget_currency
@@ -294,10 +321,10 @@ def activity(programme, base_url, today=None):
     descriptions(node, programme)
     participating_orgs(node, programme)
     element(node, "other-identifier", ref=programme.slug, type=OWN_REFERENCE)
-    element(node, "activity-status", code=activity_status(programme, today))
-    activity_dates(node, programme, today)
+    element(node, "activity-status", code=activity_status(programme, context.today))
+    activity_dates(node, programme, context.today)
     places(node, programme)
-    sectors(node, programme, base_url)
+    sectors(node, programme, context)
     budget(node, programme)
     document_links(node, programme)
     related_activities(node, programme)
@@ -308,7 +335,7 @@ def activities_xml(programmes, base_url):
     """The programmes as one <iati-activities> document, in chunks of bytes (one per
     batch of programmes), for a streamed answer."""
     buffer = io.BytesIO()
-    today = timezone.localdate()
+    context = Context.read(base_url)
     generated = timezone.now().isoformat(timespec="seconds")
     with etree.xmlfile(buffer, encoding="utf-8") as document:
         document.write_declaration()
@@ -317,7 +344,7 @@ def activities_xml(programmes, base_url):
         ):
             for batch in in_batches(exportable(programmes)):
                 for programme in batch:
-                    document.write(activity(programme, base_url, today), pretty_print=True)
+                    document.write(activity(programme, context), pretty_print=True)
                 document.flush()
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -12,7 +12,7 @@ from lxml import etree
 from iati import writing
 from programmes.models import Programme
 from tests import factories
-from tests.helpers import count_queries, url
+from tests.helpers import count_queries, html, url
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,39 @@ def test_the_api_schema_documents_the_export(client, db):
     assert "application/xml" in listed["responses"]["200"]["content"]
     assert {"country", "sector", "funder"} <= {p["name"] for p in listed["parameters"]}
     assert set(paths["/api/v1/programmes/{slug}/iati.xml"]["get"]["responses"]) == {"200", "404"}
+
+
+@pytest.mark.parametrize(
+    ("language", "list_label", "page_label"),
+    [
+        ("en", "These results as IATI XML", "This programme as IATI XML"),
+        ("fr", "Ces résultats en XML IATI", "Ce programme en XML IATI"),
+    ],
+)
+def test_the_list_and_the_page_link_their_iati_xml(
+    client, senegal, language, list_label, page_label
+):
+    factories.ProgrammeFactory(slug="ntf-v", countries=[senegal])
+    page = html(client.get(url("programmes:programme-list", language), {"country": "SN"}))
+    assert f'<a href="/api/v1/programmes/iati.xml?country=SN">{list_label}</a>' in page
+    page = html(client.get(url("programmes:programme-detail", language, slug="ntf-v")))
+    assert f'<a href="/api/v1/programmes/ntf-v/iati.xml">{page_label}</a>' in page
+    # Other types have no such link.
+    factories.OrganizationFactory(slug="itc")
+    assert "IATI" not in html(client.get(url("members:organization-detail", language, slug="itc")))
+
+
+def test_the_open_dataset_holds_the_programmes_as_iati(client, senegal, tmp_path, settings):
+    from ecosystem.opendata.housekeeping import publish_dataset
+
+    factories.ProgrammeFactory(slug="ntf-v", countries=[senegal])
+    factories.ProgrammeFactory(slug="ntf-vi", existence="hoped_for")
+    settings.DATASET_DIR = tmp_path / "dataset"
+    publish_dataset(settings.DATASET_DIR, "https://example.org")
+    response = client.get("/dataset/programmes-iati.xml")
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    root = validated(b"".join(response.streaming_content))
+    # As the list: the programmes that exist.
+    assert root.xpath("iati-activity/other-identifier/@ref") == ["ntf-v"]
+    readme = b"".join(client.get("/dataset/").streaming_content).decode()
+    assert "| `programmes-iati.xml` | 1 | Programmes as IATI 2.03 activity XML" in readme
