@@ -14,6 +14,7 @@ then by name; the preview asks staff about the rest (pick one, or create a draft
 Every fact the import writes cites the activity as an outside source.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ecosystem.core import counts, history
+from ecosystem.core.dates import Precision
 from ecosystem.core.models import (
     Country,
     Language,
@@ -178,10 +180,11 @@ class Plan:
 # Planning --------------------------------------------------------------------------------
 
 
-def plan(source, *, limits=None):
+def plan(source, *, limits=None, whole_file=True):
     """The Plan of importing the IATI activity file at `source` (a path or a binary
     file that can seek). Reads the file and the database, writes nothing. Raises
-    reading.IatiFileError when the file as a whole is refused."""
+    reading.IatiFileError when the file as a whole is refused. Only a publisher's
+    `whole_file` says which of its activities are gone (a query's answer does not)."""
     activities = reading.read(source, limits)
     errors = [message for activity in activities for message in activity.errors]
     seen = set()
@@ -199,7 +202,8 @@ def plan(source, *, limits=None):
     plans = [plan_activity(activity, context, found) for activity in activities]
     for item in plans:
         errors += item.errors
-    return Plan(plans, organizations, errors, gone=context.gone(activities))
+    gone = context.gone(activities) if whole_file else []
+    return Plan(plans, organizations, errors, gone=gone)
 
 
 class Context:
@@ -369,7 +373,8 @@ def check_dates(item):
     if dates and dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
         item.errors.append(
             _(
-                "Activity %(activity)s, <activity-date>: it ends (%(end)s) before it starts (%(start)s)."
+                "Activity %(activity)s, <activity-date>: it ends (%(end)s) before it "
+                "starts (%(start)s)."
             )
             % {"activity": item.activity.identifier, "end": dates["end"], "start": dates["start"]}
         )
@@ -403,7 +408,8 @@ def publisher_values(activity, context, item, organizations):
         except Exception:  # noqa: BLE001 - a ValidationError with its message
             item.errors.append(
                 _(
-                    "Activity %(activity)s, <recipient-country>: “%(code)s” is not an ISO country code."
+                    "Activity %(activity)s, <recipient-country>: “%(code)s” is not an ISO "
+                    "country code."
                 )
                 % {"activity": activity.identifier, "code": code}
             )
@@ -420,7 +426,9 @@ def dates_of(activity):
         return None
     return {
         "start": start.isoformat() if start else None,
+        "start_precision": Precision.DAY if start else None,
         "end": end.isoformat() if end else None,
+        "end_precision": Precision.DAY if end else None,
     }
 
 
@@ -431,7 +439,8 @@ def budget_of(activity, item):
     if len(totals) > 1:
         item.notes.append(
             _(
-                "Budgets in several currencies (%(currencies)s): kept with the activity, not as the programme’s budget."
+                "Budgets in several currencies (%(currencies)s): kept with the activity, "
+                "not as the programme’s budget."
             )
             % {"currencies": ", ".join(sorted(totals))}
         )
@@ -502,7 +511,8 @@ def sites_of(activity, item):
         if len(countries) != 1:
             item.notes.append(
                 _(
-                    "Site %(site)s set aside: the activity has several countries, and its location names none."
+                    "Site %(site)s set aside: the activity has several countries, and its "
+                    "location names none."
                 )
                 % {"site": name}
             )
@@ -526,7 +536,9 @@ def current_values(programme):
         "dates": (
             {
                 "start": programme.start.isoformat() if programme.start else None,
+                "start_precision": programme.start_precision if programme.start else None,
                 "end": programme.end.isoformat() if programme.end else None,
+                "end_precision": programme.end_precision if programme.end else None,
             }
             if programme.start or programme.end
             else None
@@ -815,11 +827,11 @@ def parent_programme(programme, identifier):
 
 
 def write_dates(programme, dates, source):
-    from datetime import date
-
-    programme.start = date.fromisoformat(dates["start"]) if dates.get("start") else programme.start
-    programme.end = date.fromisoformat(dates["end"]) if dates.get("end") else programme.end
-    programme.start_precision = programme.end_precision = "day"
+    """The dates the publisher gives (a date it leaves out is not blanked)."""
+    for end in ("start", "end"):
+        if dates.get(end):
+            setattr(programme, end, datetime.date.fromisoformat(dates[end]))
+            setattr(programme, f"{end}_precision", dates[f"{end}_precision"])
     programme.dates_source = source
 
 

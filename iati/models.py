@@ -25,7 +25,7 @@ class SectorMapping(models.Model):
     sector_slug = models.SlugField(
         _("directory sector"),
         max_length=80,
-        help_text=_("The slug of the directory's sector, e.g. digital-technology."),
+        help_text=_("The slug of the directory’s sector, e.g. digital-technology."),
     )
 
     class Meta:
@@ -56,6 +56,14 @@ class SyncSource(models.Model):
         help_text=_("Who publishes the file, as staff know them (AFD, the AfDB...)."),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
+    whole_file = models.BooleanField(
+        _("the publisher’s whole file"),
+        default=True,
+        help_text=_(
+            "Activities of its publishers missing from it are flagged as gone. Untick for a "
+            "query that returns only some of a publisher’s activities."
+        ),
+    )
     last_run = models.DateTimeField(_("last run"), null=True, blank=True, editable=False)
     last_ok = models.BooleanField(_("last run succeeded"), null=True, editable=False)
     last_result = models.TextField(_("last result"), blank=True, editable=False)
@@ -87,7 +95,7 @@ class Activity(models.Model):
         on_delete=models.SET_NULL,
         related_name="iati_activity",
     )
-    publisher_ref = models.CharField(_("publisher's identifier"), max_length=100, blank=True)
+    publisher_ref = models.CharField(_("publisher’s identifier"), max_length=100, blank=True)
     publisher_name = models.CharField(_("publisher"), max_length=250, blank=True)
     last_updated = models.DateTimeField(_("last updated by the publisher"), null=True, blank=True)
     version = models.CharField(_("IATI version"), max_length=8, blank=True)
@@ -111,7 +119,7 @@ class Activity(models.Model):
     last_imported = models.DateTimeField(_("last imported"), auto_now=True)
     # Set when a file of its publisher no longer holds it: flagged, never deleted.
     gone_since = models.DateTimeField(
-        _("gone from its publisher's file since"), null=True, blank=True
+        _("gone from its publisher’s file since"), null=True, blank=True
     )
     sync_source = models.ForeignKey(
         SyncSource,

@@ -29,6 +29,13 @@ EU_NO_DATES = "XI-IATI-EC_INTPA-2023/400004"
 AFDB = "46002-P-Z1-KA0-018"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English; the tests at the end compare them in French."""
+    with translation.override("en"):
+        yield
+
+
 def imported(name, **options):
     plan = importing.plan(FILES / name)
     assert plan.errors == []
@@ -250,6 +257,15 @@ def test_a_parent_and_its_two_phases(seeded):
     # A region is kept as such, not turned into countries.
     assert not parent.countries.exists()
     assert Activity.objects.get(identifier=EU_PARENT).details["regions"] == [["289", "1", "100"]]
+    # A location with a point, in the activity's one country: a site, citing the activity.
+    (site,) = programme(EU_PHASE_1).sites.all()
+    assert (site.name, site.country_id, site.latitude, site.longitude) == (
+        "Thiès trade facilitation desk",
+        "SN",
+        Decimal("14.7910"),
+        Decimal("-16.9359"),
+    )
+    assert site.source == programme(EU_PHASE_1).dates_source
     # An English-only activity: its one title serves both languages, its text stays English.
     assert programme(EU_PHASE_1).name_fr == programme(EU_PHASE_1).name_en
     assert programme(EU_PHASE_1).description_fr == ""
@@ -443,3 +459,66 @@ def test_the_command_refuses_a_file_with_a_clear_message(db):
         call_command("import_iati", str(FILES / "version-1.05.xml"), verbosity=0)
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_iati", str(FILES / "nowhere.xml"), verbosity=0)
+
+
+def test_a_query_that_returns_part_of_a_publishers_activities_flags_none(seeded):
+    imported("afd.xml")
+    plan = importing.plan(FILES / "afd-2025.xml", whole_file=False)
+    assert plan.gone == []
+    importing.apply(plan, name="query.xml")
+    assert Activity.objects.get(identifier=AFD_MALI).gone_since is None
+
+
+def test_staff_made_a_date_less_precise_the_publisher_does_not_undo_it(seeded):
+    imported("afd.xml")
+    record = programme(AFD_SME)
+    record.start, record.start_precision = datetime.date(2019, 1, 1), "year"
+    record.save()
+    imported("afd-2025.xml")  # the publisher reports the actual end
+    record = programme(AFD_SME)
+    assert (record.start, record.start_precision, record.end) == (
+        datetime.date(2019, 1, 1),
+        "year",
+        datetime.date(2023, 12, 31),
+    )
+    conflict = Conflict.objects.get(field="dates", resolved__isnull=True)
+    assert conflict.publisher_value["end"] == "2024-06-30"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Activity XX-BAD-2, line 14, <activity-date>: iso-date “2020-13-45” is not a date."),
+        (
+            "fr",
+            "Activité XX-BAD-2, ligne 14, <activity-date> : "
+            "iso-date « 2020-13-45 » n’est pas une date.",
+        ),
+    ],
+)
+def test_the_errors_are_in_the_readers_language(db, language, message):
+    with translation.override(language):
+        plan = importing.plan(FILES / "bad-values.xml")
+    assert message in plan.errors
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This is not an IATI activity file: its root element is <rss>."),
+        ("fr", "Ce n’est pas un fichier d’activités IATI : son élément racine est <rss>."),
+    ],
+)
+def test_a_refusal_is_in_the_readers_language(language, message):
+    with translation.override(language), pytest.raises(reading.IatiFileError) as refused:
+        reading.read(FILES / "not-iati.xml")
+    assert str(refused.value) == message
+
+
+def test_the_same_file_again_writes_nothing(seeded):
+    imported("afd.xml")
+    imported("eu.xml")
+    before = database_rows()
+    _plan, done = imported("afd.xml")
+    assert (done["create"], done["update"], done["unchanged"]) == (0, 0, 2)
+    assert database_rows() == before
