@@ -25,7 +25,6 @@ from ecosystem.core.api import (
     DirectoryFilterBackend,
     DirectorySchema,
 )
-from ecosystem.core.export_files import too_large_to_stream
 from ecosystem.core.exports import CSV_TYPE, base_url
 from ecosystem.core.listing import lenient_filterset
 from iati import matrix, writing
@@ -74,7 +73,7 @@ class IatiView(GenericAPIView):
 class ProgrammeListXml(IatiView):
     """The programme list as IATI XML, with the list's filters (a value the schema refuses
     answers 400, one naming no record 404, as does a list with no programme), at most
-    EXPORT_STREAM_MAX_ROWS programmes."""
+    IATI_EXPORT_MAX_PROGRAMMES programmes."""
 
     filter_backends = [DirectoryFilterBackend]
     schema = FilteredSchema()
@@ -85,13 +84,14 @@ class ProgrammeListXml(IatiView):
     )
     def get(self, request):
         programmes = self.filter_queryset(self.get_queryset())
-        if too_large_to_stream(programmes):
-            limit = settings.EXPORT_STREAM_MAX_ROWS
+        limit = settings.IATI_EXPORT_MAX_PROGRAMMES
+        if programmes.order_by()[: limit + 1].count() > limit:
             raise ValidationError(
                 {
                     "detail": [
                         f"More than {limit} programmes match: narrow the list with filters "
-                        "(country, sector, year, funder...)."
+                        "(country, sector, year, funder...), or download them all from the "
+                        "open dataset (programmes-iati.xml)."
                     ]
                 }
             )

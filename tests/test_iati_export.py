@@ -93,7 +93,7 @@ def test_a_bad_filter_answers_as_the_api_does_naming_it(client, senegal, params,
 
 
 def test_past_the_streaming_limit_the_export_asks_for_filters(client, senegal, settings):
-    settings.EXPORT_STREAM_MAX_ROWS = 2
+    settings.IATI_EXPORT_MAX_PROGRAMMES = 2
     for _ in range(3):
         factories.ProgrammeFactory()
     response = client.get(url("iati-programmes"))

@@ -304,6 +304,10 @@ IATI_REPORTING_ORG = {
     "ref": env_str("IATI_REPORTING_ORG_REF", "ZZ-DIRECTORY"),
     "type": env_str("IATI_REPORTING_ORG_TYPE", "90"),
 }
+# A list's IATI export streams at most this many programmes (about 10 ms each, so within
+# the request's time limit); past it the answer asks for filters. The open dataset's
+# programmes-iati.xml holds them all.
+IATI_EXPORT_MAX_PROGRAMMES = env_int("IATI_EXPORT_MAX_PROGRAMMES", 2_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

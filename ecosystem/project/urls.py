@@ -18,7 +18,6 @@ from ecosystem.opendata.admin_import import import_view
 from ecosystem.site import views
 from ecosystem.site.feeds import UpdatesFeed
 from ecosystem.site.sitemaps import sitemaps
-from iati import urls as iati_urls
 
 
 class CountryCodeConverter:
@@ -73,7 +72,7 @@ urlpatterns = [
     ),
     path(f"{settings.ADMIN_URL}import/", admin.site.admin_view(import_view), name="admin-import"),
     path(settings.ADMIN_URL, admin.site.urls),
-    *iati_urls.root_urlpatterns,
+    path("", include("iati.api_urls")),
     path("api/v1/", include((api.urls(), "api"))),
     path("dataset/", views.dataset_file, name="dataset"),
     path("dataset/<str:file>", views.dataset_file, name="dataset-file"),
