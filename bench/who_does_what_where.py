@@ -59,7 +59,9 @@ def main():
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(address)
-                body = b"".join(response.streaming_content) if response.streaming else response.content
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
                 times.append((time.perf_counter() - started) * 1000)
         print(
             f"{address:66} {response.status_code:>6} {len(queries):>7} {len(body):>9} "
