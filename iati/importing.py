@@ -323,6 +323,14 @@ def plan_activity(activity, context, organizations):
         item.action = "skip"
         item.notes.append(_("Its programme was deleted by staff: not imported again."))
         return item
+    last = record.last_updated if record else None
+    if last and activity.last_updated and activity.last_updated < last:
+        item.action = "unchanged"
+        item.notes.append(
+            _("Older than the version imported last (%(date)s): left as it is.")
+            % {"date": last.date().isoformat()}
+        )
+        return item
     item.values = publisher_values(activity, context, item, organizations)
     check_dates(item)
     if programme is None:
@@ -331,7 +339,6 @@ def plan_activity(activity, context, organizations):
         ]
         return item
     compare(item)
-    last = record.last_updated if record else None
     newer = not last or not activity.last_updated or activity.last_updated != last
     item.action = "update" if item.changes or item.conflicts or newer else "unchanged"
     return item
@@ -603,9 +610,11 @@ def apply(
             done[item.action] += 1
             done["conflicts"] += len(item.conflicts)
             if item.action in ("create", "update"):
-                written[item.activity.identifier] = write(item, publish, user, sync_source)
+                written[item.activity.identifier] = (item, write(item, publish, user, sync_source))
             tick()
-        link_parents(plan, written)
+        link_parents(written.values())
+        back = Activity.objects.filter(identifier__in=context.in_file, gone_since__isnull=False)
+        back.update(gone_since=None)
         done["gone"] = Activity.objects.filter(identifier__in=plan.gone).update(
             gone_since=timezone.now()
         )
@@ -653,9 +662,11 @@ def new_organization(match, user):
 
 
 def unique_slug(model, text):
+    """The slug of `text`, numbered past those taken (one query, however many are)."""
     base = slugify(text)[:100] or "iati"
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -734,8 +745,8 @@ def write(item, publish, user, sync_source):
             publication_status=PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT,
         )
     changes = {change.field: change.new for change in item.changes if change.field != "parent"}
-    write_changes(programme, changes, source, user, "+" if created else "~")
-    programme.sources.add(source, *document_sources(activity))
+    cited = [source, *document_sources(activity)]
+    write_changes(programme, changes, source, user, "+" if created else "~", cited)
     conflicted = {change.field for change in item.conflicts}
     imported = dict(record.imported)
     for name in FIELDS:
@@ -775,9 +786,9 @@ TEXTS = [
 ]
 
 
-def write_changes(programme, changes, source, user, history_type="~"):
+def write_changes(programme, changes, source, user, history_type="~", cited=()):
     """Write {field: the publisher's value} into the programme, in one version of its
-    history; each fact written cites `source`."""
+    history with the sources it then `cited`; each fact written cites `source`."""
     programme._history_user = user
     with history.one_version(programme, history_type):
         for name in TEXTS:
@@ -814,6 +825,7 @@ def write_changes(programme, changes, source, user, history_type="~"):
             write_roles(programme, changes["roles"], source)
         if "sites" in changes:
             write_sites(programme, changes["sites"], source)
+        programme.sources.add(*cited)
 
 
 def current_links(programme, name):
@@ -880,22 +892,19 @@ def write_sites(programme, sites, source):
         )
 
 
-def link_parents(plan, written):
-    """Phases to their parent, once every programme of the file exists."""
-    for item in plan.activities:
-        programme = written.get(item.activity.identifier)
-        changes = {change.field: change.new for change in item.changes}
-        if programme is not None and changes.get("parent"):
-            parent = parent_programme(programme, changes["parent"])
-            if parent is not None:
-                write_changes(
-                    programme, {"parent": changes["parent"]}, None, programme._history_user
-                )
+def link_parents(written):
+    """Phases to their parent, once every programme of the file exists: `written` holds
+    the (ActivityPlan, Programme) of each activity written."""
+    for item, programme in written:
+        parent = {change.field: change.new for change in item.changes}.get("parent")
+        if parent and parent_programme(programme, parent) is not None:
+            write_changes(programme, {"parent": parent}, None, programme._history_user)
 
 
 def details_of(activity, item):
     """What the programme cannot hold, kept with the activity as the publisher gave it."""
     return {
+        "hierarchy": activity.hierarchy,
         "dates": {kind: value.isoformat() for kind, value in activity.dates.items()},
         "countries": [
             [code, str(share) if share is not None else None] for code, share in activity.countries

@@ -71,7 +71,6 @@ class Document:
     url: str
     titles: dict  # {language: title}
     language: str = ""
-    category: str = ""
     date: datetime.date | None = None
 
 
@@ -80,7 +79,6 @@ class Location:
     names: dict
     latitude: Decimal
     longitude: Decimal
-    country: str = ""  # from the activity's single recipient country, if any
 
 
 @dataclass
@@ -255,7 +253,7 @@ def narratives(element, default_language, activity=None):
     texts = {}
     if element is None:
         return texts
-    for narrative in element.iterchildren("{*}narrative", "narrative"):
+    for narrative in children(element, "narrative"):
         text = " ".join((narrative.text or "").split())
         if not text:
             continue
@@ -268,11 +266,11 @@ def narratives(element, default_language, activity=None):
 
 
 def child(element, name):
-    return element.find(f"{{*}}{name}") if element.find(name) is None else element.find(name)
+    return element.find(f"{{*}}{name}")
 
 
 def children(element, name):
-    return list(element.iterchildren(f"{{*}}{name}", name))
+    return element.findall(f"{{*}}{name}")
 
 
 def read_date(activity, element, attribute="iso-date"):
@@ -513,7 +511,6 @@ def read_links(activity, element):
         if not url.startswith(("http://", "https://")) or len(url) > 500:
             activity.error(link, _("“%(url)s” is not a web address.") % {"url": url[:100]})
             continue
-        category = child(link, "category")
         language = child(link, "language")
         date = child(link, "document-date")
         activity.documents.append(
@@ -521,7 +518,6 @@ def read_links(activity, element):
                 url=url,
                 titles=narratives(child(link, "title"), activity.default_language, activity),
                 language=language_of(language.get("code")) if language is not None else "",
-                category=(category.get("code") or "").strip() if category is not None else "",
                 date=read_date(activity, date) if date is not None else None,
             )
         )

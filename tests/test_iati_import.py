@@ -14,7 +14,14 @@ from django.utils import translation
 
 from ecosystem.core.models import PublicationStatus, Source
 from iati import importing, reading
-from iati.models import Activity, Conflict, KnownOrganization, Resolution, SectorMapping
+from iati.models import (
+    Activity,
+    Conflict,
+    KnownOrganization,
+    Resolution,
+    SectorMapping,
+    SyncSource,
+)
 from members.models import Organization
 from programmes.models import Existence, Programme, ProgrammeRoleKind
 from tests.helpers import database_rows, html
@@ -384,6 +391,14 @@ def test_a_reimport_changes_what_the_publisher_changed_and_keeps_what_staff_did(
     plan, done = imported("afd-2025.xml")
     assert done["unchanged"] == 1
     assert Conflict.objects.filter(resolved__isnull=True).count() == 0
+    # The older file again: the activity back in it is no longer flagged, and the older
+    # version of the other changes nothing.
+    plan, done = imported("afd.xml")
+    assert done["unchanged"] == 2
+    assert Activity.objects.get(identifier=AFD_MALI).gone_since is None
+    assert programme(AFD_SME).name_en == "Support to digital SMEs in Senegal and Mali"
+    (item,) = [item for item in plan.activities if item.activity.identifier == AFD_SME]
+    assert item.notes == ["Older than the version imported last (2025-01-10): left as it is."]
 
 
 def test_staff_keep_their_value_and_are_not_asked_again(seeded):
@@ -522,3 +537,23 @@ def test_the_same_file_again_writes_nothing(seeded):
     _plan, done = imported("afd.xml")
     assert (done["create"], done["update"], done["unchanged"]) == (0, 0, 2)
     assert database_rows() == before
+
+
+def test_the_history_says_which_file_and_a_sync_source_is_kept(seeded):
+    source = SyncSource.objects.create(url="https://iati.cloud/afd.xml", publisher="AFD")
+    plan = importing.plan(FILES / "afd.xml")
+    importing.apply(plan, name="afd.xml", sync_source=source)
+    (version,) = programme(AFD_SME).history.all()
+    assert (version.history_type, version.history_change_reason) == ("+", "import IATI afd.xml")
+    assert Activity.objects.get(identifier=AFD_SME).sync_source == source
+
+
+def test_staff_changed_a_role_the_publisher_changes_them_too(seeded):
+    imported("afd.xml")
+    record = programme(AFD_SME)
+    record.roles.get(role=ProgrammeRoleKind.IMPLEMENTING).delete()
+    xml = (FILES / "afd-2025.xml").read_text().replace('role="2" type="10"', 'role="4" type="10"')
+    importing.apply(importing.plan(io.BytesIO(xml.encode())), name="afd-2025.xml")
+    conflict = Conflict.objects.get(field="roles", resolved__isnull=True)
+    assert ProgrammeRoleKind.IMPLEMENTING not in dict(roles(programme(AFD_SME)))
+    assert [role for role, _pk in conflict.publisher_value].count("implementing") == 2
