@@ -89,6 +89,7 @@ def urls(slugs):
         found += [(f"{key} sort {sort}", f"{base}?sort={sort}") for sort in sorts[1:]]
     found += [
         ("country page", "/en/countries/SN/"),
+        ("who does what where", "/en/who-does-what-where/?status=active"),
         ("sector page", "/fr/sectors/digital-technology/"),
         ("countries", "/fr/countries/"),
         ("search", "/en/search/?q=dakar"),

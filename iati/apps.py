@@ -10,7 +10,9 @@ class IatiConfig(AppConfig):
 
     def ready(self):
         from ecosystem.core import database
-        from iati import sync  # noqa: F401  (declares the weekly sync's schedule)
+        from iati import dataset, sync  # noqa: F401  (sync declares the weekly schedule)
+
+        dataset.register()
 
         # Staff read what the imports did; Editors resolve conflicts (a programme's
         # change) and keep the mapping and the matches; Publishers also choose the

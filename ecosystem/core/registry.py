@@ -105,6 +105,9 @@ class RecordType:
     # beneficiaries): they are kept under each shown record's version, not the type's
     # (ecosystem.core.cache), so that editing one leaves the others warm.
     by_record: bool = False
+    # Other formats an app serves its list and pages in (registry.attach_download):
+    # programmes as IATI XML, linked beside the CSV export and on each page.
+    downloads: list = field(default_factory=list)
 
     @property
     def context_name(self):
@@ -150,11 +153,34 @@ class DemoSection:
     default: int = 0
 
 
+@dataclass(frozen=True)
+class Download:
+    """A format an app serves a type's list in (its filters applied) and each of its
+    records in: URL names, the record's by its slug."""
+
+    list_label: str
+    list_url: str
+    detail_label: str
+    detail_url: str
+
+
+@dataclass(frozen=True, eq=False)
+class DatasetFile:
+    """A file an app adds to the open dataset beside the record types' CSV and JSON
+    (the programmes as IATI XML): `write(path, base_url)` writes it and returns how many
+    records it holds."""
+
+    name: str
+    description: str
+    write: Callable
+
+
 class Registry:
     def __init__(self):
         self._types = {}
         self.seed_sections = []
         self.demo_sections = []
+        self.dataset_files = []
 
     def register(self, record_type):
         if record_type.key in self._types:
@@ -166,6 +192,14 @@ class Registry:
 
     def register_demo(self, section):
         self.demo_sections.append(section)
+
+    def register_dataset_file(self, dataset_file):
+        self.dataset_files.append(dataset_file)
+
+    def attach_download(self, key, download):
+        """Another app's format for a type's list and pages (IATI XML for programmes),
+        so that the type's app need not know it."""
+        self[key].downloads.append(download)
 
     def attach_filter(self, key, name, filter):
         """Another app's filter on a type's list, its CSV export and its API: programmes

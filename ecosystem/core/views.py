@@ -41,6 +41,7 @@ def directory_list(request, record_type, queryset):
             "row_template": record_type.row_template,
             "export_url": record_type.export_url,
             "subscribe_url": record_type.subscribe_url,
+            "downloads": record_type.downloads,
         },
     )
 
@@ -91,6 +92,7 @@ def record_detail(request, key, slug):
         "link_notices": LinkNotices(record, notes),
         "record_key": record_type.key,
         "facts": facts(record, record_type.fields),
+        "downloads": record_type.downloads,
         **extra,
     }
     return render(request, record_type.detail_template, context)

@@ -84,6 +84,9 @@ def export(directory, base_url, tick=lambda: None):
                         {key: exports.safe(value) for key, value in row.items()} for row in data
                     )
             written[f"{name}.csv"] = len(records)
+        for dataset_file in registry.dataset_files:
+            written[dataset_file.name] = dataset_file.write(directory / dataset_file.name, base_url)
+            tick()
         (directory / "README.md").write_text(readme(sets, written, base_url), encoding="utf-8")
     return written
 
@@ -114,6 +117,9 @@ def readme(sets, written, base_url):
     for name, text, _queryset, _serializer, _columns in sets:
         for suffix in ("json", "csv"):
             lines.append(f"| `{name}.{suffix}` | {written[f'{name}.{suffix}']} | {text} |")
+    for dataset_file in registry.dataset_files:
+        name = dataset_file.name
+        lines.append(f"| `{name}` | {written[name]} | {dataset_file.description} |")
     lines += ["", "## Fields", ""]
     for name, _text, _queryset, serializer_class, columns in sets:
         lines += [

@@ -301,6 +301,18 @@ IATI_FETCH_SECONDS = env_seconds("IATI_FETCH_SECONDS", 60)
 # Where the open dataset is rebuilt each night (ecosystem/opendata/housekeeping.py): a
 # link to the latest complete copy, swapped at once, for a web server to serve.
 DATASET_DIR = Path(env_str("DATASET_DIR", str(BASE_DIR / "dataset")))
+# The directory as the reporting organisation of its IATI export (iati/writing.py), a
+# secondary reporter: its organisation identifier (org-id.guide; the placeholder until it
+# has one) and OrganisationType (90, other). Programmes with no IATI identifier of their
+# own are exported as "<ref>-<slug>".
+IATI_REPORTING_ORG = {
+    "ref": env_str("IATI_REPORTING_ORG_REF", "ZZ-DIRECTORY"),
+    "type": env_str("IATI_REPORTING_ORG_TYPE", "90"),
+}
+# A list's IATI export streams at most this many programmes (about 10 ms each, so within
+# the request's time limit); past it the answer asks for filters. The open dataset's
+# programmes-iati.xml holds them all.
+IATI_EXPORT_MAX_PROGRAMMES = env_int("IATI_EXPORT_MAX_PROGRAMMES", 2_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

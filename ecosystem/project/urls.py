@@ -72,6 +72,7 @@ urlpatterns = [
     ),
     path(f"{settings.ADMIN_URL}import/", admin.site.admin_view(import_view), name="admin-import"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("iati.api_urls")),
     path("api/v1/", include((api.urls(), "api"))),
     path("dataset/", views.dataset_file, name="dataset"),
     path("dataset/<str:file>", views.dataset_file, name="dataset-file"),
@@ -91,6 +92,7 @@ urlpatterns += i18n_patterns(
     path(format_lazy("{}<slug:slug>/", _("sectors/")), views.sector_detail, name="sector-detail"),
     *(path("", include(urls)) for urls in feature_urls),
     path("", include("suggestions.urls")),
+    path("", include("iati.urls")),
     prefix_default_language=True,
 )
 handler500 = "ecosystem.site.views.server_error"

@@ -436,8 +436,8 @@ def not_found(request, reason):
 
 
 # The files the nightly rebuild writes (ecosystem/opendata/housekeeping.py): a set's CSV and
-# JSON, and the README that describes them.
-DATASET_FILE = re.compile(r"[a-z0-9_-]+\.(csv|json)|README\.md")
+# JSON, the XML an app adds (registry.dataset_files), and the README that describes them.
+DATASET_FILE = re.compile(r"[a-z0-9_-]+\.(csv|json|xml)|README\.md")
 
 
 def dataset_file(request, file="README.md"):
@@ -455,6 +455,8 @@ def dataset_file(request, file="README.md"):
         response["Content-Type"] = "text/plain; charset=utf-8"  # a browser shows it
     elif file.endswith(".csv"):
         response["Content-Type"] = "text/csv; charset=utf-8"
+    elif file.endswith(".xml"):
+        response["Content-Type"] = "application/xml; charset=utf-8"
     return response
 
 
