@@ -78,13 +78,21 @@ def factory_for(model):
 
 
 def text_fields(model):
-    """The fields staff type free text into: no choices, slugs, addresses or copies."""
+    """The fields staff type free text into: no choices, slugs, addresses, identifiers
+    (unique, as an IATI identifier) or copies."""
+    unique = {
+        constraint.fields[0]
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint) and len(constraint.fields) == 1
+    }
     return [
         field
         for field in model._meta.get_fields()
         if isinstance(field, models.CharField | models.TextField)
         and field.editable
         and not field.choices
+        and not field.unique
+        and field.name not in unique
         and not isinstance(field, models.SlugField | models.URLField | models.EmailField)
     ]
 
