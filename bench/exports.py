@@ -5,7 +5,8 @@ bounds on each query) and written by the large-export job, on a benchmark databa
         .venv/bin/python bench/exports.py [--list smes] [--filter "" --filter country=SN]
 
 Prints a table: rows, seconds, ms a row, queries, the slowest query, and whether the
-export ended whole or was cut short by a fault. Each export is run once, in this process.
+export ended whole (as many rows as the list counts, the last one a record's with its
+page) or was cut short by a fault. Each export is run once, in this process.
 """
 
 import argparse
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FILTERS = ["", "country=SN", "country=SN&sector=digital-technology"]
+FILTERS = ["", "country=SN", "country=SN&sector=digital-technology", "sector=agribusiness"]
 
 
 def main():
@@ -55,11 +56,14 @@ def main():
     )
     for query in options.filter if options.filter is not None else FILTERS:
         path = address + (f"?{query}" if query else "")
+        listed = counted(record_type, query, options.language)
         for way, run in (("stream", stream), ("job", job)):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 rows, end = run(Client(), path, override_settings)
                 seconds = time.perf_counter() - started
+            if end == "whole" and rows != listed:
+                end = f"{rows} rows of {listed}"
             slowest = max((float(q["time"]) for q in queries), default=0) * 1000
             per_row = seconds * 1000 / rows if rows else 0
             print(
@@ -68,8 +72,26 @@ def main():
             )
 
 
+def counted(record_type, query, language):
+    """How many records the list counts for the filter: what a whole export holds."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from ecosystem.core.listing import lenient_filterset
+
+    with translation.override(language):
+        records = record_type.listed_records()
+        filterset, _ignored = lenient_filterset(record_type.filterset, QueryDict(query), records)
+        return filterset.qs.count()
+
+
 def count(data):
-    return max(0, len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) - 1)
+    """The rows after the header; none if the last is not a record's (ending with its
+    page), as when the export says it was cut short."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    if len(rows) > 1 and not rows[-1][-1].startswith("http"):
+        return 0
+    return max(0, len(rows) - 1)
 
 
 def stream(client, path, override_settings):

@@ -48,9 +48,8 @@ def names(records):
 
 def listed(record, name):
     """The record's related list `name` ("countries", "roles") as read with it, a batch
-    at a time (with_lists) or by prefetch_related: a plain list, without the related
-    manager and queryset `record.countries.all()` builds at each call (most of an
-    export's time, once)."""
+    at a time (with_lists) or by prefetch_related, without the related manager and
+    queryset `record.countries.all()` builds at each call."""
     try:
         return record._prefetched_objects_cache[name]
     except (AttributeError, KeyError):  # not read with it: a query
@@ -102,9 +101,9 @@ class Column:
     the Column itself: a label is written once.
 
     `lists` names the record's related lists the value reads ("countries", "roles";
-    a programme's status reads its sources): an export reads each in one query a batch
+    a programme's status reads its sources): an export reads each once a batch
     (with_lists), and the value reads it with listed(). A list not named here is a query
-    a row (tests/test_export_batches.py counts them)."""
+    a row (tests/test_export_golden.py counts them)."""
 
     label: object
     value: Callable
