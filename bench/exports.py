@@ -4,8 +4,11 @@ bounds on each query) and written by the large-export job, on a benchmark databa
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ecosystem_bench_100k \\
         .venv/bin/python bench/exports.py [--list smes] [--filter "" --filter country=SN]
 
-Prints a table: rows, seconds, ms a row, queries, the slowest query, and whether the
-export ended whole or was cut short by a fault. Each export is run once, in this process.
+Prints a table: rows, seconds, ms a row, this process's CPU ms a row (the Python an
+export runs, steadier than the time on a machine others share), queries, the slowest
+query, and whether the
+export ended whole (as many rows as the list counts, the last one a record's with its
+page) or was cut short by a fault. Each export is run once, in this process.
 """
 
 import argparse
@@ -20,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FILTERS = ["", "country=SN", "country=SN&sector=digital-technology"]
+FILTERS = ["", "country=SN", "country=SN&sector=digital-technology", "sector=agribusiness"]
 
 
 def main():
@@ -50,26 +53,49 @@ def main():
         address = reverse(record_type.export_url)
     print(f"{connection.vendor} {connection.settings_dict['NAME']}, {address}")
     print(
-        f"{'path':6} {'filter':40} {'rows':>8} {'s':>7} {'ms/row':>7} {'queries':>8} "
-        f"{'slowest ms':>10}  end"
+        f"{'path':6} {'filter':40} {'rows':>8} {'s':>7} {'ms/row':>7} {'cpu/row':>7} "
+        f"{'queries':>8} {'slowest ms':>10}  end"
     )
     for query in options.filter if options.filter is not None else FILTERS:
         path = address + (f"?{query}" if query else "")
+        listed = counted(record_type, query, options.language)
         for way, run in (("stream", stream), ("job", job)):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 rows, end = run(Client(), path, override_settings)
                 seconds = time.perf_counter() - started
+                cpu = time.process_time() - cpu
+            if end == "whole" and rows != listed:
+                end = f"{rows} rows of {listed}"
             slowest = max((float(q["time"]) for q in queries), default=0) * 1000
             per_row = seconds * 1000 / rows if rows else 0
+            cpu_per_row = cpu * 1000 / rows if rows else 0
             print(
                 f"{way:6} {query or '(none)':40} {rows:>8} {seconds:>7.2f} {per_row:>7.3f} "
-                f"{len(queries):>8} {slowest:>10.0f}  {end}"
+                f"{cpu_per_row:>7.3f} {len(queries):>8} {slowest:>10.0f}  {end}"
             )
 
 
+def counted(record_type, query, language):
+    """How many records the list counts for the filter: what a whole export holds."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from ecosystem.core.listing import lenient_filterset
+
+    with translation.override(language):
+        records = record_type.listed_records()
+        filterset, _ignored = lenient_filterset(record_type.filterset, QueryDict(query), records)
+        return filterset.qs.count()
+
+
 def count(data):
-    return max(0, len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) - 1)
+    """The rows after the header; none if the last is not a record's (ending with its
+    page), as when the export says it was cut short."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    if len(rows) > 1 and not rows[-1][-1].startswith("http"):
+        return 0
+    return max(0, len(rows) - 1)
 
 
 def stream(client, path, override_settings):

@@ -17,7 +17,8 @@ def put_budget(row, text):
 
 COLUMNS = exports.shared_columns(
     own=[
-        Column(_("Status"), lambda programme: programme.get_status_display()),
+        # As of the programme's latest source (Publishable.as_of): it reads the sources.
+        Column(_("Status"), lambda programme: programme.get_status_display(), lists=("sources",)),
         # As in the API: reported, derived_from_dates or verified.
         Column(_("Status basis"), lambda programme: programme.status_basis or ""),
         Column(_("Existence"), lambda programme: programme.existence),

@@ -36,7 +36,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from ecosystem.core.cache import data_version
-from ecosystem.core.exports import CSV_TYPE, base_url, csv_text, in_batches
+from ecosystem.core.exports import CSV_TYPE, base_url, csv_text, export_batches
 from ecosystem.core.listing import lenient_filterset
 from ecosystem.core.registry import registry
 from ecosystem.jobs.engine import job, progress
@@ -269,7 +269,8 @@ def prepare_export(export_id):
             return {"rows": total, "refused": True}
         name = f"exports/{export.key}.{FORMAT}"
         with TemporaryFile() as out:
-            for text in csv_text(record_type.csv_columns, counted(records, total), export.base_url):
+            columns = record_type.csv_columns
+            for text in csv_text(columns, counted(records, columns, total), export.base_url):
                 out.write(text.encode())
             out.seek(0)
             default_storage.delete(name)  # left by an attempt that failed after saving it
@@ -278,12 +279,12 @@ def prepare_export(export_id):
     return {"rows": total, "file": name}
 
 
-def counted(records, total):
-    """The records in their order, a batch at a time (exports.in_batches, as the stream
-    reads them), the job's progress told after each batch."""
+def counted(records, columns, total):
+    """The records in their order, a batch at a time (exports.export_batches, as the
+    stream reads them), the job's progress told after each batch."""
     done = 0
     progress(done, total)
-    for batch in in_batches(records):
+    for batch in export_batches(records, columns):
         yield from batch
         done += len(batch)
         progress(done, total)

@@ -75,7 +75,7 @@ def export(directory, base_url, tick=lambda: None):
             written[path.name] = len(records)
             with open(directory / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as out:
                 if columns:
-                    rows = exports.rows(columns, records, lambda url: base_url + url)
+                    rows = exports.rows(columns, records, lambda r: base_url + r.get_absolute_url())
                     csv.writer(out).writerows(rows)
                 else:  # countries and sectors: their JSON fields are flat
                     writer = csv.DictWriter(out, fieldnames=list(serializer_class().fields))
