@@ -21,6 +21,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from ecosystem.core import history
 from ecosystem.core.admin.actions import archive, mark_verified, publish, unpublish
+from ecosystem.core.listing import CappedPaginator
 from ecosystem.core.models import PublicationStatus
 from ecosystem.core.search import search_key, words
 from ecosystem.core.text import CleanTextMixin
@@ -58,6 +59,9 @@ class DirectoryAdmin(SimpleHistoryAdmin):
     # the table beside them ("5 results (300,000 total)"): a second count that grows with
     # the table, for a number staff do not need.
     show_full_result_count = False
+    # Nor does the count of the matches grow with the table: it stops past 10,000, as the
+    # public lists' does, and so do the pages ("More than 10,000 results").
+    paginator = CappedPaginator
 
     def page_name(self, page):
         """The URL name of one of this model's admin pages: "members_organization_change"."""
