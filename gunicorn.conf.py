@@ -51,7 +51,7 @@ def when_ready(server):
     """In the master, the site loaded (preload_app) and the workers not yet forked."""
     from ecosystem.project import warmup
 
-    warmup.application()
+    warmup.application(server.app.wsgi())
 
 
 def post_worker_init(worker):
