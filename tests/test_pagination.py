@@ -2,6 +2,8 @@
 page says "more than", a page past the last offered one is named and explained, and the
 API refuses it with a clear message."""
 
+from functools import partial
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -131,7 +133,7 @@ def test_a_deep_page_of_the_api_is_the_same_records(client, many):
 @pytest.fixture
 def staff_many(staff_client, monkeypatch, db):
     """Seven SMEs named "Shop"; the admin's counting stops at five, two a page."""
-    monkeypatch.setattr(listing, "MAX_RESULTS", 5)
+    monkeypatch.setattr(OrganizationAdmin, "paginator", partial(listing.CappedPaginator, cap=5))
     monkeypatch.setattr(OrganizationAdmin, "list_per_page", 2)
     for number in range(7):
         factories.OrganizationFactory(slug=f"shop-{number}", name_en=f"Shop {number}")
@@ -168,3 +170,10 @@ def test_the_admin_counts_a_search_no_further_than_the_cap(
     exact = html(staff_many.get(changelist, {"q": "shop 6"}))
     assert more_than not in exact
     assert ("1 result" if language == "en" else "1 résultat") in exact
+
+
+def test_the_admin_counts_to_a_thousand_only(staff_client, db):
+    factories.OrganizationFactory(slug="shop", name_en="Shop")
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(admin_url(Organization, "changelist"), {"q": "shop"})
+    assert [q["sql"] for q in queries if "COUNT(" in q["sql"] and "LIMIT 1001" in q["sql"]]

@@ -23,9 +23,9 @@ class CappedPaginator(Paginator):
     """Counts at most MAX_RESULTS + 1 rows and offers at most MAX_RESULTS // per_page
     pages, so that neither the count nor a deep page grows with the directory."""
 
-    def __init__(self, object_list, per_page, *args, **kwargs):
+    def __init__(self, object_list, per_page, *args, cap=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.cap = MAX_RESULTS
+        self.cap = cap or MAX_RESULTS
 
     @cached_property
     def count(self):

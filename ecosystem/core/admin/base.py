@@ -2,6 +2,8 @@
 deleted records (DirectoryAdmin), and what a publishable record adds: status, freshness,
 bulk publication (PublishableAdmin)."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -42,6 +44,9 @@ class DirectoryForm(CleanTextMixin, forms.ModelForm):
     """Every admin form: what staff paste is checked and saved as clean text."""
 
 
+ADMIN_COUNT_CAP = 1_000
+
+
 class DirectoryAdmin(SimpleHistoryAdmin):
     """Every model's admin. Each save, inline edit, delete and bulk action writes one
     version with its reason; the history lists versions with their changes and reverts
@@ -59,9 +64,11 @@ class DirectoryAdmin(SimpleHistoryAdmin):
     # the table beside them ("5 results (300,000 total)"): a second count that grows with
     # the table, for a number staff do not need.
     show_full_result_count = False
-    # Nor does the count of the matches grow with the table: it stops past 10,000, as the
-    # public lists' does, and so do the pages ("More than 10,000 results").
-    paginator = CappedPaginator
+    # Nor does the count of the matches grow with the table: staff find a record by its
+    # name and the filters, not on page 200, so counting stops past ADMIN_COUNT_CAP and so
+    # do the pages ("More than 1,000 results"). A search for a common word among a
+    # million SMEs read 10,000 rows from disk to count them (0.7 s).
+    paginator = partial(CappedPaginator, cap=ADMIN_COUNT_CAP)
 
     def page_name(self, page):
         """The URL name of one of this model's admin pages: "members_organization_change"."""
