@@ -327,6 +327,7 @@ def main():
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("BENCH_REDIS_DB", 14)))
     parser.add_argument("--seconds", type=int, default=3, help="wrk's duration per URL.")
     parser.add_argument("--only", help="Measure only the URLs whose name contains this.")
+    parser.add_argument("--skip", help="Leave out the URLs whose name contains this.")
     parser.add_argument("--database", help="Its name; ecosystem_bench_<size> by default.")
     parser.add_argument("--load-only", action="store_true", help="Load the data, measure nothing.")
     options = parser.parse_args()
@@ -368,6 +369,8 @@ def main():
         for name, path in urls(sample(database)):
             if options.only and options.only not in name and name != "floor":
                 continue
+            if options.skip and options.skip in name:
+                continue
             row = measure(site, name, path, options)
             rows.append(row)
             rps = f"{row['rps']:.0f}" if row["rps"] else "—"
@@ -393,7 +396,9 @@ def main():
         f"Python {platform.python_version()}, PostgreSQL {version}, "
         f"cache {'Redis' if redis else 'local memory'}; gunicorn 2 sync workers; "
         f"{options.cold} cold, {options.first} first and {options.runs} warm requests per "
-        f"URL, wrk {options.seconds} s at 16 connections. Times in ms to the last byte.",
+        f"URL, wrk {options.seconds} s at 16 connections"
+        + (f"; the URLs named '{options.skip}' left out" if options.skip else "")
+        + ". Times in ms to the last byte.",
         "",
         f"- worker memory (largest RSS after the run): {memory:.0f} MB",
         f"- database size: {db_size}",
