@@ -100,17 +100,17 @@ def urls(slugs):
         found += [(f"{key} sort {sort}", f"{base}?sort={sort}") for sort in sorts[1:]]
     found += [
         ("country page", "/en/countries/SN/"),
-        ("sector page", "/fr/sectors/digital-technology/"),
-        ("countries", "/fr/countries/"),
+        ("sector page", "/fr/secteurs/digital-technology/"),
+        ("countries", "/fr/pays/"),
         ("search", "/en/search/?q=dakar"),
         ("search no match", "/en/search/?q=dakkar"),  # "did you mean"
         ("series", "/en/series/"),
         ("series page", f"/en/series/{slugs['series']}/"),
         ("programmes last reported active", "/en/programmes/?status=reported_active"),
         ("sme page", f"/en/organizations/{slugs['sme']}/"),
-        ("organization page", f"/fr/organizations/{slugs['organization']}/"),
+        ("organization page", f"/fr/organisations/{slugs['organization']}/"),
         ("programme page", f"/en/programmes/{slugs['programme']}/"),
-        ("event page", f"/fr/events/{slugs['event']}/"),
+        ("event page", f"/fr/evenements/{slugs['event']}/"),
         ("api smes", "/api/v1/smes/?country=SN&sector=digital-technology"),
         ("api programmes", "/api/v1/programmes/?country=ML"),
         ("api events", "/api/v1/events/?country=SN&year=2025"),
