@@ -26,6 +26,10 @@ timeout = int(os.environ.get("REQUEST_TIMEOUT", 30))
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
+# The master loads the site and warms it (ecosystem/project/warmup.py) before forking its
+# workers, so that a worker started or recycled answers its first request as fast as its
+# thousandth. Code changes then need a restart of gunicorn: a HUP keeps the loaded code.
+preload_app = True
 # No access log: the site writes one line per request itself (JSON by default, with the
 # request id and the user; ecosystem/project/requestlog.py); gunicorn's would double it.
 accesslog = None
@@ -41,6 +45,21 @@ control_socket_disable = True
 
 class RequestTimeout(Exception):
     """A request ran past gunicorn's timeout."""
+
+
+def when_ready(server):
+    """In the master, the site loaded (preload_app) and the workers not yet forked."""
+    from ecosystem.project import warmup
+
+    warmup.application(server.app.wsgi())
+
+
+def post_worker_init(worker):
+    from ecosystem.project import warmup
+
+    warmup.connections()
+    # `make bench` waits for this line to time a fresh worker's first request.
+    worker.log.info("Worker %s warmed", worker.pid)
 
 
 def pre_request(worker, request):

@@ -2,8 +2,10 @@
 and `EXPLAIN (ANALYZE, BUFFERS)` of the slowest ones, on a benchmark database.
 
     .venv/bin/python bench/explain.py --size 1m /en/smes/?country=SN [--top 3]
+    .venv/bin/python bench/explain.py --size 1m --staff '/admin/members/organization/?q=digital'
 
-The request runs in this process with the cache emptied, as a cold request would.
+The request runs in this process with the cache emptied, as a cold request would; with
+--staff, as a superuser logged in (the admin).
 """
 
 import argparse
@@ -21,9 +23,12 @@ def main():
     parser.add_argument("path")
     parser.add_argument("--size", default="1m")
     parser.add_argument("--top", type=int, default=3, help="How many queries to explain.")
+    parser.add_argument("--database", help="Its name; ecosystem_bench_<size> by default.")
+    parser.add_argument("--staff", action="store_true", help="As a superuser logged in.")
     options = parser.parse_args()
+    database = options.database or f"ecosystem_bench_{options.size}"
     os.environ.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/ecosystem_bench_{options.size}",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="1",
         ALLOWED_HOSTS="testserver",
@@ -36,10 +41,15 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    client = Client()
+    if options.staff:
+        from django.contrib.auth.models import User
+
+        client.force_login(User.objects.filter(is_superuser=True).first())
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        response = Client().get(options.path)
+        response = client.get(options.path)
         if response.streaming:
             b"".join(response.streaming_content)
         total = (time.perf_counter() - started) * 1000

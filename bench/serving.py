@@ -148,6 +148,7 @@ class Gunicorn:
 
     def __init__(self, port, env, workers=None, args=(), log=None):
         self.port = port
+        self.log_path = log
         command = [
             shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn",
             *("-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"),
@@ -194,6 +195,25 @@ class Gunicorn:
     def cpu_seconds(self):
         """The processor time the workers have used so far (user and system)."""
         return sum(cpu_seconds(pid) for pid in self.workers())
+
+    def recycle(self, seconds=60):
+        """Every worker ended as `max_requests` ends it; returns once the master has
+        forked as many new ones and each has said it is warmed (gunicorn.conf.py)."""
+        old = self.workers()
+        for pid in old:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            warmed = {int(pid) for pid in re.findall(rb"Worker (\d+) warmed", self.read_log())}
+            fresh = set(self.workers()) - set(old)
+            if len(fresh) >= len(old) and fresh <= warmed:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"gunicorn on port {self.port} did not fork new workers in {seconds} s")
+
+    def read_log(self):
+        return Path(self.log_path).read_bytes() if self.log_path else b""
 
     def stop(self):
         if self.process.poll() is None:

@@ -6,9 +6,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.sites.requests import RequestSite
 from django.core.cache import cache
+from django.template import loader
 
-from ecosystem.site.sitemaps import DirectorySitemap
+from ecosystem.site.sitemaps import DirectorySitemap, Urlset, sitemaps
 from tests.helpers import html, url
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +140,14 @@ def test_files_of_any_size_list_each_page_once_in_each_language(client, world, m
     split = sorted(entry.find("s:loc", NS).text for entry in sitemap_entries(client))
     assert split == whole
     assert len(split) == len(set(split))
+
+
+def test_each_sitemap_file_is_what_django_s_template_writes(rf, world):
+    """The files are written without the template engine (Urlset), byte for byte as
+    Django's sitemap.xml template writes them: escaping, dates and alternates included."""
+    site = RequestSite(rf.get("/sitemap-programmes.xml"))
+    template = loader.get_template("sitemap.xml")
+    for name, sitemap in sitemaps().items():
+        urls = sitemap.get_urls(page=1, site=site, protocol="http")
+        assert urls, name
+        assert Urlset().render({"urlset": urls}) == template.render({"urlset": urls}), name

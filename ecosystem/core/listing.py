@@ -23,9 +23,9 @@ class CappedPaginator(Paginator):
     """Counts at most MAX_RESULTS + 1 rows and offers at most MAX_RESULTS // per_page
     pages, so that neither the count nor a deep page grows with the directory."""
 
-    def __init__(self, object_list, per_page, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.cap = MAX_RESULTS
+    def __init__(self, object_list, per_page, *args, cap=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.cap = cap or MAX_RESULTS
 
     @cached_property
     def count(self):
@@ -40,6 +40,19 @@ class CappedPaginator(Paginator):
     @cached_property
     def num_pages(self):
         return min(super().num_pages, self.cap // self.per_page)
+
+    def page(self, number):
+        """Past the first page, the rows skipped are sorted and skipped as keys only, and
+        the page's rows then fetched by key: page 500 sorts 10,000 ids, not 10,000 wide
+        rows (which spilled to disk): one query more, on deep pages only. The first page
+        stops at its 20th row either way."""
+        number = self.validate_number(number)
+        if number == 1:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        # The same order, now over 20 rows: a queryset still, as the admin's forms need.
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
 MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)

@@ -17,7 +17,7 @@ from ecosystem.opendata import api
 from ecosystem.opendata.admin_import import import_view
 from ecosystem.site import views
 from ecosystem.site.feeds import UpdatesFeed
-from ecosystem.site.sitemaps import sitemaps
+from ecosystem.site.sitemaps import Urlset, sitemaps
 
 
 class CountryCodeConverter:
@@ -59,7 +59,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": sitemaps()},
+        {"sitemaps": sitemaps(), "template_name": Urlset()},
         name="sitemap-section",
     ),
     *(pattern for urls in feature_urls for pattern in getattr(urls, "root_urlpatterns", [])),

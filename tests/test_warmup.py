@@ -1,0 +1,52 @@
+"""A worker forked by gunicorn starts warm (ecosystem/project/warmup.py): the master has
+compiled every template and served the main pages once in each language, and holds no
+database connection its workers would share; without a database the site still starts."""
+
+import logging
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import OperationalError, connection
+from django.template import engines
+
+from ecosystem.project import warmup
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def records(db):
+    factories.OrganizationFactory(slug="optic", name_en="OPTIC")
+    factories.ProgrammeFactory(slug="ppp", name_en="Programme")
+
+
+def warmup_log(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == warmup.__name__]
+
+
+def test_the_master_serves_the_main_pages_and_keeps_no_connection(records, caplog):
+    caplog.set_level(logging.INFO)
+    warmup.application(WSGIHandler())
+    pages = warmup.main_pages()
+    for page in ["/en/", "/fr/", "/en/smes/", "/fr/programmes/", "/api/v1/smes/", "/sitemap.xml"]:
+        assert page in pages
+    [summary] = warmup_log(caplog)  # nothing failed
+    assert f"templates compiled, {len(pages)} pages served in" in summary
+    cached = engines["django"].engine.template_loaders[0].get_template_cache
+    assert {"admin/change_form.html", "email/staff_digest.txt"} <= set(cached)
+    assert connection.connection is None
+
+
+def test_without_a_database_the_site_starts_and_says_why(monkeypatch, caplog):
+    def refused():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refused)
+    monkeypatch.setattr(connection, "cursor", refused)
+    warmup.application(WSGIHandler())
+    warmup.connections()
+    skipped = "Warm-up skipped: the database does not answer."
+    before_fork, summary, in_the_worker = warmup_log(caplog)
+    assert before_fork == in_the_worker == skipped
+    assert "templates compiled, 0 pages served" in summary
