@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from ecosystem.core.filters import DirectoryFilterSet
 from ecosystem.core.roles import role_filter
 from opportunities.models import (
-    Opportunity,
     OpportunityKind,
     OpportunityRole,
     OpportunityRoleKind,
+    OPEN_FIRST,
+    Opportunity,
     Stage,
     open_first,
 )
@@ -62,3 +63,7 @@ class OpportunityFilter(DirectoryFilterSet):
 
     def filter_open(self, queryset, name, value):
         return queryset.open_at() if value == "yes" else queryset
+
+    def filter_queryset(self, queryset):
+        # What "open first" orders by moves with the clock: computed at each request.
+        return super().filter_queryset(queryset.annotate(**open_first()))

@@ -37,11 +37,18 @@ EVENT_NEEDS = {
 }
 
 
+class CountryField(forms.ModelChoiceField):
+    """A country by its code, in any case: ?country=sn is Senegal."""
+
+    def to_python(self, value):
+        return super().to_python(value.upper() if isinstance(value, str) else value)
+
+
 class SupportForm(forms.Form):
     """The four questions; each may be left out. An unknown value is an error the page
     shows next to its field (never a 500)."""
 
-    country = forms.ModelChoiceField(
+    country = CountryField(
         label=_("Country"),
         queryset=Country.objects.all(),
         to_field_name="code",
@@ -68,12 +75,6 @@ class SupportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-    def __init__(self, data=None, **kwargs):
-        if data is not None and "country" in data:
-            data = data.copy()
-            data.setlist("country", [code.upper() for code in data.getlist("country")])
-        super().__init__(data, **kwargs)
 
 
 @dataclass(frozen=True)
