@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from ecosystem.core.filters import DirectoryFilterSet
 from ecosystem.core.roles import role_filter
 from opportunities.models import (
+    Opportunity,
     OpportunityKind,
     OpportunityRole,
     OpportunityRoleKind,
-    OPEN_FIRST,
-    Opportunity,
     Stage,
     open_first,
 )

@@ -18,7 +18,7 @@ ANSWER = "?country=SN&sector=digital-technology&stage=2&need=funding"
 
 
 @pytest.fixture
-def ecosystem(calls):
+def ecosystem(calls):  # noqa: F811 (the fixture)
     senegal = calls["later"].countries.get()
     digital = calls["later"].sectors.get()
     factories.ProgrammeFactory(
@@ -52,22 +52,20 @@ def test_senegal_digital_startup_funding_gets_the_open_calls_that_fit_with_reaso
     client, ecosystem
 ):
     page = html(client.get(url("opportunities:find-support", "en") + ANSWER))
-    calls = page[page.index("<h3>Open calls</h3>") : page.index("<h3>Programmes</h3>")]
-    assert calls.index("Startup grant") < calls.index("Anywhere grant")
+    found = page[page.index("<h3>Open calls</h3>") : page.index("<h3>Programmes</h3>")]
+    assert found.index("Startup grant") < found.index("Anywhere grant")
     for absent in ("Export mission", "Passed call", "Next cohort", "Rolling training"):
-        assert absent not in calls  # a mission is no funding; closed; not open yet; Mali
+        assert absent not in found  # a mission is no funding; closed; not open yet; Mali
     assert (
         "open to Senegal · Digital technology · early stage · funding · open (as of May 2026)"
-        in calls
+        in found
     )
-    assert "open to every country · any sector · early stage · funding" in calls
+    assert "open to every country · any sector · early stage · funding" in found
     assert "Digital programme" in page and "in Senegal · Digital technology" in page
     assert "Incubator" in page
     page = html(client.get(url("opportunities:find-support", "fr") + ANSWER))
-    assert (
-        "pays éligible : Sénégal · Numérique · en démarrage · financement · ouvert (état connu en mai 2026)"
-        in page
-    )
+    reason = "pays éligible : Sénégal · Numérique · en démarrage · financement · ouvert"
+    assert f"{reason} (état connu en mai 2026)" in page
     assert "Appels ouverts" in page and "Trouver un appui" in page
 
 
