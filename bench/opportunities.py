@@ -79,9 +79,13 @@ def measure(client, path, runs):
         client.get(path)
         warm.append((time.perf_counter() - started) * 1000)
     warm.sort()
-    return response.status_code, len(queries), cold, statistics.median(warm), warm[
-        int(0.95 * (len(warm) - 1))
-    ]
+    return (
+        response.status_code,
+        len(queries),
+        cold,
+        statistics.median(warm),
+        warm[int(0.95 * (len(warm) - 1))],
+    )
 
 
 def main():

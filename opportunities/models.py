@@ -312,10 +312,6 @@ class Opportunity(Publishable):
         return status_as_of(Status(self.status).label, self.as_of)
 
     @property
-    def is_open(self):
-        return self.status in (Status.OPEN, Status.CLOSING_SOON, Status.ROLLING)
-
-    @property
     def deadline_display(self):
         """ "30 June 2026, 17:00 (Africa/Dakar)", "June 2026", "" (none)."""
         text = format_partial(self.deadline, self.deadline_precision)

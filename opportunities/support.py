@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,9 +90,21 @@ class Answers:
         data = form.cleaned_data
         return cls(data["country"], data["sector"], data["stage"], tuple(data["need"]))
 
-    @property
-    def given(self):
-        return bool(self.country or self.sector or self.stage or self.needs)
+    def list_query(self):
+        """The opportunities list's filters for the open calls these answers ask for (its
+        page, export, API and deadlines calendar read the same): "?open=yes&country=SN".
+        The list names the country and sector exactly, without the calls open to any."""
+        query = QueryDict(mutable=True)
+        query["open"] = "yes"
+        if self.country:
+            query["country"] = self.country.code
+        if self.sector:
+            query["sector"] = self.sector.slug
+        if self.stage:
+            query["stage"] = str(self.stage)
+        if self.needs:
+            query.setlist("kind", kinds_meeting(self.needs))
+        return query.urlencode()
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ def test_senegal_digital_startup_funding_gets_the_open_calls_that_fit_with_reaso
     reason = "pays éligible : Sénégal · Numérique · en démarrage · financement · ouvert"
     assert f"{reason} (état connu en mai 2026)" in page
     assert "Appels ouverts" in page and "Trouver un appui" in page
+    # The deadlines of these calls, in a calendar to subscribe to; the list of them.
+    query = "open=yes&amp;country=SN&amp;sector=digital-technology&amp;stage=2&amp;kind=call"
+    assert f'href="/deadlines.ics?{query}&amp;kind=grant&amp;kind=cohort"' in page
+    assert f'href="/fr/opportunites/?{query}&amp;kind=grant&amp;kind=cohort"' in page
 
 
 def test_the_form_alone_asks_and_answers_nothing(client, ecosystem):

@@ -384,3 +384,39 @@ def test_the_seed_cites_its_document(seeded):
         assert [s.document for s in opportunity.sources.all()] == ["000_a24fd8ffef3c98a1.txt"]
         assert opportunity.status == Status.UNKNOWN
         assert all(role.source for role in opportunity.roles.all())
+
+
+def test_an_imported_call_is_a_draft_whose_deadline_closes_it(calls, tmp_path, client):
+    from django.core.management import call_command
+
+    from tests.helpers import database_rows
+
+    path = tmp_path / "calls.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(
+            [
+                ["Name", "Kind", "Deadline", "Rolling", "Country codes", "Amount up to"],
+                ["Imported grant", "grant or prize", "2026-06-30", "no", "SN", "20000"],
+            ]
+        )
+    out = io.StringIO()
+    call_command("import_records", "opportunities", str(path), stdout=out, stderr=io.StringIO())
+    assert "1 created (drafts)" in out.getvalue()
+    imported = Opportunity.objects.get(name_en="Imported grant")
+    assert (imported.kind, imported.amount_max, imported.publication_status) == (
+        "grant",
+        20000,
+        "draft",
+    )
+    assert imported.closes_at == at(datetime.date(2026, 6, 30), 23, 59, 59).replace(
+        microsecond=999999
+    )
+    assert imported.status == Status.CLOSING_SOON
+    # What is exported imports back unchanged.
+    response = client.get(url("opportunities:opportunity-export", "fr"))
+    path.write_bytes(response.getvalue())
+    before = database_rows()
+    out = io.StringIO()
+    call_command("import_records", "opportunities", str(path), stdout=out, stderr=io.StringIO())
+    assert "0 created (drafts), 0 updated" in out.getvalue()
+    assert database_rows() == before
