@@ -93,17 +93,14 @@ class Applicant(models.TextChoices):
     ASSOCIATIONS = "associations", _("associations")
 
 
-STATUS = "an opportunity's status"
-
-
 class Status(models.TextChoices):
-    UPCOMING = "upcoming", pgettext_lazy(STATUS, "upcoming")
-    OPEN = "open", pgettext_lazy(STATUS, "open")
-    CLOSING_SOON = "closing_soon", pgettext_lazy(STATUS, "closing soon")
-    CLOSED = "closed", pgettext_lazy(STATUS, "closed")
-    ROLLING = "rolling", pgettext_lazy(STATUS, "rolling")
+    UPCOMING = "upcoming", pgettext_lazy("an opportunity's status", "upcoming")
+    OPEN = "open", pgettext_lazy("an opportunity's status", "open")
+    CLOSING_SOON = "closing_soon", pgettext_lazy("an opportunity's status", "closing soon")
+    CLOSED = "closed", pgettext_lazy("an opportunity's status", "closed")
+    ROLLING = "rolling", pgettext_lazy("an opportunity's status", "rolling")
     # Neither a deadline nor rolling is known: the source named the call, not its dates.
-    UNKNOWN = "unknown", pgettext_lazy(STATUS, "deadline not known")
+    UNKNOWN = "unknown", pgettext_lazy("an opportunity's status", "deadline not known")
 
 
 def end_of_day(day, zone):
