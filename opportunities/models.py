@@ -182,7 +182,10 @@ class OpportunityQuerySet(PublishableQuerySet):
 
 
 class Opportunity(Publishable):
-    kind = models.CharField(_("kind"), max_length=10, choices=OpportunityKind.choices)
+    # A call a visitor suggests (suggestions/) starts as a call for applications.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=OpportunityKind.choices, default=OpportunityKind.CALL
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),

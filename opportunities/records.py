@@ -7,7 +7,7 @@ from ecosystem.core.records import record_type
 from ecosystem.core.registry import DemoSection, HomeSection, SeedSection, registry
 from members.models import Organization
 from opportunities import api, demo, exports, filters, seeding, structured_data
-from opportunities.models import Opportunity, OpportunityKind
+from opportunities.models import Opportunity
 from programmes.models import Programme
 
 HOME_CLOSING = 5
@@ -77,8 +77,6 @@ OPPORTUNITIES = record_type(
     subscribe_url="deadlines-calendar",
     home_sections=home_sections,
     page_sections=page_sections,
-    # A call a visitor suggests (suggestions/) starts as a call for applications.
-    import_defaults={"kind": OpportunityKind.CALL},
 )
 
 
