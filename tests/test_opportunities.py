@@ -374,7 +374,9 @@ def test_the_admin_lists_edits_and_keeps_history(admin_client, calls):
 
 def test_a_visitor_can_suggest_a_call(client, calls):
     page = html(client.get(url("suggestions:suggest", "en") + "?type=opportunities"))
-    assert "Opportunities" in page
+    assert '<option value="opportunities" selected>Opportunities</option>' in page
+    page = html(client.get(url("suggestions:suggest", "fr") + "?type=opportunities"))
+    assert '<option value="opportunities" selected>Opportunités</option>' in page
 
 
 def test_the_seed_cites_its_document(seeded):
@@ -411,7 +413,7 @@ def test_an_imported_call_is_a_draft_whose_deadline_closes_it(calls, tmp_path, c
     assert imported.closes_at == at(datetime.date(2026, 6, 30), 23, 59, 59).replace(
         microsecond=999999
     )
-    assert imported.status == Status.CLOSING_SOON
+    assert imported.status == Status.OPEN
     # What is exported imports back unchanged.
     response = client.get(url("opportunities:opportunity-export", "fr"))
     path.write_bytes(response.getvalue())
