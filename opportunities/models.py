@@ -153,7 +153,10 @@ class OpportunityQuerySet(PublishableQuerySet):
         now = now or timezone.now()
         today = timezone.localdate(now)
         opened = Q(opens__isnull=True) | Q(opens__lte=today)
-        return self.filter(opened & (Q(rolling=True) | Q(closes_at__gte=now)))
+        # The mark tells read_page that the groups of closed calls are empty: the
+        # database would not deduce it, and would walk every closed call to find none.
+        open_now = self.filter(opened & (Q(rolling=True) | Q(closes_at__gte=now)))
+        return open_now.alias(open_only=Value(True))
 
     def closing_soon(self, now=None):
         now = now or timezone.now()
@@ -163,6 +166,41 @@ class OpportunityQuerySet(PublishableQuerySet):
 
     def open_first(self, now=None):
         return self.annotate(**open_first(now)).order_by(*OPEN_FIRST, "pk")
+
+    def read_page(self, bottom, top):
+        """Rows `bottom` to `top` of this list (ecosystem.core.listing.CappedPaginator).
+        Ordered open first, no index holds that order (it moves with the clock): each of
+        its five groups is read in an index's order up to `top` rows, the union of those
+        few rows sorted, then the page's rows read by their keys. Two queries, however
+        many opportunities there are."""
+        order = self.query.order_by
+        if tuple(order[: len(OPEN_FIRST)]) != tuple(OPEN_FIRST):
+            return self[bottom:top]
+        tail = order[len(OPEN_FIRST) :]  # the name in a language, then the pk
+        if top <= bottom:
+            return []
+        now = timezone.now()
+        opened = Q(opens__isnull=True) | Q(opens__lte=timezone.localdate(now))
+        dated = opened & Q(rolling=False)
+        upcoming = Q(opens__gt=timezone.localdate(now))
+        groups = [
+            (dated & Q(closes_at__gte=now), ["closes_at", *tail]),
+            (opened & Q(rolling=True), tail),
+            (upcoming & Q(closes_at__gte=now), ["closes_at", *tail]),
+            # Upcoming, rolling or with a deadline before the opening: few, if any.
+            (upcoming & (Q(closes_at__isnull=True) | Q(closes_at__lt=now)), [*OPEN_FIRST, *tail]),
+            (dated & Q(closes_at__isnull=True), tail),
+            (dated & Q(closes_at__lt=now), ["-closes_at", *tail]),
+        ]
+        keys = ["pk", *open_first(now), "closes_at", *(key for key in tail if key != "pk")]
+        base = self.order_by().annotate(**open_first(now))
+        if "open_only" in self.query.annotations:
+            groups = groups[:2]  # open by a date, rolling
+        parts = [base.filter(where).order_by(*by).values_list(*keys)[:top] for where, by in groups]
+        union = parts[0].union(*parts[1:], all=True).order_by(*OPEN_FIRST, *tail)
+        pks = [row[0] for row in union[bottom:top]]
+        rows = self.order_by().in_bulk(pks)
+        return [rows[pk] for pk in pks]
 
     def for_list(self):
         return super().for_list().select_related("programme").prefetch_related("sources")
@@ -253,7 +291,26 @@ class Opportunity(Publishable):
                 violation_error_message=_("The highest amount cannot be below the lowest."),
             ),
         ]
-        indexes = [models.Index(fields=["closes_at"], name="opportunity_closes_at")]
+        # The open-first order read group by group from indexes (read_page): open calls
+        # by closes_at forward, closed ones backward, rolling and upcoming ones (few) from
+        # their own; "open now" is then an OR of two index scans.
+        indexes = [
+            models.Index(fields=["closes_at"], name="opportunity_closes_at"),
+            models.Index(fields=["opens", "closes_at"], name="opportunity_opens"),
+            models.Index(
+                fields=["closes_at"], condition=Q(rolling=True), name="opportunity_rolling"
+            ),
+            models.Index(
+                fields=["closes_at"],
+                condition=Q(rolling=False, closes_at__isnull=True),
+                name="opportunity_undated",
+            ),
+            models.Index(
+                fields=["kind"],
+                condition=Q(publication_status=PublicationStatus.PUBLISHED),
+                name="opportunity_published_kind",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("opportunities:opportunity-detail", kwargs={"slug": self.slug})
