@@ -13,6 +13,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,11 @@ OPEN_FIRST = [
 ]
 
 
+def opened_by(now):
+    """Opened at `now` (an opportunity with no opening date is)."""
+    return Q(opens__isnull=True) | Q(opens__lte=timezone.localdate(now))
+
+
 class OpportunityQuerySet(PublishableQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         # No save() in a bulk write (an import, the demo data): the moment is kept here.
@@ -151,18 +157,18 @@ class OpportunityQuerySet(PublishableQuerySet):
         """Opportunities one can apply to at `now`: opened (or with no opening date) and
         not closed, a rolling one included."""
         now = now or timezone.now()
-        today = timezone.localdate(now)
-        opened = Q(opens__isnull=True) | Q(opens__lte=today)
+        opened = opened_by(now)
         # The mark tells read_page that the groups of closed calls are empty: the
         # database would not deduce it, and would walk every closed call to find none.
         open_now = self.filter(opened & (Q(rolling=True) | Q(closes_at__gte=now)))
         return open_now.alias(open_only=Value(True))
 
     def closing_soon(self, now=None):
+        """Open and closing within CLOSING_SOON_DAYS: a range of the index on closes_at
+        (a rolling call has no closing moment)."""
         now = now or timezone.now()
-        return self.open_at(now).filter(
-            closes_at__lte=now + datetime.timedelta(days=CLOSING_SOON_DAYS)
-        )
+        soon = now + datetime.timedelta(days=CLOSING_SOON_DAYS)
+        return self.filter(opened_by(now), closes_at__range=(now, soon))
 
     def open_first(self, now=None):
         return self.annotate(**open_first(now)).order_by(*OPEN_FIRST, "pk")
@@ -180,7 +186,7 @@ class OpportunityQuerySet(PublishableQuerySet):
         if top <= bottom:
             return []
         now = timezone.now()
-        opened = Q(opens__isnull=True) | Q(opens__lte=timezone.localdate(now))
+        opened = opened_by(now)
         dated = opened & Q(rolling=False)
         upcoming = Q(opens__gt=timezone.localdate(now))
         groups = [
@@ -304,6 +310,13 @@ class Opportunity(Publishable):
                 fields=["closes_at"],
                 condition=Q(rolling=False, closes_at__isnull=True),
                 name="opportunity_undated",
+            ),
+            # The home page's latest records (PublishableQuerySet.by_last_check).
+            models.Index(
+                Coalesce("last_verified", TruncDate("created")).desc(),
+                F("id").desc(),
+                condition=Q(publication_status=PublicationStatus.PUBLISHED),
+                name="opportunity_published_checked",
             ),
             models.Index(
                 fields=["kind"],
