@@ -26,9 +26,13 @@ def main():
     parser.add_argument("--database", help="Its name; ecosystem_bench_<size> by default.")
     parser.add_argument("--staff", action="store_true", help="As a superuser logged in.")
     options = parser.parse_args()
-    database = options.database or f"ecosystem_bench_{options.size}"
+    # --database, else DATABASE_URL when set (bench/opportunities.py's), else the size's.
+    if options.database:
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{options.database}"
+    os.environ.setdefault(
+        "DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/ecosystem_bench_{options.size}"
+    )
     os.environ.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="1",
         ALLOWED_HOSTS="testserver",

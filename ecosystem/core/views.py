@@ -93,6 +93,12 @@ def record_detail(request, key, slug):
         "record_key": record_type.key,
         "facts": facts(record, record_type.fields),
         "downloads": record_type.downloads,
+        "page_sections": [
+            (other, section)
+            for other in registry
+            if other.page_sections
+            for section in other.page_sections(record)
+        ],
         **extra,
     }
     return render(request, record_type.detail_template, context)
