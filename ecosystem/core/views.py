@@ -41,6 +41,7 @@ def directory_list(request, record_type, queryset):
             "row_template": record_type.row_template,
             "export_url": record_type.export_url,
             "subscribe_url": record_type.subscribe_url,
+            "list_key": record_type.key,
         },
     )
 

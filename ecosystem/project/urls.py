@@ -91,6 +91,7 @@ urlpatterns += i18n_patterns(
     path(format_lazy("{}<slug:slug>/", _("sectors/")), views.sector_detail, name="sector-detail"),
     *(path("", include(urls)) for urls in feature_urls),
     path("", include("suggestions.urls")),
+    path("", include("alerts.urls")),
     prefix_default_language=True,
 )
 handler500 = "ecosystem.site.views.server_error"
