@@ -56,8 +56,13 @@ def vevent(event, absolute_url):
 
 
 def calendar(events, absolute_url, name):
+    return calendar_of((vevent(event, absolute_url) for event in events), PRODID, name)
+
+
+def calendar_of(entries, prodid, name):
+    """A calendar of these entries (VEVENTs), named `name` in calendar applications."""
     cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", prodid)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     # icalendar types an X- property it does not know as raw (vUnknown): a line break in
@@ -65,6 +70,6 @@ def calendar(events, absolute_url, name):
     # 500). Typed as text, it is escaped and folded like SUMMARY.
     cal.add("x-wr-calname", icalendar.vText(printable(name)))
     cal.add("x-published-ttl", "PT12H")
-    for event in events:
-        cal.add_component(vevent(event, absolute_url))
+    for entry in entries:
+        cal.add_component(entry)
     return cal.to_ical()

@@ -8,3 +8,8 @@ class OpportunitiesConfig(AppConfig):
 
     name = "opportunities"
     verbose_name = _("Opportunities")
+
+    def ready(self):
+        from opportunities import records
+
+        records.register()

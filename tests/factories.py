@@ -3,6 +3,7 @@ import factory
 from ecosystem.core.models import Country, PublicationStatus, Sector, Source
 from events.models import Event, EventRole, EventSeries, EventSeriesRole
 from members.models import Membership, Organization
+from opportunities.models import Opportunity, OpportunityRole
 from programmes.models import Indicator, Programme, ProgrammeRole, Site
 
 
@@ -144,3 +145,20 @@ class EventRoleFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = EventRole
+
+
+class OpportunityFactory(PublishableFactory):
+    slug = factory.Sequence(lambda n: f"opportunity-{n}")
+    kind = "call"
+
+    class Meta:
+        model = Opportunity
+
+
+class OpportunityRoleFactory(factory.django.DjangoModelFactory):
+    opportunity = factory.SubFactory(OpportunityFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "offerer"
+
+    class Meta:
+        model = OpportunityRole

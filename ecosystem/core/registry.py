@@ -86,6 +86,9 @@ class RecordType:
     list_pictures: Callable | None = None  # (listing) -> extra context for its list
     detail_context: Callable | None = None  # (record) -> extra context for its page
     home_sections: Callable | None = None  # () -> [HomeSection]
+    # (record) -> [HomeSection] of its records on another type's page: "Open calls" on a
+    # programme's page. An empty list for the pages it has nothing to add to.
+    page_sections: Callable | None = None
     map_sites: Callable | None = None  # () -> places to dot on the map
     # (country) -> its places in that country, listed on the country's page and drawn on
     # its map: rows with `name`, `phases` (programmes), `get_status_display()`...

@@ -92,6 +92,12 @@ def record_detail(request, key, slug):
         "link_notices": LinkNotices(record, notes),
         "record_key": record_type.key,
         "facts": facts(record, record_type.fields),
+        "page_sections": [
+            (other, section)
+            for other in registry
+            if other.page_sections
+            for section in other.page_sections(record)
+        ],
         **extra,
     }
     return render(request, record_type.detail_template, context)
