@@ -7,7 +7,6 @@ of a record whose status is published. A record unpublished and published again 
 new a second time. Both are jobs (ecosystem.jobs), run on a schedule."""
 
 import logging
-from collections import defaultdict
 from datetime import timedelta
 
 from django.core.mail import get_connection
@@ -15,7 +14,7 @@ from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from alerts.follow import Followed, followable
+from alerts.follow import followable, followed
 from alerts.models import Frequency, Subscription
 from alerts.services import absolute, unsubscribe_headers
 from alerts.tokens import UNCONFIRMED_KEPT
@@ -67,56 +66,65 @@ def first_published(model, since, until):
 
 
 class Run:
-    """One run of the digests: what is new per type is read once, what each list keeps
-    of it once per distinct list and filters, however many follow them."""
+    """One run of the digests: what is new per type is read once, each distinct list and
+    filters (or find-support answer) is applied once, however many follow it."""
 
     def __init__(self, now, since):
         self.now = now
         self.since = since
-        self.fresh = {}  # model -> {pk: first published}
-        self.kept = {}  # (key, query) -> pks the filters keep of the fresh ones
-        self.described = {}  # (key, query, language) -> (title, page)
+        self._fresh = {}  # model -> {pk: first published}
+        self._records = {}  # type's key -> {pk: record} of its fresh records
+        self._memo = {}
 
-    def fresh_for(self, model):
-        if model not in self.fresh:
-            self.fresh[model] = first_published(model, self.since, self.now)
-        return self.fresh[model]
+    def fresh(self, key):
+        """{pk: first published} of the type's records new in this run's window."""
+        model = registry[key].model
+        if model not in self._fresh:
+            self._fresh[model] = first_published(model, self.since, self.now)
+        return self._fresh[model]
 
-    def new_for(self, subscription):
-        """The pks new to `subscription`, latest first (no query when nothing is new)."""
-        followed = Followed(subscription.followed, subscription.query)
-        fresh = self.fresh_for(followed.record_type.model)
-        candidates = {pk for pk, at in fresh.items() if at > subscription.covered_until}
-        if not candidates:
-            return []
-        key = (followed.key, followed.query)
-        if key not in self.kept:
-            self.kept[key] = followed.matching(list(fresh))
-        return sorted(candidates & self.kept[key], key=fresh.get, reverse=True)
+    def records(self, key):
+        """The type's new records, read in one query."""
+        if key not in self._records:
+            self._records[key] = registry[key].listed_records().in_bulk(list(self.fresh(key)))
+        return self._records[key]
+
+    def memo(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def describe(self, subscription):
         """Its list's title and address, in its language (the title reads the filters'
         countries and sectors: once per list, filters and language)."""
-        key = (subscription.followed, subscription.query, subscription.language)
-        if key not in self.described:
-            followed = Followed(subscription.followed, subscription.query)
+        key = ("title", subscription.followed, subscription.query, subscription.language)
+
+        def compute():
             with translation.override(subscription.language):
-                self.described[key] = (followed.title(), absolute(followed.path()))
-        return self.described[key]
+                what = followed(subscription.followed, subscription.query)
+                return what.title(), absolute(what.path())
+
+        return self.memo(key, compute)
+
+    def news(self, subscription):
+        """[(record, why)] new to `subscription`, latest first."""
+        with translation.override(subscription.language):
+            what = followed(subscription.followed, subscription.query)
+            return what.news(self, subscription.covered_until)
 
 
-def digest(subscription, described, records, total):
-    """The mail of `records` (the first SHOWN of `total` new ones) for `subscription`,
-    whose list is `described`: (title, address)."""
+def digest(subscription, described, news, total):
+    """The mail of `news` ((record, why) of the first SHOWN of `total` new ones) for
+    `subscription`, whose list is `described`: (title, address)."""
     title, page = described
     unsubscribe, headers = unsubscribe_headers(subscription)
     with translation.override(subscription.language):
         context = {
             "title": title,
             "page": page,
-            "records": [(record, absolute(record.get_absolute_url())) for record in records],
+            "records": [(record, absolute(record.get_absolute_url()), why) for record, why in news],
             "total": total,
-            "more": total - len(records),
+            "more": total - len(news),
             "frequency": subscription.get_frequency_display(),
             "unsubscribe_url": unsubscribe,
         }
@@ -146,20 +154,15 @@ def send_digests(now=None):
     connection = get_connection()
     ids = list(subscriptions.values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
         looked = []
-        rows = list(Subscription.objects.filter(pk__in=batch).order_by("pk"))
-        new = {row.pk: run.new_for(row) for row in rows if followable(row.followed)}
-        shown = records_shown(rows, new)
-        for row in rows:
+        for row in Subscription.objects.filter(pk__in=ids[start : start + BATCH]).order_by("pk"):
             counts["due"] += 1
-            pks = new.get(row.pk, [])
-            if not pks:
+            news = run.news(row) if followable(row.followed) else []
+            if not news:
                 counts["nothing_new"] += 1
                 looked.append(row.pk)
                 continue
-            records = [shown[pk] for pk in pks[:SHOWN] if pk in shown]
-            message = digest(row, run.describe(row), records, len(pks))
+            message = digest(row, run.describe(row), news[:SHOWN], len(news))
             message.connection = connection
             if mail.send(message):
                 counts["sent"] += 1
@@ -175,18 +178,6 @@ def send_digests(now=None):
         counts,
     )
     return counts
-
-
-def records_shown(rows, new):
-    """The records the batch's mails show, read in one query per type."""
-    wanted = defaultdict(set)
-    for row in rows:
-        for pk in new.get(row.pk, [])[:SHOWN]:
-            wanted[row.followed].add(pk)
-    shown = {}
-    for key, pks in wanted.items():
-        shown.update(registry[key].listed_records().in_bulk(pks))
-    return shown
 
 
 def forget_unconfirmed(now=None):

@@ -23,6 +23,8 @@ def follow(request):
         return render(request, "alerts/sent.html")
     followed, ignored = followed_from(request.GET.get("list", ""), request.GET)
     if followed is None:
+        if ignored:  # filters too long to keep
+            return refused(request, str(ignored[0]), 400)
         return refused(request, _("This list cannot be followed: the address names none."), 404)
     form = FollowForm(request.POST if request.method == "POST" else None)
     status = 200

@@ -54,6 +54,8 @@ def load(now):
     from ecosystem.opendata.demo import Demo
     from events.demo import make_events
     from events.models import Event
+    from opportunities.demo import make_opportunities
+    from opportunities.models import Opportunity
     from programmes.demo import make_programmes
     from programmes.models import Programme
 
@@ -62,7 +64,12 @@ def load(now):
     for record_type in registry:
         record_type.model.history.update(history_date=now - timedelta(days=400))
     demo = Demo()
-    for model, make in ((Programme, make_programmes), (Event, make_events)):
+    makers = [
+        (Programme, make_programmes),
+        (Event, make_events),
+        (Opportunity, make_opportunities),
+    ]
+    for model, make in makers:
         make(OLD + NEW, demo)
         records = list(model.objects.filter(slug__startswith="demo-").order_by("pk"))
         for record in records:
@@ -75,8 +82,9 @@ def load(now):
 
 
 def subscribe(count, now):
-    """`count` confirmed weekly subscriptions to the lists of programmes, events and SMEs,
-    with a country, a sector, both or no filter."""
+    """`count` confirmed weekly subscriptions to the lists of programmes, events,
+    opportunities and SMEs, with a country, a sector, both or no filter, and to "find
+    support" answers."""
     import random
 
     from alerts.models import Subscription
@@ -85,6 +93,12 @@ def subscribe(count, now):
     rng = random.Random(2026)
     countries = list(Country.objects.values_list("code", flat=True))
     sectors = list(Sector.objects.values_list("slug", flat=True))
+
+    def support():
+        parts = [f"country={rng.choice(countries)}", f"sector={rng.choice(sectors)}"]
+        parts.append(f"stage={rng.randint(1, 3)}")
+        parts.append(f"need={rng.choice(['funding', 'training', 'markets'])}")
+        return "&".join(parts)
 
     def query():
         parts = []
@@ -95,19 +109,19 @@ def subscribe(count, now):
         return "&".join(parts)
 
     Subscription.objects.all().delete()
-    Subscription.objects.bulk_create(
-        (
-            Subscription(
-                email=f"reader{n}@example.org",
-                followed=rng.choices(["programmes", "events", "smes"], [45, 45, 10])[0],
-                query=query(),
-                language=rng.choice(["en", "fr"]),
-                confirmed=now - timedelta(days=30),
-            )
-            for n in range(count)
-        ),
-        batch_size=2000,
-    )
+    lists = ["programmes", "events", "opportunities", "smes", "support"]
+
+    def subscription(n):
+        followed = rng.choices(lists, [25, 25, 25, 10, 15])[0]
+        return Subscription(
+            email=f"reader{n}@example.org",
+            followed=followed,
+            query=support() if followed == "support" else query(),
+            language=rng.choice(["en", "fr"]),
+            confirmed=now - timedelta(days=30),
+        )
+
+    Subscription.objects.bulk_create((subscription(n) for n in range(count)), batch_size=2000)
 
 
 def measure(now, covered_until):

@@ -21,7 +21,7 @@ from alerts import limits
 from alerts.digest import send_alerts, send_digests
 from alerts.models import Subscription
 from ecosystem.core.models import PublicationStatus
-from tests.factories import CountryFactory, ProgrammeFactory, SectorFactory
+from tests.factories import CountryFactory, OpportunityFactory, ProgrammeFactory, SectorFactory
 from tests.helpers import count_queries, html, run_jobs, url
 from tests.test_mail import smtp_server  # noqa: F401  (the fixture mail_server asks for)
 
@@ -476,3 +476,113 @@ def test_a_bad_address_is_named(client, mali):
     )
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
+
+
+ANSWERS = "country=SN&sector=digital-technology&stage=2&need=funding"
+
+
+@pytest.fixture
+def senegal_digital(db):
+    return (
+        CountryFactory(code="SN"),
+        SectorFactory(slug="digital-technology", name_en="Digital technology", name_fr="Numérique"),
+    )
+
+
+def grant(name_en, name_fr, country, sector, **values):
+    return OpportunityFactory(
+        name_en=name_en,
+        name_fr=name_fr,
+        kind="grant",
+        deadline=timezone.localdate() + timedelta(days=60),
+        stage_from=1,
+        stage_to=3,
+        countries=[country],
+        sectors=[sector],
+        **values,
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_find_support_answer_offers_to_follow_it(client, senegal_digital, language):
+    page = html(client.get(url("opportunities:find-support", language) + "?" + ANSWERS))
+    follow_url = url("alerts:follow", language)
+    assert f'href="{follow_url}?list=support&amp;{ANSWERS.replace("&", "&amp;")}"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        (
+            "en",
+            "Find support — Country: Senegal · Sector: Digital technology · Stage: early "
+            "stage · What you need: funding",
+        ),
+        (
+            "fr",
+            # The answers' labels are the find-support form's.
+            "— Pays : Sénégal · Secteur : Numérique",
+        ),
+    ],
+)
+def test_the_follow_page_names_the_answers(client, senegal_digital, language, title):
+    page = html(client.get(url("alerts:follow", language) + f"?list=support&{ANSWERS}"))
+    assert title in page
+
+
+def test_a_followed_answer_brings_the_new_call_that_fits_with_its_reason(
+    client, clock, senegal_digital
+):
+    """The issue's end to end: Senegal, digital technology, startup, funding; follow the
+    answer, confirm, staff publish a fitting call, the digest brings it with why."""
+    senegal, digital = senegal_digital
+    mali = CountryFactory(code="ML")
+    grant("Older grant", "Subvention ancienne", senegal, digital)
+    followed_and_confirmed(client, f"list=support&{ANSWERS}")
+    grant("Digital Senegal grant", "Subvention Sénégal numérique", senegal, digital)
+    grant("Mali grant", "Subvention Mali", mali, digital)
+    later(clock, weeks=1)
+    (message,) = outbox.outbox
+    assert message.subject == (
+        "[Tech-support directory] New in your alert: Find support — Country: Senegal · "
+        "Sector: Digital technology · Stage: early stage · What you need: funding"
+    )
+    assert "1 new record" in message.body
+    assert "Digital Senegal grant" in message.body
+    assert "open to Senegal · Digital technology · early stage · funding" in message.body
+    assert "Mali grant" not in message.body and "Older grant" not in message.body
+    assert f"http://testserver/en/find-support/?{ANSWERS}" in message.body
+    # Nothing newer: no mail.
+    outbox.outbox.clear()
+    assert later(clock, weeks=1)["nothing_new"] == 1
+    assert outbox.outbox == []
+
+
+def test_a_followed_answer_in_french_gives_its_reasons_in_french(client, clock, senegal_digital):
+    senegal, digital = senegal_digital
+    followed_and_confirmed(client, f"list=support&{ANSWERS}", language="fr")
+    grant("Digital Senegal grant", "Subvention Sénégal numérique", senegal, digital)
+    later(clock, weeks=1)
+    (message,) = outbox.outbox
+    assert message.subject.startswith(
+        "[Annuaire de l’appui à la tech] Du nouveau dans votre alerte : "
+    )
+    assert "1 nouvelle fiche dans « " in message.body
+    assert "Subvention Sénégal numérique" in message.body
+    assert "Subvention Sénégal numérique\n  " in message.body  # and why it fits
+    assert f"http://testserver{url('opportunities:find-support', 'fr')}?{ANSWERS}" in message.body
+
+
+def test_answers_the_form_refuses_are_named_and_left_out(client, senegal_digital):
+    page = html(client.get(url("alerts:follow") + "?list=support&country=SN&stage=9"))
+    assert "“9”" in page
+    follow(client, "list=support&country=SN&stage=9")
+    assert Subscription.objects.get().query == "country=SN"
+
+
+def test_filters_too_long_to_keep_are_refused_in_words(client, senegal_digital):
+    response = client.get(
+        url("alerts:follow") + "?list=programmes&" + "&".join(["country=SN"] * 100)
+    )
+    assert response.status_code == 400
+    assert "These filters are too long to follow" in response.content.decode()
