@@ -106,11 +106,11 @@ class SupportFollowed:
         latest first. The answer is what its page shows (each section's first few)."""
         if not any(at > since for key in SUPPORT_SECTIONS for at in run.fresh(key).values()):
             return []
-        form = self.form()
-        if not form.is_valid():
-            return []
 
         def answer():
+            form = self.form()
+            if not form.is_valid():  # a country or sector deleted since
+                return []
             support = find_support(Answers.from_form(form))
             return [
                 (key, match.record, match.reason)

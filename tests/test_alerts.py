@@ -22,7 +22,7 @@ from alerts.digest import send_alerts, send_digests
 from alerts.models import Subscription
 from ecosystem.core.models import PublicationStatus
 from tests.factories import CountryFactory, OpportunityFactory, ProgrammeFactory, SectorFactory
-from tests.helpers import count_queries, html, run_jobs, url
+from tests.helpers import admin_url, count_queries, html, run_jobs, url
 from tests.test_mail import smtp_server  # noqa: F401  (the fixture mail_server asks for)
 
 pytestmark = pytest.mark.django_db
@@ -355,25 +355,45 @@ def test_the_digest_is_a_job_of_the_background_workers(client, clock, mali):
     assert "1 new record" in message.body
 
 
-def test_the_digest_runs_as_many_queries_for_ten_times_the_subscriptions(clock, mali):
+def test_the_digest_runs_as_many_queries_for_ten_times_the_subscriptions(clock, senegal_digital):
+    senegal, digital = senegal_digital
+    lists = [("programmes", "country=SN"), ("programmes", ""), ("support", ANSWERS)]
+
     def subscribe(count):
         Subscription.objects.all().delete()
         now = timezone.now()
         Subscription.objects.bulk_create(
             Subscription(
                 email=f"reader{n}@example.org",
-                followed="programmes",
-                query="country=ML" if n % 2 else "",
+                followed=lists[n % 3][0],
+                query=lists[n % 3][1],
+                language=["en", "fr"][n % 2],
                 confirmed=now,
                 covered_until=now,
             )
             for n in range(count)
         )
-        publish_programme(countries=[mali])
+        publish_programme(countries=[senegal])
+        grant("Grant", "Subvention", senegal, digital)
         clock.shift(timedelta(weeks=1))
-        return count_queries(send_digests)
+        outbox.outbox.clear()
+        queries = count_queries(send_digests)
+        assert len(outbox.outbox) == count
+        return queries
 
-    assert subscribe(5) == subscribe(50)
+    assert subscribe(6) == subscribe(60)
+
+
+def test_staff_see_and_delete_alerts_but_never_add_or_change_them(staff_client, mali):
+    Subscription.objects.create(email="awa@example.org", followed="programmes", query="country=ML")
+    page = html(staff_client.get(admin_url(Subscription, "changelist")))
+    assert "awa@example.org" in page and "country=ML" in page
+    assert staff_client.get(admin_url(Subscription, "add")).status_code == 403
+    subscription = Subscription.objects.get()
+    change = html(staff_client.get(admin_url(Subscription, "change", subscription.pk)))
+    assert 'name="email"' not in change  # read only
+    staff_client.post(admin_url(Subscription, "delete", subscription.pk), {"post": "yes"})
+    assert not Subscription.objects.exists()
 
 
 @pytest.mark.parametrize(("language", "words"), [("en", "Unsubscribed"), ("fr", "Désabonné")])
