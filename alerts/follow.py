@@ -25,10 +25,12 @@ SUPPORT_SECTIONS = ("opportunities", "programmes", "organizations", "events")
 
 
 def titled(name, parts):
-    """ "Programmes" or "Programmes — Country: Mali · Sector: Agritech"."""
+    """ "Programmes" or "Programmes — Country: Mali · Sector: Agritech", on one line: it
+    is a mail's subject, and a search typed with line breaks must not break it."""
     if not parts:
         return str(name)
-    return _("%(list)s — %(filters)s") % {"list": name, "filters": " · ".join(parts)}
+    title = _("%(list)s — %(filters)s") % {"list": name, "filters": " · ".join(parts)}
+    return " ".join(title.split())
 
 
 @dataclass(frozen=True)

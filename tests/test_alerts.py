@@ -606,3 +606,11 @@ def test_filters_too_long_to_keep_are_refused_in_words(client, senegal_digital):
     )
     assert response.status_code == 400
     assert "These filters are too long to follow" in response.content.decode()
+
+
+def test_a_search_typed_over_two_lines_makes_a_one_line_subject(client, clock, mali):
+    followed_and_confirmed(client, "list=programmes&q=digital%0D%0Amali")
+    publish_programme(name_en="Digital Mali", countries=[mali])
+    assert later(clock, weeks=1)["sent"] == 1
+    (message,) = outbox.outbox
+    assert "\n" not in message.subject and "digital mali" in message.subject
