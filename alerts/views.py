@@ -1,6 +1,10 @@
 """Follow a list by email, confirm, unsubscribe. Never cached: each answers one visitor.
-The unsubscribe address takes a POST without a form's CSRF token: mail programs send
-one there ("List-Unsubscribe-Post"), and its signed token is the only key needed."""
+
+Two addresses take a POST without a CSRF token. Following: the small form on every list
+page posts here, and a token would make those pages uncacheable (a cookie each); a
+forged post can do no more than the form itself, a confirmation mail within the limits.
+Unsubscribing: mail programs post there ("List-Unsubscribe-Post"), and its signed
+token is the only key needed."""
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +21,7 @@ def refused(request, message, status):
     return render(request, "alerts/message.html", {"message": message}, status=status)
 
 
+@csrf_exempt
 @never_cache
 def follow(request):
     if request.GET.get("sent"):

@@ -102,10 +102,28 @@ def followed_and_confirmed(client, query, server=None, address="awa@example.org"
 @pytest.mark.parametrize(
     ("language", "words"), [("en", "Follow by email"), ("fr", "Suivre par courriel")]
 )
-def test_every_list_offers_to_follow_it_with_its_filters(client, mali, language, words):
+def test_every_list_has_a_form_to_follow_it_with_its_filters(client, mali, language, words):
     page = html(client.get(url("programmes:programme-list", language) + "?country=ML"))
     follow_url = url("alerts:follow", language)
-    assert f'<a href="{follow_url}?list=programmes&amp;country=ML">{words}</a>' in page
+    assert f'action="{follow_url}?list=programmes&amp;country=ML" class="follow-form"' in page
+    assert f'<label for="follow-email">{words}</label>' in page
+    # The list stays a page any cache may keep: the form needs no CSRF token.
+    assert "csrfmiddlewaretoken" not in page
+    assert not client.get(url("programmes:programme-list", language)).cookies
+
+
+def test_the_form_under_a_list_follows_it_from_any_cached_copy(mali):
+    """What the form under a list sends, from a browser with no cookie."""
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        url("alerts:follow") + "?list=programmes&country=ML&page=2",
+        {"email": "awa@example.org", "frequency": "daily"},
+    )
+    assert response.status_code == 302
+    subscription = Subscription.objects.get()
+    assert (subscription.followed, subscription.query) == ("programmes", "country=ML")
+    (message,) = outbox.outbox
+    assert "daily" in message.body
 
 
 @pytest.mark.parametrize(
@@ -524,10 +542,10 @@ def grant(name_en, name_fr, country, sector, **values):
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_find_support_answer_offers_to_follow_it(client, senegal_digital, language):
+def test_the_find_support_answer_has_the_form_to_follow_it(client, senegal_digital, language):
     page = html(client.get(url("opportunities:find-support", language) + "?" + ANSWERS))
     follow_url = url("alerts:follow", language)
-    assert f'href="{follow_url}?list=support&amp;{ANSWERS.replace("&", "&amp;")}"' in page
+    assert f'action="{follow_url}?list=support&amp;{ANSWERS.replace("&", "&amp;")}"' in page
 
 
 @pytest.mark.parametrize(
