@@ -139,10 +139,10 @@ def digest(subscription, described, news, total):
     return message
 
 
-def send_digests(now=None):
+def send_digests(now=None, report=progress):
     """Send every due digest; returns {"due", "sent", "nothing_new", "failed"}. A mail the
     server refuses leaves its subscription as it was: the next run tries it again, with
-    what was new since."""
+    what was new since. `report(done, total)` is told after each batch."""
     now = now or timezone.now()
     subscriptions = due(now)
     oldest = subscriptions.aggregate(oldest=Min("covered_until"))["oldest"]
@@ -171,7 +171,7 @@ def send_digests(now=None):
                 counts["failed"] += 1
                 connection.close()  # a broken connection is opened again for the next
         Subscription.objects.filter(pk__in=looked).update(covered_until=now)
-        progress(counts["due"], total)
+        report(counts["due"], total)
     connection.close()
     logger.info(
         "alert digests: %(sent)d sent, %(nothing_new)d with nothing new, %(failed)d not sent",

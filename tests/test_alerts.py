@@ -632,3 +632,20 @@ def test_a_search_typed_over_two_lines_makes_a_one_line_subject(client, clock, m
     assert later(clock, weeks=1)["sent"] == 1
     (message,) = outbox.outbox
     assert "\n" not in message.subject and "digital mali" in message.subject
+
+
+def test_the_command_sends_what_is_due_and_says_so(client, clock, mali):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    followed_and_confirmed(client, "list=programmes")
+    followed_and_confirmed(client, "list=events", address="bob@example.org")
+    publish_programme()
+    clock.shift(timedelta(weeks=1))
+    out = StringIO()
+    call_command("send_alerts", stdout=out, stderr=StringIO())
+    assert "2 subscription(s) due: 1 digest(s) sent, 1 with nothing new, 0 not sent." in (
+        out.getvalue()
+    )
+    assert len(outbox.outbox) == 1
