@@ -110,6 +110,14 @@ def urls(slugs):
         ("sitemap file", "/sitemap-smes.xml?p=1"),
         ("feed", "/en/feed.atom"),
         ("calendar", "/events.ics"),
+        ("opportunities", "/en/opportunities/"),
+        ("opportunities open", "/en/opportunities/?open=yes&country=SN&stage=2"),
+        (
+            "find support",
+            "/en/find-support/?country=SN&sector=digital-technology&stage=2&need=funding",
+        ),
+        ("api find support", "/api/v1/find-support/?country=ML&need=training"),
+        ("deadlines calendar", "/deadlines.ics?country=SN"),
     ]
     return found
 

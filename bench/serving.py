@@ -20,9 +20,27 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SIZES = {
     "0": {},  # the seed alone
-    "10k": {"smes": 10_000, "organizations": 200, "programmes": 100, "events": 1_000},
-    "100k": {"smes": 100_000, "organizations": 1_000, "programmes": 1_000, "events": 10_000},
-    "1m": {"smes": 1_000_000, "organizations": 5_000, "programmes": 10_000, "events": 100_000},
+    "10k": {
+        "smes": 10_000,
+        "organizations": 200,
+        "programmes": 100,
+        "events": 1_000,
+        "opportunities": 1_000,
+    },
+    "100k": {
+        "smes": 100_000,
+        "organizations": 1_000,
+        "programmes": 1_000,
+        "events": 10_000,
+        "opportunities": 10_000,
+    },
+    "1m": {
+        "smes": 1_000_000,
+        "organizations": 5_000,
+        "programmes": 10_000,
+        "events": 100_000,
+        "opportunities": 100_000,
+    },
 }
 
 

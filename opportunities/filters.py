@@ -62,3 +62,7 @@ class OpportunityFilter(DirectoryFilterSet):
 
     def filter_open(self, queryset, name, value):
         return queryset.open_at() if value == "yes" else queryset
+
+    def filter_queryset(self, queryset):
+        # What "open first" orders by moves with the clock: computed at each request.
+        return super().filter_queryset(queryset.annotate(**open_first()))

@@ -16,12 +16,14 @@ from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecosystem.core.dates import (
     PartialDateField,
     PrecisionField,
     format_partial,
     iso_partial,
+    last_day,
     status_as_of,
 )
 from ecosystem.core.models import (
@@ -92,13 +94,13 @@ class Applicant(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    UPCOMING = "upcoming", _("upcoming")
-    OPEN = "open", _("open")
-    CLOSING_SOON = "closing_soon", _("closing soon")
-    CLOSED = "closed", _("closed")
-    ROLLING = "rolling", _("rolling")
+    UPCOMING = "upcoming", pgettext_lazy("an opportunity's status", "upcoming")
+    OPEN = "open", pgettext_lazy("an opportunity's status", "open")
+    CLOSING_SOON = "closing_soon", pgettext_lazy("an opportunity's status", "closing soon")
+    CLOSED = "closed", pgettext_lazy("an opportunity's status", "closed")
+    ROLLING = "rolling", pgettext_lazy("an opportunity's status", "rolling")
     # Neither a deadline nor rolling is known: the source named the call, not its dates.
-    UNKNOWN = "unknown", _("deadline not known")
+    UNKNOWN = "unknown", pgettext_lazy("an opportunity's status", "deadline not known")
 
 
 def end_of_day(day, zone):
@@ -108,24 +110,33 @@ def end_of_day(day, zone):
 
 
 def open_first(now=None):
-    """The order of a list of opportunities: open ones first (the soonest deadline
-    first, rolling ones after), then upcoming, then those whose dates are unknown, then
-    closed (the latest closed first)."""
+    """What orders a list of opportunities (OPEN_FIRST): open ones first (the soonest
+    deadline first, rolling ones after), then upcoming, then those whose dates are
+    unknown, then closed (the latest closed first). Annotations rather than expressions
+    in the order, so that an export's keyset can follow it (ecosystem.core.exports)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rank = Case(
-        When(opens__gt=today, then=Value(2)),
-        When(rolling=True, then=Value(1)),
-        When(closes_at__gte=now, then=Value(0)),
-        When(closes_at__isnull=True, then=Value(3)),
-        default=Value(4),
-    )
-    soonest = Case(
-        When(closes_at__lt=now, then=Value(None)),
-        default=F("closes_at"),
-        output_field=models.DateTimeField(),
-    )
-    return [rank.asc(), soonest.asc(nulls_last=True), F("closes_at").desc(nulls_last=True)]
+    return {
+        "open_rank": Case(
+            When(opens__gt=today, then=Value(2)),
+            When(rolling=True, then=Value(1)),
+            When(closes_at__gte=now, then=Value(0)),
+            When(closes_at__isnull=True, then=Value(3)),
+            default=Value(4),
+        ),
+        "still_open_until": Case(
+            When(closes_at__lt=now, then=Value(None)),
+            default=F("closes_at"),
+            output_field=models.DateTimeField(),
+        ),
+    }
+
+
+OPEN_FIRST = [
+    F("open_rank").asc(),
+    F("still_open_until").asc(nulls_last=True),
+    F("closes_at").desc(nulls_last=True),
+]
 
 
 class OpportunityQuerySet(PublishableQuerySet):
@@ -151,7 +162,7 @@ class OpportunityQuerySet(PublishableQuerySet):
         )
 
     def open_first(self, now=None):
-        return self.order_by(*open_first(now), "pk")
+        return self.annotate(**open_first(now)).order_by(*OPEN_FIRST, "pk")
 
     def for_list(self):
         return super().for_list().select_related("programme").prefetch_related("sources")
@@ -171,7 +182,10 @@ class OpportunityQuerySet(PublishableQuerySet):
 
 
 class Opportunity(Publishable):
-    kind = models.CharField(_("kind"), max_length=10, choices=OpportunityKind.choices)
+    # A call a visitor suggests (suggestions/) starts as a call for applications.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=OpportunityKind.choices, default=OpportunityKind.CALL
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -264,12 +278,14 @@ class Opportunity(Publishable):
         if self.deadline is None or self.rolling:
             return None
         zone = zoneinfo.ZoneInfo(self.time_zone or DEFAULT_TIME_ZONE)
+        # As it will be stored: "September 2026" closes on the 30th.
+        day = last_day(self.deadline, self.deadline_precision)
         if self.deadline_time is None:
-            return end_of_day(self.deadline, zone)
-        return datetime.datetime.combine(self.deadline, self.deadline_time, tzinfo=zone)
+            return end_of_day(day, zone)
+        return datetime.datetime.combine(day, self.deadline_time, tzinfo=zone)
 
     @property
-    def public_programme(self):
+    def public_programme(self) -> Programme | None:
         return public(self.programme)
 
     def status_at(self, now=None):
@@ -294,10 +310,6 @@ class Opportunity(Publishable):
     def get_status_display(self):
         """ "open (as of March 2026)": the dates are as of when the call was last known."""
         return status_as_of(Status(self.status).label, self.as_of)
-
-    @property
-    def is_open(self):
-        return self.status in (Status.OPEN, Status.CLOSING_SOON, Status.ROLLING)
 
     @property
     def deadline_display(self):

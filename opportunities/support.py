@@ -11,10 +11,12 @@ records there are."""
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import F
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecosystem.core.filters import linked_to
 from ecosystem.core.models import Country, Sector
 from events.models import Event, EventKind
 from members.models import Organization
@@ -24,6 +26,8 @@ from programmes.models import Programme, ProgrammeStatus
 
 # How many of each the answer lists.
 LIMITS = {"opportunities": 10, "programmes": 10, "organizations": 10, "events": 5}
+# The open calls ranked for an answer: those closing soonest.
+CANDIDATES = 2000
 
 # What each kind of event offers a company looking for support.
 EVENT_NEEDS = {
@@ -37,11 +41,18 @@ EVENT_NEEDS = {
 }
 
 
+class CountryField(forms.ModelChoiceField):
+    """A country by its code, in any case: ?country=sn is Senegal."""
+
+    def to_python(self, value):
+        return super().to_python(value.upper() if isinstance(value, str) else value)
+
+
 class SupportForm(forms.Form):
     """The four questions; each may be left out. An unknown value is an error the page
     shows next to its field (never a 500)."""
 
-    country = forms.ModelChoiceField(
+    country = CountryField(
         label=_("Country"),
         queryset=Country.objects.all(),
         to_field_name="code",
@@ -69,12 +80,6 @@ class SupportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, data=None, **kwargs):
-        if data is not None and "country" in data:
-            data = data.copy()
-            data.setlist("country", [code.upper() for code in data.getlist("country")])
-        super().__init__(data, **kwargs)
-
 
 @dataclass(frozen=True)
 class Answers:
@@ -88,9 +93,21 @@ class Answers:
         data = form.cleaned_data
         return cls(data["country"], data["sector"], data["stage"], tuple(data["need"]))
 
-    @property
-    def given(self):
-        return bool(self.country or self.sector or self.stage or self.needs)
+    def list_query(self):
+        """The opportunities list's filters for the open calls these answers ask for (its
+        page, export, API and deadlines calendar read the same): "?open=yes&country=SN".
+        The list names the country and sector exactly, without the calls open to any."""
+        query = QueryDict(mutable=True)
+        query["open"] = "yes"
+        if self.country:
+            query["country"] = self.country.code
+        if self.sector:
+            query["sector"] = self.sector.slug
+        if self.stage:
+            query["stage"] = str(self.stage)
+        if self.needs:
+            query.setlist("kind", kinds_meeting(self.needs))
+        return query.urlencode()
 
 
 @dataclass(frozen=True)
@@ -136,36 +153,13 @@ def related_sectors(sector):
     return pks
 
 
-def links(model, name, pks):
-    """Whether a record links to any of these countries or sectors (`name`)."""
-    through = model._meta.get_field(name).remote_field.through
-    own = model._meta.get_field(name).m2m_field_name()
-    target = model._meta.get_field(name).m2m_reverse_field_name()
-    return Exists(through.objects.filter(**{own: OuterRef("pk"), f"{target}__in": pks}))
-
-
-def unlinked(model, name):
-    """Whether a record names no country (or sector): open to any."""
-    through = model._meta.get_field(name).remote_field.through
-    own = model._meta.get_field(name).m2m_field_name()
-    return ~Exists(through.objects.filter(**{own: OuterRef("pk")}))
-
-
-def narrowed(records, answers, sectors, *, open_to_any):
-    """Records in the answer's country and sector; with `open_to_any`, those naming no
-    country or no sector (open to all) too, ranked after the ones naming it."""
-    model = records.model
-    score = Value(0)
-    for name, pks in (
-        ("countries", [answers.country.pk] if answers.country else []),
-        ("sectors", sectors),
-    ):
-        if not pks:
-            continue
-        named = links(model, name, pks)
-        records = records.filter(named | unlinked(model, name) if open_to_any else named)
-        score = score + Case(When(named, then=Value(2)), default=Value(0))
-    return records.annotate(fit=score)
+def narrowed(records, answers, sectors):
+    """Records naming the answer's country and one of its sectors, as semi-joins."""
+    if answers.country:
+        records = linked_to(records, "countries", [answers.country.pk])
+    if sectors:
+        records = linked_to(records, "sectors", sectors)
+    return records
 
 
 def place_reasons(record, answers, sectors, open_to_all_label):
@@ -186,18 +180,56 @@ OPEN_TO = (_("open to %(country)s"), _("open to every country"))
 IN = (_("in %(country)s"), _("across the region"))
 
 
+def linked_ids(model, name, pks):
+    """{record pk: the pks of the countries (or sectors) it names}, for these records."""
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    own, target = field.m2m_column_name(), field.m2m_reverse_name()
+    found = {}
+    rows = through.objects.filter(**{f"{own}__in": pks}).values_list(own, target)
+    for record, linked in rows:
+        found.setdefault(record, set()).add(linked)
+    return found
+
+
 def opportunity_matches(answers, sectors, now):
+    """The open calls that fit, ranked: those naming the country and the sector first,
+    those open to any after, the soonest deadline first. Ranked in Python among the
+    CANDIDATES open calls closing soonest that fit the stage and the needs (an index
+    reads them): a database plan over every call's countries and sectors costs seconds
+    at 100,000 calls."""
     records = Opportunity.objects.published().open_at(now)
     if answers.stage:
         records = records.filter(at_stage(answers.stage))
     if answers.needs:
         records = records.filter(kind__in=kinds_meeting(answers.needs))
-    records = narrowed(records, answers, sectors, open_to_any=True)
-    ranked = records.order_by(
-        F("fit").desc(), F("closes_at").asc(nulls_last=True), "sort_en", "pk"
-    ).prefetch_related("countries", "sectors", "sources")
+    soonest = records.order_by(F("closes_at").asc(nulls_last=True), "pk")
+    candidates = list(soonest.values_list("pk", flat=True)[:CANDIDATES])
+    countries = linked_ids(Opportunity, "countries", candidates)
+    named_sectors = linked_ids(Opportunity, "sectors", candidates)
+
+    def fit(pk):
+        """2 for each of the country and the sector the call names, 0 when it names
+        none (open to any); None when it names others."""
+        score = 0
+        for chosen, linked in (
+            ({answers.country.pk} if answers.country else set(), countries.get(pk)),
+            (sectors, named_sectors.get(pk)),
+        ):
+            if chosen and linked:
+                if not chosen & linked:
+                    return None
+                score += 2
+        return score
+
+    scores = {pk: fit(pk) for pk in candidates}
+    ranked = sorted((pk for pk in candidates if scores[pk] is not None), key=lambda pk: -scores[pk])
+    chosen = ranked[: LIMITS["opportunities"]]
+    found = Opportunity.objects.filter(pk__in=chosen).prefetch_related(
+        "countries", "sectors", "sources"
+    )
     matches = []
-    for opportunity in ranked[: LIMITS["opportunities"]]:
+    for opportunity in sorted(found, key=lambda record: chosen.index(record.pk)):
         reasons = place_reasons(opportunity, answers, sectors, OPEN_TO)
         if answers.stage:
             reasons.append(Stage(answers.stage).label)
@@ -215,7 +247,7 @@ def programme_matches(answers, sectors, now):
         .with_status(ProgrammeStatus.ACTIVE, ProgrammeStatus.REPORTED_ACTIVE, today=today)
         .select_related("dates_source")
     )
-    records = narrowed(records, answers, sectors, open_to_any=False)
+    records = narrowed(records, answers, sectors)
     ranked = records.order_by(F("start").desc(nulls_last=True), "sort_en", "pk")
     ranked = ranked.prefetch_related("countries", "sectors", "sources")
     return [
@@ -229,7 +261,7 @@ def programme_matches(answers, sectors, now):
 
 def organization_matches(answers, sectors, now):
     records = Organization.objects.published().support_organizations()
-    records = narrowed(records, answers, sectors, open_to_any=False)
+    records = narrowed(records, answers, sectors)
     ranked = records.order_by("sort_en", "pk").prefetch_related("countries", "sectors")
     return [
         Match(
@@ -245,7 +277,7 @@ def event_matches(answers, sectors, now):
     if answers.needs:
         kinds = [kind for kind, met in EVENT_NEEDS.items() if met & set(answers.needs)]
         records = records.filter(kind__in=kinds)
-    records = narrowed(records, answers, sectors, open_to_any=False)
+    records = narrowed(records, answers, sectors)
     ranked = records.order_by("end", "start", "pk").for_list()
     return [
         Match(event, [*place_reasons(event, answers, sectors, IN), event.period])

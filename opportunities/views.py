@@ -1,5 +1,8 @@
+import datetime
+
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.listing import lenient_filterset
@@ -9,18 +12,21 @@ from opportunities.filters import OpportunityFilter
 from opportunities.models import Opportunity, Status
 from opportunities.support import Answers, SupportForm, find_support
 
-# A calendar application fetches the whole feed on every refresh: the soonest deadlines.
-CALENDAR_DEADLINES = 500
+# A calendar application fetches the whole feed on every refresh: the deadlines to come
+# and those of the last month, the soonest first, at most this many.
+CALENDAR_DEADLINES = 200
+CALENDAR_PAST_DAYS = 30
 
 
 def calendar_feed(request):
     """The deadlines of the opportunities matching the list's filters, for a calendar
-    application to subscribe: still to come first, then the latest passed."""
+    application to subscribe. Read from the index on the closing moment."""
     filterset, _ignored = lenient_filterset(
         OpportunityFilter, request.GET, Opportunity.objects.published().for_api()
     )
-    dated = filterset.qs.filter(deadline__isnull=False, rolling=False)
-    opportunities = dated.order_by("-deadline", "pk")[:CALENDAR_DEADLINES]
+    since = timezone.now() - datetime.timedelta(days=CALENDAR_PAST_DAYS)
+    dated = filterset.qs.filter(closes_at__gte=since)
+    opportunities = dated.order_by("closes_at", "pk")[:CALENDAR_DEADLINES]
     body = calendar.calendar(
         opportunities, request.build_absolute_uri, str(_("Deadlines of calls for applications"))
     )

@@ -9,7 +9,7 @@ from ecosystem.core.text import CleanTextMixin, parts
 from suggestions.models import PROPOSED, SUBMITTER, Suggestion, SuggestionKind
 
 # The kinds of record the public may propose (series come through events).
-TYPES = ["organizations", "smes", "programmes", "events"]
+TYPES = ["organizations", "smes", "programmes", "events", "opportunities"]
 # What a refused form shows again of a value that is not a choice (a kind of record).
 SHOWN_OF_A_CHOICE = 20
 

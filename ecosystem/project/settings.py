@@ -393,6 +393,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "ecosystem.core.dates.Precision",
         "QualifierEnum": "programmes.models.Qualifier",
+        "StageEnum": "opportunities.models.Stage",
     },
 }
 
