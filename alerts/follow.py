@@ -105,7 +105,8 @@ class SupportFollowed:
 
     def news(self, run, since):
         """[(record, why it fits)] of the answer's records first published after `since`,
-        latest first. The answer is what its page shows (each section's first few)."""
+        latest first: the answer among the run's new records only (once per answers and
+        language), so a new record that fits comes whatever the whole answer ranks it."""
         if not any(at > since for key in SUPPORT_SECTIONS for at in run.fresh(key).values()):
             return []
 
@@ -113,7 +114,8 @@ class SupportFollowed:
             form = self.form()
             if not form.is_valid():  # a country or sector deleted since
                 return []
-            support = find_support(Answers.from_form(form))
+            among = {key: list(run.fresh(key)) for key in SUPPORT_SECTIONS}
+            support = find_support(Answers.from_form(form), now=run.now, among=among)
             return [
                 (key, match.record, match.reason)
                 for key, _title, matches in support.sections
