@@ -102,7 +102,7 @@ class Run:
         def compute():
             with translation.override(subscription.language):
                 what = followed(subscription.followed, subscription.query)
-                return what.title(), absolute(what.path())
+                return what.title(self), absolute(what.path())
 
         return self.memo(key, compute)
 

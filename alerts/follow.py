@@ -44,16 +44,22 @@ class ListFollowed:
     def record_type(self):
         return registry[self.key]
 
-    def filterset(self, queryset):
-        """The list's FilterSet over the kept filters, leniently: a value that no longer
-        names anything (a sector staff deleted) is set aside, the others still filter."""
+    def filterset(self):
+        """The list's FilterSet over the kept filters, validated leniently: a value that
+        no longer names anything (a sector staff deleted) is set aside, the others still
+        filter. Validating reads the countries and sectors named: a run does it once."""
         filterset, _ignored = lenient_filterset(
-            self.record_type.filterset, QueryDict(self.query), queryset
+            self.record_type.filterset, QueryDict(self.query), self.record_type.listed_records()
         )
+        filterset.is_valid()
         return filterset
 
-    def title(self):
-        filterset = self.filterset(self.record_type.model.objects.none())
+    def title(self, run=None):
+        filterset = (
+            run.memo(("filterset", self.key, self.query), self.filterset)
+            if run
+            else self.filterset()
+        )
         chips = [str(chip.label) for chip in chips_for(filterset, filterset.data)]
         return titled(self.record_type.title, chips)
 
@@ -69,8 +75,9 @@ class ListFollowed:
             return []
 
         def matching():
+            filterset = run.memo(("filterset", self.key, self.query), self.filterset)
             records = self.record_type.listed_records().filter(pk__in=list(fresh))
-            return set(self.filterset(records).qs.values_list("pk", flat=True))
+            return set(filterset.filter_queryset(records).values_list("pk", flat=True))
 
         kept = run.memo(("list", self.key, self.query), matching)
         records = run.records(self.key)
@@ -89,8 +96,8 @@ class SupportFollowed:
     def form(self):
         return SupportForm(QueryDict(self.query))
 
-    def title(self):
-        form = self.form()
+    def title(self, run=None):
+        form = run.memo(("form", self.query), self.form) if run else self.form()
         parts = []
         if form.is_valid():
             for name, value in form.cleaned_data.items():
@@ -111,7 +118,7 @@ class SupportFollowed:
             return []
 
         def answer():
-            form = self.form()
+            form = run.memo(("form", self.query), self.form)
             if not form.is_valid():  # a country or sector deleted since
                 return []
             among = {key: list(run.fresh(key)) for key in SUPPORT_SECTIONS}
