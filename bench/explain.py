@@ -22,8 +22,11 @@ def main():
     parser.add_argument("--size", default="1m")
     parser.add_argument("--top", type=int, default=3, help="How many queries to explain.")
     options = parser.parse_args()
+    # DATABASE_URL, when set, names another benchmark database (bench/opportunities.py's).
+    os.environ.setdefault(
+        "DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/ecosystem_bench_{options.size}"
+    )
     os.environ.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/ecosystem_bench_{options.size}",
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="1",
         ALLOWED_HOSTS="testserver",

@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.filters import DirectoryFilterSet
 from ecosystem.core.roles import role_filter
 from opportunities.models import (
+    OPEN_FIRST,
     Opportunity,
     OpportunityKind,
     OpportunityRole,
@@ -52,10 +53,16 @@ class OpportunityFilter(DirectoryFilterSet):
             "sort",
         ]
 
-    @property
-    def sort_orders(self):
-        """ "Open now" moves with the clock: the order is made at each request."""
-        return {**DirectoryFilterSet.sort_orders, "deadline": open_first()}
+    # What it orders by moves with the clock: annotated at each request (filter_queryset).
+    sort_orders = {**DirectoryFilterSet.sort_orders, "deadline": OPEN_FIRST}
+
+    def facet_counts(self, name, records):
+        """Kinds are counted in the records' own query: over the whole list, a scan of
+        the index on kind rather than a join of the table with itself."""
+        if name != "kind":
+            return super().facet_counts(name, records)
+        grouped = records.order_by().values_list("kind").annotate(n=Count("*"))
+        return dict(grouped)
 
     def filter_stage(self, queryset, name, stage):
         return queryset.filter(at_stage(int(stage))) if stage else queryset

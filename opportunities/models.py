@@ -13,6 +13,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,11 @@ OPEN_FIRST = [
 ]
 
 
+def opened_by(now):
+    """Opened at `now` (an opportunity with no opening date is)."""
+    return Q(opens__isnull=True) | Q(opens__lte=timezone.localdate(now))
+
+
 class OpportunityQuerySet(PublishableQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         # No save() in a bulk write (an import, the demo data): the moment is kept here.
@@ -151,18 +157,56 @@ class OpportunityQuerySet(PublishableQuerySet):
         """Opportunities one can apply to at `now`: opened (or with no opening date) and
         not closed, a rolling one included."""
         now = now or timezone.now()
-        today = timezone.localdate(now)
-        opened = Q(opens__isnull=True) | Q(opens__lte=today)
-        return self.filter(opened & (Q(rolling=True) | Q(closes_at__gte=now)))
+        opened = opened_by(now)
+        # The mark tells read_page that the groups of closed calls are empty: the
+        # database would not deduce it, and would walk every closed call to find none.
+        open_now = self.filter(opened & (Q(rolling=True) | Q(closes_at__gte=now)))
+        return open_now.alias(open_only=Value(True))
 
     def closing_soon(self, now=None):
+        """Open and closing within CLOSING_SOON_DAYS: a range of the index on closes_at
+        (a rolling call has no closing moment)."""
         now = now or timezone.now()
-        return self.open_at(now).filter(
-            closes_at__lte=now + datetime.timedelta(days=CLOSING_SOON_DAYS)
-        )
+        soon = now + datetime.timedelta(days=CLOSING_SOON_DAYS)
+        return self.filter(opened_by(now), closes_at__range=(now, soon))
 
     def open_first(self, now=None):
         return self.annotate(**open_first(now)).order_by(*OPEN_FIRST, "pk")
+
+    def read_page(self, bottom, top):
+        """Rows `bottom` to `top` of this list (ecosystem.core.listing.CappedPaginator).
+        Ordered open first, no index holds that order (it moves with the clock): each of
+        its five groups is read in an index's order up to `top` rows, the union of those
+        few rows sorted, then the page's rows read by their keys. Two queries, however
+        many opportunities there are."""
+        order = self.query.order_by
+        if tuple(order[: len(OPEN_FIRST)]) != tuple(OPEN_FIRST):
+            return self[bottom:top]
+        tail = order[len(OPEN_FIRST) :]  # the name in a language, then the pk
+        if top <= bottom:
+            return []
+        now = timezone.now()
+        opened = opened_by(now)
+        dated = opened & Q(rolling=False)
+        upcoming = Q(opens__gt=timezone.localdate(now))
+        groups = [
+            (dated & Q(closes_at__gte=now), ["closes_at", *tail]),
+            (opened & Q(rolling=True), tail),
+            (upcoming & Q(closes_at__gte=now), ["closes_at", *tail]),
+            # Upcoming, rolling or with a deadline before the opening: few, if any.
+            (upcoming & (Q(closes_at__isnull=True) | Q(closes_at__lt=now)), [*OPEN_FIRST, *tail]),
+            (dated & Q(closes_at__isnull=True), tail),
+            (dated & Q(closes_at__lt=now), ["-closes_at", *tail]),
+        ]
+        keys = ["pk", *open_first(now), "closes_at", *(key for key in tail if key != "pk")]
+        base = self.order_by().annotate(**open_first(now))
+        if "open_only" in self.query.annotations:
+            groups = groups[:2]  # open by a date, rolling
+        parts = [base.filter(where).order_by(*by).values_list(*keys)[:top] for where, by in groups]
+        union = parts[0].union(*parts[1:], all=True).order_by(*OPEN_FIRST, *tail)
+        pks = [row[0] for row in union[bottom:top]]
+        rows = self.order_by().in_bulk(pks)
+        return [rows[pk] for pk in pks]
 
     def for_list(self):
         return super().for_list().select_related("programme").prefetch_related("sources")
@@ -253,7 +297,33 @@ class Opportunity(Publishable):
                 violation_error_message=_("The highest amount cannot be below the lowest."),
             ),
         ]
-        indexes = [models.Index(fields=["closes_at"], name="opportunity_closes_at")]
+        # The open-first order read group by group from indexes (read_page): open calls
+        # by closes_at forward, closed ones backward, rolling and upcoming ones (few) from
+        # their own; "open now" is then an OR of two index scans.
+        indexes = [
+            models.Index(fields=["closes_at"], name="opportunity_closes_at"),
+            models.Index(fields=["opens", "closes_at"], name="opportunity_opens"),
+            models.Index(
+                fields=["closes_at"], condition=Q(rolling=True), name="opportunity_rolling"
+            ),
+            models.Index(
+                fields=["closes_at"],
+                condition=Q(rolling=False, closes_at__isnull=True),
+                name="opportunity_undated",
+            ),
+            # The home page's latest records (PublishableQuerySet.by_last_check).
+            models.Index(
+                Coalesce("last_verified", TruncDate("created")).desc(),
+                F("id").desc(),
+                condition=Q(publication_status=PublicationStatus.PUBLISHED),
+                name="opportunity_published_checked",
+            ),
+            models.Index(
+                fields=["kind"],
+                condition=Q(publication_status=PublicationStatus.PUBLISHED),
+                name="opportunity_published_kind",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("opportunities:opportunity-detail", kwargs={"slug": self.slug})

@@ -20,9 +20,10 @@ CALENDAR_PAST_DAYS = 30
 
 def calendar_feed(request):
     """The deadlines of the opportunities matching the list's filters, for a calendar
-    application to subscribe. Read from the index on the closing moment."""
+    application to subscribe. Read from the index on the closing moment, without the
+    links an entry does not show (roles, sources, countries, sectors)."""
     filterset, _ignored = lenient_filterset(
-        OpportunityFilter, request.GET, Opportunity.objects.published().for_api()
+        OpportunityFilter, request.GET, Opportunity.objects.published()
     )
     since = timezone.now() - datetime.timedelta(days=CALENDAR_PAST_DAYS)
     dated = filterset.qs.filter(closes_at__gte=since)

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from ecosystem.opendata.dataset import export
-from opportunities.models import Opportunity, Status
+from opportunities.models import OPEN_FIRST, Opportunity, Status, open_first
 from tests import factories
 from tests.helpers import admin_url, count_queries, html, shown, url
 
@@ -184,6 +184,24 @@ def test_the_list_shows_open_calls_first_the_soonest_deadline_first(client, call
     expected = ["export-mission", "startup-grant", "rolling-training", "next-cohort", "passed-call"]
     assert shown(client.get(url("opportunities:opportunity-list", "en"))) == expected
     assert shown(client.get(url("opportunities:opportunity-list", "fr"))) == expected
+
+
+def test_each_page_follows_the_open_first_order_across_its_groups(client, frozen):
+    """A page is read group by group (read_page): page after page, in the list and the
+    API, the calls come in the order one sort of the whole list gives."""
+    for number, days in enumerate([-40, -3, -3, -1, 2, 5, 5, 30, 90] * 3):
+        deadline = TODAY + datetime.timedelta(days=days)
+        call(f"call-{number:02}", f"Call {number % 4}", f"Appel {number % 4}", deadline=deadline)
+    call("rolling", "Rolling", "Continu", rolling=True, deadline=None)
+    call("undated", "Undated", "Sans date", deadline=None)
+    call("upcoming", "Upcoming", "À venir", opens=TODAY + datetime.timedelta(days=10))
+    records = Opportunity.objects.published().annotate(**open_first())
+    expected = list(records.order_by(*OPEN_FIRST, "sort_en", "pk").values_list("slug", flat=True))
+    assert (expected[0], expected[-1]) == ("call-04", "call-18")  # soonest open, oldest closed
+    base = url("opportunities:opportunity-list", "en")
+    assert shown(client.get(base)) + shown(client.get(base + "?page=2")) == expected
+    api = [client.get(f"/api/v1/opportunities/?page_size=20&page={n}").json() for n in (1, 2)]
+    assert [row["slug"] for page in api for row in page["results"]] == expected
 
 
 def test_the_list_filters(client, calls):

@@ -41,6 +41,16 @@ class CappedPaginator(Paginator):
     def num_pages(self):
         return min(super().num_pages, self.cap // self.per_page)
 
+    def page(self, number):
+        """A queryset with a faster way to its page than OFFSET over its whole order
+        (`read_page(bottom, top)`: opportunities open first) reads it that way."""
+        page = super().page(number)
+        read_page = getattr(self.object_list, "read_page", None)
+        if read_page is not None:
+            query = page.object_list.query
+            page.object_list = read_page(query.low_mark, query.high_mark)
+        return page
+
 
 MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
 
@@ -192,20 +202,29 @@ def filtered(data):
     )
 
 
+def more_than_max(records):
+    return records.order_by()[: MAX_RESULTS + 1].count() > MAX_RESULTS
+
+
 def facets_for(filterset_class, filterset, data, queryset, kept=None, many=False):
     """For each facet, the count of results per value with every other filter applied
     (so that ticking a value shows what one would get). Where no other filter applies,
     countries and sectors read the counts kept for the whole list (`kept`: the record
     type's entry of ecosystem.core.counts) rather than count a million records. Where
-    other filters apply to `many` results (more than MAX_RESULTS), the values are offered
-    without counts: counting them would cost seconds."""
+    other filters apply to `many` results (more than MAX_RESULTS), or leave more than
+    MAX_RESULTS for this facet (a count stopped at MAX_RESULTS + 1), the values are
+    offered without counts: counting them would cost seconds."""
     facets = []
     selected_data = filterset.form.cleaned_data
     for name in filterset_class.facets:
         others = data.copy()
         others.pop(name, None)
         form_field = filterset.form.fields[name]
-        uncounted = many and filtered(others)
+        records = None
+        if filtered(others) and not many:
+            records = filterset_class(others, queryset=queryset).qs
+        # The other filters may still leave more results than a count is worth.
+        uncounted = filtered(others) and (many or more_than_max(records))
         if kept and name in kept and (uncounted or not filtered(others)):
             by_pk = kept[name]
             counts = {
@@ -216,7 +235,8 @@ def facets_for(filterset_class, filterset, data, queryset, kept=None, many=False
         elif uncounted:
             counts = {str(value): 1 for value, _label in form_field.choices}
         else:
-            records = filterset_class(others, queryset=queryset).qs
+            if records is None:
+                records = filterset_class(others, queryset=queryset).qs
             counts = filterset.facet_counts(name, records)
         selected = {value_key(form_field, item) for item in selected_data.get(name) or []}
         if isinstance(form_field, forms.ModelMultipleChoiceField):
