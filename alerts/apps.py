@@ -7,3 +7,7 @@ class AlertsConfig(AppConfig):
 
     name = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self):
+        # The digest and clean-up jobs, and their schedules.
+        from alerts import digest  # noqa: F401

@@ -192,13 +192,14 @@ def linked_ids(model, name, pks):
     return found
 
 
-def opportunity_matches(answers, sectors, now):
+def opportunity_matches(answers, sectors, now, among=None):
     """The open calls that fit, ranked: those naming the country and the sector first,
     those open to any after, the soonest deadline first. Ranked in Python among the
     CANDIDATES open calls closing soonest that fit the stage and the needs (an index
     reads them): a database plan over every call's countries and sectors costs seconds
     at 100,000 calls."""
     records = Opportunity.objects.published().open_at(now)
+    records = only(records, among, "opportunities")
     if answers.stage:
         records = records.filter(at_stage(answers.stage))
     if answers.needs:
@@ -239,7 +240,7 @@ def opportunity_matches(answers, sectors, now):
     return matches
 
 
-def programme_matches(answers, sectors, now):
+def programme_matches(answers, sectors, now, among=None):
     today = timezone.localdate(now)
     records = (
         Programme.objects.published()
@@ -247,7 +248,7 @@ def programme_matches(answers, sectors, now):
         .with_status(ProgrammeStatus.ACTIVE, ProgrammeStatus.REPORTED_ACTIVE, today=today)
         .select_related("dates_source")
     )
-    records = narrowed(records, answers, sectors)
+    records = narrowed(only(records, among, "programmes"), answers, sectors)
     ranked = records.order_by(F("start").desc(nulls_last=True), "sort_en", "pk")
     ranked = ranked.prefetch_related("countries", "sectors", "sources")
     return [
@@ -259,8 +260,9 @@ def programme_matches(answers, sectors, now):
     ]
 
 
-def organization_matches(answers, sectors, now):
+def organization_matches(answers, sectors, now, among=None):
     records = Organization.objects.published().support_organizations()
+    records = only(records, among, "organizations")
     records = narrowed(records, answers, sectors)
     ranked = records.order_by("sort_en", "pk").prefetch_related("countries", "sectors")
     return [
@@ -272,8 +274,9 @@ def organization_matches(answers, sectors, now):
     ]
 
 
-def event_matches(answers, sectors, now):
+def event_matches(answers, sectors, now, among=None):
     records = Event.objects.published().upcoming(timezone.localdate(now))
+    records = only(records, among, "events")
     if answers.needs:
         kinds = [kind for kind, met in EVENT_NEEDS.items() if met & set(answers.needs)]
         records = records.filter(kind__in=kinds)
@@ -285,15 +288,22 @@ def event_matches(answers, sectors, now):
     ]
 
 
-def find_support(answers, now=None):
+def only(records, among, key):
+    """The records among those `among` names for this section, or all when it is None."""
+    return records if among is None else records.filter(pk__in=among.get(key, ()))
+
+
+def find_support(answers, now=None, among=None):
     """The open calls, programmes, organizations and upcoming events that fit the
-    answers, each section ranked and bounded (LIMITS), each match with its reasons."""
+    answers, each section ranked and bounded (LIMITS), each match with its reasons.
+    `among` ({section: pks}) looks at those records only: the email alerts ask for the
+    records new since their last digest that fit, wherever the whole answer ranks them."""
     now = now or timezone.now()
     sectors = related_sectors(answers.sector)
     return Support(
         answers,
-        opportunities=opportunity_matches(answers, sectors, now),
-        programmes=programme_matches(answers, sectors, now),
-        organizations=organization_matches(answers, sectors, now),
-        events=event_matches(answers, sectors, now),
+        opportunities=opportunity_matches(answers, sectors, now, among),
+        programmes=programme_matches(answers, sectors, now, among),
+        organizations=organization_matches(answers, sectors, now, among),
+        events=event_matches(answers, sectors, now, among),
     )

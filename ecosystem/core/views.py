@@ -42,6 +42,7 @@ def directory_list(request, record_type, queryset):
             "export_url": record_type.export_url,
             "subscribe_url": record_type.subscribe_url,
             "downloads": record_type.downloads,
+            "list_key": record_type.key,
         },
     )
 

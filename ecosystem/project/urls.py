@@ -93,6 +93,7 @@ urlpatterns += i18n_patterns(
     *(path("", include(urls)) for urls in feature_urls),
     path("", include("suggestions.urls")),
     path("", include("iati.urls")),
+    path("", include("alerts.urls")),
     prefix_default_language=True,
 )
 handler500 = "ecosystem.site.views.server_error"

@@ -1,0 +1,16 @@
+from django.urls import path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path(_("alerts/follow/"), views.follow, name="follow"),
+    path(format_lazy("{}<str:token>/", _("alerts/confirm/")), views.confirm, name="confirm"),
+    path(
+        format_lazy("{}<str:token>/", _("alerts/unsubscribe/")),
+        views.unsubscribe,
+        name="unsubscribe",
+    ),
+]
