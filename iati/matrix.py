@@ -17,6 +17,8 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.core.models import Country, PublicationStatus, Region, Sector
 from ecosystem.core.search import fold
@@ -66,6 +68,7 @@ class MatrixFilter(django_filters.FilterSet):
         model = Programme
         fields = ["period", "status"]
 
+    @extend_schema_field(OpenApiTypes.STR)  # a year, or two joined by a hyphen
     def filter_period(self, queryset, name, period):
         first, last = period
         return queryset.filter(
