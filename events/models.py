@@ -17,6 +17,7 @@ from ecosystem.core.models import (
     Sector,
     Source,
     fact_source,
+    last_check_index,
     public,
 )
 from ecosystem.core.roles import Role, organization_link, record_link, role_field, unique_role
@@ -185,6 +186,7 @@ class Event(Publishable, Period):
         constraints = [*Publishable.Meta.constraints, *Period.Meta.constraints]
         indexes = [
             models.Index(fields=["start"], name="event_start"),
+            last_check_index("event_published_checked"),
             # Upcoming and recent events (the home page) are read in the order of their
             # end from today, one way or the other: the scan starts where the answer
             # is and stops at the fifth, instead of walking past every event over.

@@ -15,6 +15,7 @@ from ecosystem.core.models import (
     Publishable,
     PublishableQuerySet,
     fact_source,
+    last_check_index,
     published_rows,
 )
 from members import logos
@@ -193,6 +194,8 @@ class Organization(Publishable):
                 )
                 for field in ("sort_en", "sort_fr", "-updated")
             ),
+            last_check_index("sme_published_checked", Q(kind="sme")),
+            last_check_index("support_published_checked", ~Q(kind="sme")),
             *(
                 models.Index(
                     fields=[field],

@@ -26,6 +26,7 @@ from ecosystem.core.models import (
     Source,
     Translated,
     fact_source,
+    last_check_index,
     non_negative,
     public,
 )
@@ -247,7 +248,10 @@ class Programme(Publishable, Period):
                 violation_error_message=_("A programme cannot be part of itself."),
             ),
         ]
-        indexes = [models.Index(fields=["start", "end"], name="programme_period")]
+        indexes = [
+            models.Index(fields=["start", "end"], name="programme_period"),
+            last_check_index("programme_published_checked"),
+        ]
 
     def get_absolute_url(self):
         return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
