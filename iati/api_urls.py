@@ -8,8 +8,10 @@ from iati import views
 
 urlpatterns = [
     path("api/v1/programmes/iati.xml", views.ProgrammeListXml.as_view(), name="iati-programmes"),
+    # Any segment, so that one that is no slug gets the view's 404, not a redirect to an
+    # address with a slash added.
     path(
-        "api/v1/programmes/<slug:slug>/iati.xml",
+        "api/v1/programmes/<str:slug>/iati.xml",
         views.ProgrammeXml.as_view(),
         name="iati-programme",
     ),

@@ -19,6 +19,7 @@ class OpportunitySerializer(PublishableSerializer):
     )
     closes_at = serializers.DateTimeField(
         read_only=True,
+        allow_null=True,
         help_text="The moment applications close (the deadline, at its time or the end of "
         "its day in its time zone); null when rolling or unknown.",
     )

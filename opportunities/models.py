@@ -11,7 +11,7 @@ import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
@@ -180,7 +180,9 @@ class OpportunityQuerySet(PublishableQuerySet):
         few rows sorted, then the page's rows read by their keys. Two queries, however
         many opportunities there are."""
         order = self.query.order_by
-        if tuple(order[: len(OPEN_FIRST)]) != tuple(OPEN_FIRST):
+        # SQLite cannot limit the parts of a UNION: it sorts the whole list, as it did.
+        indexed = connections[self.db].features.supports_slicing_ordering_in_compound
+        if tuple(order[: len(OPEN_FIRST)]) != tuple(OPEN_FIRST) or not indexed:
             return self[bottom:top]
         tail = order[len(OPEN_FIRST) :]  # the name in a language, then the pk
         if top <= bottom:
