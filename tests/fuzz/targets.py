@@ -72,6 +72,31 @@ def language_targets(language):
             slug=Event.objects.published().order_by("pk").first().slug,
         ),
     )
+    yield Target(
+        f"/{language}/ find support", lambda: named("opportunities:find-support", language)
+    )
+    yield Target(
+        f"/{language}/ who does what where", lambda: named("iati:who-does-what-where", language)
+    )
+    yield Target(
+        f"/{language}/ who does what where CSV",
+        lambda: named("iati:who-does-what-where-export", language),
+    )
+    yield Target(f"/{language}/ follow a list", lambda: named("alerts:follow", language))
+    yield Target(
+        f"/{language}/ follow a list POST",
+        lambda: named("alerts:follow", language),
+        method="POST",
+        fields=["email", "frequency", "list"],
+    )
+    for name in ("confirm", "unsubscribe"):
+        for method in ("GET", "POST"):
+            yield Target(
+                f"/{language}/ {name} an alert {method}",
+                lambda n=name: named(f"alerts:{n}", language, token="a-signed-token"),
+                method=method,
+                fields=["frequency", "List-Unsubscribe"] if method == "POST" else [],
+            )
     form = ["record_type", *PROPOSED, *SUBMITTER, "website_url"]
     yield Target(f"/{language}/ suggest", lambda: named("suggestions:suggest", language))
     yield Target(
@@ -91,6 +116,7 @@ def targets():
     for section in sitemaps():
         yield Target(f"sitemap of {section}", lambda s=section: named("sitemap-section", section=s))
     yield Target("events calendar", lambda: named("events-calendar"))
+    yield Target("deadlines calendar", lambda: named("deadlines-calendar"))
     yield Target("open dataset", lambda: named("dataset"))
     yield Target("open dataset file", lambda: named("dataset-file", file="programmes.csv"))
     yield Target(
