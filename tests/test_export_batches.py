@@ -89,6 +89,8 @@ def test_every_sort_of_every_list_reads_the_same_in_batches_of_one(
     factories.ProgrammeFactory.create_batch(2, start=None, **same)
     factories.EventSeriesFactory.create_batch(2, **same)
     factories.EventFactory.create_batch(2, start=date(2020, 5, 4), **same)
+    factories.OpportunityFactory.create_batch(2, **same)
+    factories.OpportunityFactory(rolling=True)
     for sort in record_type.filterset.sort_orders:
         address = url(record_type.export_url, language) + f"?sort={sort}"
         monkeypatch.setattr(exports, "BATCH", 10_000)

@@ -71,11 +71,11 @@ def test_hub_pages_do_not_grow_with_rows(client, world):
 
 def test_the_country_index_counts_published_records(client, world):
     page = html(client.get(url("country-list", "en")))
-    # Senegal: 3 programmes, 2 organizations, 1 SME, 2 events.
+    # Senegal: 3 programmes, 2 organizations, 1 SME, no call, 2 events.
     assert (
         '<a href="/en/countries/sn/">Senegal</a></th><td data-label="Programmes">3</td>'
         '<td data-label="Organizations">2</td><td data-label="SMEs">1</td>'
-        '<td data-label="Events">2</td>'
+        '<td data-label="Calls">0</td><td data-label="Events">2</td>'
     ) in page
     assert "/en/countries/bf/" not in page  # nothing there yet
 
