@@ -136,7 +136,11 @@ def staff_many(staff_client, monkeypatch, db):
     monkeypatch.setattr(OrganizationAdmin, "paginator", partial(listing.CappedPaginator, cap=5))
     monkeypatch.setattr(OrganizationAdmin, "list_per_page", 2)
     for number in range(7):
-        factories.OrganizationFactory(slug=f"shop-{number}", name_en=f"Shop {number}")
+        # Both names given: the factory's French one carries a sequence number ("Fiche
+        # 16") that a search for "shop 6" would find too.
+        factories.OrganizationFactory(
+            slug=f"shop-{number}", name_en=f"Shop {number}", name_fr=f"Boutique {number}"
+        )
     return staff_client
 
 

@@ -27,7 +27,7 @@ def test_the_home_map_shades_countries_and_places_sites(client, world):
     # Senegal has the most records: darkest; a country with none stays neutral.
     assert re.search(
         r'<a href="/fr/pays/sn/" aria-label="Sénégal : 3 programmes, 2 organisations, 1 PME, '
-        r'2 événements, 0 série d’événements"><path class="country shade-4"',
+        r'0 opportunité, 2 événements, 0 série d’événements"><path class="country shade-4"',
         svg,
     )
     assert '<path class="country other"' in svg  # a country not in the directory
