@@ -231,9 +231,14 @@ def test_a_burst_of_edits_makes_the_shared_pages_again_in_one_job(
     assert kept(calendar, "/sitemap.xml")
 
 
-def test_without_a_shared_cache_no_job_is_queued(world, django_capture_on_commit_callbacks):
+def test_without_a_shared_cache_no_job_is_queued(
+    world, django_capture_on_commit_callbacks, settings
+):
     """The cache of each process's own memory: a worker's job would fill its own."""
     from django_tasks_db.models import DBTaskResult
+
+    # Whatever the run's cache (Redis in CI's PostgreSQL run), this process's memory.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
     with django_capture_on_commit_callbacks(execute=True):
         rename(world["active"], "Renamed")

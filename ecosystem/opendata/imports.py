@@ -216,6 +216,8 @@ class Linked:
     def __getattr__(self, name):
         if name in self.many:
             return SimpleNamespace(all=lambda: self.many[name])
+        if name == "_prefetched_objects_cache":  # the lists exports.listed() reads
+            return {**getattr(self.record, name, {}), **self.many}
         return getattr(self.record, name)
 
 
