@@ -50,9 +50,21 @@ def test_without_a_database_the_site_starts_and_says_why(monkeypatch, caplog):
 
     monkeypatch.setattr(connection, "ensure_connection", refused)
     monkeypatch.setattr(connection, "cursor", refused)
+    monkeypatch.setattr(warmup, "database_answered", True)  # as a master starts
     warmup.application(WSGIHandler())
+    # The worker does not wait for the database again before its first request.
     warmup.connections()
     skipped = "Warm-up skipped: the database does not answer."
-    before_fork, summary, in_the_worker = warmup_log(caplog)
-    assert before_fork == in_the_worker == skipped
+    before_fork, summary = warmup_log(caplog)
+    assert before_fork == skipped
     assert "templates compiled, 0 pages served" in summary
+
+
+def test_a_worker_whose_database_went_away_since_says_why(monkeypatch, caplog):
+    def refused():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refused)
+    monkeypatch.setattr(connection, "cursor", refused)
+    warmup.connections()  # the master found it; a recycled worker does not
+    assert warmup_log(caplog) == ["Warm-up skipped: the database does not answer."]

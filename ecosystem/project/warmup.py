@@ -44,11 +44,13 @@ def application(site):
                 continue  # a third-party template for a library the site does not load
             compiled += 1
     served = 0
+    global database_answered
     try:
         databases["default"].ensure_connection()
     except DatabaseError:
         # The site starts without its database, answering 503 until it is back; the
         # workers then warm up on their first requests.
+        database_answered = False
         logger.warning("Warm-up skipped: the database does not answer.")
     else:
         for path in main_pages():
@@ -117,12 +119,20 @@ def serve(site, path):
     return int(answer[0].split()[0])
 
 
+# Whether the database answered the master's warm-up (a forked worker inherits it).
+database_answered = True
+
+
 def connections():
     """The worker's database and cache connections, opened before the first visitor
     (a database that does not answer is left to the first request, which says so). A
     new PostgreSQL connection reads the catalog of each table and index it meets once:
     one row of each list, with what its rows show, makes it meet them now."""
     cache.get("warmup")
+    if not database_answered:
+        # The master waited for it already: a worker would wait as long again before
+        # its first visitor, who is to be told at once that the directory is down.
+        return
     try:
         for record_type in registry:
             list(record_type.listed_records().for_list()[:1])
