@@ -17,7 +17,6 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.core.models import Country, PublicationStatus, Region, Sector
@@ -29,6 +28,7 @@ from programmes.models import Programme, ProgrammeRole, ProgrammeRoleKind, Progr
 SHOWN = 5
 PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*$")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+YEAR = "(19[0-9]{2}|20[0-9]{2}|2100)"  # FIRST_YEAR to LAST_YEAR, for the API's schema
 
 
 class PeriodField(forms.CharField):
@@ -45,7 +45,8 @@ class PeriodField(forms.CharField):
         match = PERIOD.match(value)
         if not match:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        first, last = int(match[1]), int(match[2] or match[1])
+        # A period given backwards (2023-2018) is the same period.
+        first, last = sorted((int(match[1]), int(match[2] or match[1])))
         if not FIRST_YEAR <= first <= last <= LAST_YEAR:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return first, last
@@ -68,7 +69,8 @@ class MatrixFilter(django_filters.FilterSet):
         model = Programme
         fields = ["period", "status"]
 
-    @extend_schema_field(OpenApiTypes.STR)  # a year, or two joined by a hyphen
+    # A year from 1900 to 2100, or two joined by a hyphen: what the form accepts.
+    @extend_schema_field({"type": "string", "pattern": f"^{YEAR}(-{YEAR})?$"})
     def filter_period(self, queryset, name, period):
         first, last = period
         return queryset.filter(
