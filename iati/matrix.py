@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ecosystem.core.models import Country, PublicationStatus, Region, Sector
@@ -54,6 +55,9 @@ class PeriodField(forms.CharField):
 
 class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
+    # A year from 1900 to 2100, or two joined by a hyphen: what the form accepts (the
+    # API's schema, ecosystem.core.api.filter_value_schema).
+    value_schema = {"type": "string", "pattern": f"^{YEAR}(-{YEAR})?$", "maxLength": 9}
 
 
 class MatrixFilter(django_filters.FilterSet):
@@ -69,8 +73,7 @@ class MatrixFilter(django_filters.FilterSet):
         model = Programme
         fields = ["period", "status"]
 
-    # A year from 1900 to 2100, or two joined by a hyphen: what the form accepts.
-    @extend_schema_field({"type": "string", "pattern": f"^{YEAR}(-{YEAR})?$"})
+    @extend_schema_field(OpenApiTypes.STR)  # its value's schema: PeriodFilter.value_schema
     def filter_period(self, queryset, name, period):
         first, last = period
         return queryset.filter(

@@ -262,7 +262,10 @@ RECORD_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultiple
 
 
 def filter_value_schema(filter_field):
-    """The JSON schema of one value of a filter, as its form field validates it."""
+    """The JSON schema of one value of a filter, as its form field validates it (or as
+    the filter says itself, `value_schema`)."""
+    if getattr(filter_field, "value_schema", None):
+        return dict(filter_field.value_schema)
     if isinstance(filter_field, RECORD_FILTERS):
         code = filter_field.extra.get("to_field_name") == "code"
         return {"type": "string", "pattern": f"^{COUNTRY_CODE_PATTERN if code else SLUG_PATTERN}$"}
