@@ -37,7 +37,7 @@ from ecosystem.jobs.models import JobProgress
 from ecosystem.opendata.admin_import import WAITING, counter, stopped
 from iati import fetching, importing, reading
 from members.models import Organization
-from programmes.models import Programme, ProgrammeRole, ProgrammeRoleKind
+from programmes.models import Programme, ProgrammeRole, ProgrammeRoleKind, ReportedStatus
 
 SESSION_KEY = "iati-import"
 # An upload is bounded by the request's own size (MAX_REQUEST_BYTES); an address by the
@@ -195,6 +195,7 @@ LABELS = {
     "roles": _("roles"),
     "parent": _("part of"),
     "sites": _("sites"),
+    "contacts": _("contacts"),
 }
 
 
@@ -257,6 +258,10 @@ class Readable:
             )
         if name == "sites":
             return "; ".join(f"{site[0]} ({site[1]}, {site[2]})" for site in value)
+        if name == "contacts":
+            return "; ".join(", ".join(filter(None, contact)) for contact in value)
+        if name == "reported_status":
+            return str(ReportedStatus(value).label)
         if isinstance(value, list | tuple):
             return ", ".join(map(str, value))
         return str(value)

@@ -12,9 +12,11 @@ NAME = "programmes-iati.xml"
 
 
 def write(path, base_url):
-    programmes = Programme.objects.published().existing()
+    listed = Programme.objects.published().existing()
+    programmes = writing.dated_only(listed)
+    undated = listed.filter(start__isnull=True, end__isnull=True).count()
     with open(path, "wb") as out:
-        for chunk in writing.activities_xml(programmes, base_url):
+        for chunk in writing.activities_xml(programmes, base_url, undated):
             out.write(chunk)
     return programmes.count()
 
@@ -27,6 +29,7 @@ def register():
             "iati-programmes",
             _("This programme as IATI XML"),
             "iati-programme",
+            offered=lambda programme: bool(programme.start or programme.end),
         ),
     )
     registry.register_dataset_file(

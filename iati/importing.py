@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,11 +42,14 @@ from iati import reading
 from iati.models import Activity, Conflict, KnownOrganization, Resolution, SectorMapping
 from members.models import Organization, OrganizationKind
 from programmes.models import (
+    CONTACT_FIELDS,
+    Contact,
     Existence,
     Programme,
     ProgrammeRole,
     ProgrammeRoleKind,
     Qualifier,
+    ReportedStatus,
     Site,
 )
 
@@ -108,7 +112,31 @@ FIELDS = [
     "roles",
     "parent",
     "sites",
+    "reported_status",
+    "contacts",
 ]
+# ActivityStatus: pipeline (1) is a proposed programme (`existence`), whose dates say
+# the rest; implementation (2) says that it runs, as of the activity's last update
+# (past a planned end, that is no report that it ended); finalisation (3) and closed
+# (4) say that it ended.
+REPORTED = {
+    "1": ReportedStatus.DATES,
+    "2": ReportedStatus.RUNNING,
+    "3": ReportedStatus.ENDED,
+    "4": ReportedStatus.ENDED,
+    "5": ReportedStatus.CANCELLED,
+    "6": ReportedStatus.SUSPENDED,
+}
+# An IATI contact-info's elements, in the order of CONTACT_FIELDS.
+CONTACT_ELEMENTS = (
+    "organisation",
+    "person-name",
+    "job-title",
+    "email",
+    "telephone",
+    "website",
+    "mailing-address",
+)
 
 
 @dataclass
@@ -408,6 +436,9 @@ def publisher_values(activity, context, item, organizations):
         "roles": roles_of(activity, organizations),
         "parent": parent_of(activity, context, item),
         "sites": sites_of(activity, item),
+        # None when the activity gives no status: the programme's is left as it is.
+        "reported_status": REPORTED.get(activity.status),
+        "contacts": contacts_of(activity, item),
     }
     for code in values["countries"]:
         try:
@@ -530,6 +561,34 @@ def sites_of(activity, item):
     return sorted(sites)
 
 
+def contacts_of(activity, item):
+    """[[organisation, person, job title, email, telephone, website, address]], each text
+    in French where given, else English, else the language given; an email or website
+    that is not one is set aside with a note."""
+    fields = {name: Contact._meta.get_field(name) for name in CONTACT_FIELDS}
+    contacts = []
+    for found in activity.contacts:
+        values = []
+        for name, element in zip(CONTACT_FIELDS, CONTACT_ELEMENTS, strict=True):
+            value = found.get(element, "")
+            if isinstance(value, dict):
+                value = value.get("fr") or value.get("en") or next(iter(value.values()), "")
+            value = " ".join(value.split())[: fields[name].max_length]
+            if value:
+                try:
+                    fields[name].run_validators(value)
+                except ValidationError:
+                    item.notes.append(
+                        _("Contact %(field)s “%(value)s” set aside: it is not valid.")
+                        % {"field": fields[name].verbose_name, "value": value}
+                    )
+                    value = ""
+            values.append(value)
+        if any(values[:6]):
+            contacts.append(values)
+    return sorted(contacts)
+
+
 def current_values(programme):
     """The programme's value of every field in FIELDS, as publisher_values() writes them."""
     return {
@@ -579,6 +638,8 @@ def current_values(programme):
                 "name", "latitude", "longitude", "country_id"
             )
         ),
+        "reported_status": programme.reported_status,
+        "contacts": sorted(list(row) for row in programme.contacts.values_list(*CONTACT_FIELDS)),
     }
 
 
@@ -783,6 +844,7 @@ TEXTS = [
     "objectives_en",
     "objectives_fr",
     "existence",
+    "reported_status",
 ]
 
 
@@ -825,6 +887,8 @@ def write_changes(programme, changes, source, user, history_type="~", cited=()):
             write_roles(programme, changes["roles"], source)
         if "sites" in changes:
             write_sites(programme, changes["sites"], source)
+        if "contacts" in changes:
+            write_contacts(programme, changes["contacts"], source)
         programme.sources.add(*cited)
 
 
@@ -889,6 +953,19 @@ def write_sites(programme, sites, source):
                 "source": source,
                 "location_source": source,
             },
+        )
+
+
+def write_contacts(programme, contacts, source):
+    wanted = [list(values) for values in contacts]
+    for contact in programme.contacts.all():
+        if contact.values in wanted:
+            wanted.remove(contact.values)
+        else:
+            contact.delete()
+    for values in wanted:
+        Contact.objects.create(
+            programme=programme, source=source, **dict(zip(CONTACT_FIELDS, values, strict=True))
         )
 
 

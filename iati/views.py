@@ -32,6 +32,15 @@ from programmes.filters import ProgrammeFilter
 from programmes.models import Programme, ProgrammeStatus
 
 XML_TYPE = "application/xml; charset=utf-8"
+# The API's messages are in English, as its other errors are.
+NO_DATE = (
+    "The directory knows no date for this programme, and IATI requires a start or an "
+    "end: it is not exported."
+)
+NO_DATES = (
+    "The directory knows no date for the programmes matching these filters, and IATI "
+    "requires a start or an end: none is exported."
+)
 IATI_XML = OpenApiResponse(
     OpenApiTypes.STR, description="IATI 2.03 activity XML (an <iati-activities> document)."
 )
@@ -62,9 +71,10 @@ class IatiView(GenericAPIView):
     schema = DirectorySchema()
     pagination_class = None
 
-    def xml(self, request, programmes, filename):
+    def xml(self, request, programmes, filename, undated=0):
         response = StreamingHttpResponse(
-            writing.activities_xml(programmes, base_url(request)), content_type=XML_TYPE
+            writing.activities_xml(programmes, base_url(request), undated),
+            content_type=XML_TYPE,
         )
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
@@ -98,7 +108,11 @@ class ProgrammeListXml(IatiView):
         if not programmes.exists():
             # The standard has no empty document: an <iati-activities> holds one or more.
             raise NotFound({"detail": ["No programme matches these filters."]})
-        return self.xml(request, programmes, "programmes-iati.xml")
+        exported = writing.dated_only(programmes)
+        undated = programmes.filter(start__isnull=True, end__isnull=True).count()
+        if not exported.exists():
+            raise NotFound({"detail": [NO_DATES]})
+        return self.xml(request, exported, "programmes-iati.xml", undated)
 
 
 class ProgrammeXml(IatiView):
@@ -113,6 +127,8 @@ class ProgrammeXml(IatiView):
     )
     def get(self, request, slug):
         programme = get_object_or_404(self.get_queryset(), slug=slug)
+        if not (programme.start or programme.end):
+            raise NotFound({"detail": [NO_DATE]})
         programmes = self.get_queryset().filter(pk=programme.pk)
         return self.xml(request, programmes, f"{slug}-iati.xml")
 

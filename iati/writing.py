@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
@@ -57,6 +57,8 @@ STATUS_CODES = {
     ProgrammeStatus.REPORTED_ACTIVE: "2",
     ProgrammeStatus.PAST_PLANNED_END: "2",
     ProgrammeStatus.CLOSED: "4",
+    ProgrammeStatus.CANCELLED: "5",
+    ProgrammeStatus.SUSPENDED: "6",
 }
 PIPELINE, IMPLEMENTATION = "1", "2"
 # The standard writes dates to the day: one known less precisely says so.
@@ -65,8 +67,12 @@ KNOWN_TO = {
     Precision.MONTH: _("Known to the month: %(date)s"),
 }
 REPORTER_NAME = _("Tech-support directory")
+# In English, as the document's default language.
+LEFT_OUT = (
+    " Left out: %(count)s programmes of this list with no known date (IATI requires a "
+    "start or an end; the directory's list and CSV hold them). "
+)
 NO_ORGANIZATION = _("No organization is known for this programme.")
-NO_DATE = _("Start date not known: the programme is reported in a source of %(date)s.")
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 PARENT, CHILD = "1", "2"
 # DocumentCategory A12, "Activity web page": what the directory's sources with an
@@ -111,6 +117,7 @@ def exportable(programmes):
             "countries",
             "sectors",
             "sources",
+            "contacts",
             Prefetch("sites", Site.objects.select_related("country")),
             Prefetch("children", children.order_by("slug"), to_attr="public_children"),
         )
@@ -137,7 +144,8 @@ def narratives(parent, texts):
     for language, text in texts.items():
         if text:
             narrative = etree.SubElement(parent, "narrative")
-            narrative.set(XML_LANG, language)
+            if language:  # else the activity's default language, which it may not be
+                narrative.set(XML_LANG, language)
             narrative.text = text
 
 
@@ -202,11 +210,16 @@ def activity_status(programme, today):
     return STATUS_CODES[status] if status else IMPLEMENTATION
 
 
+def dated_only(programmes):
+    """The programmes the standard can hold: it wants a start or an end, and the
+    directory does not invent one for a programme whose dates no source gives."""
+    return programmes.filter(Q(start__isnull=False) | Q(end__isnull=False))
+
+
 def activity_dates(activity, programme, today):
-    """Start and end, planned or actual; the standard wants at least one date. A date
-    known to the year or the month is written as its first (a start) or last (an end)
-    day, with a narrative saying how precisely it is known. With no date, the earliest
-    source that reports the programme: it existed by then."""
+    """Start and end, planned or actual. A date known to the year or the month is
+    written as its first (a start) or last (an end) day, with a narrative saying how
+    precisely it is known."""
     if programme.start:
         actual = programme.existence == Existence.CONFIRMED and programme.start <= today
         dated(
@@ -218,17 +231,29 @@ def activity_dates(activity, programme, today):
     if programme.end:
         kind = ACTUAL_END if programme.end_reported else PLANNED_END
         dated(activity, kind, programme.end, programme.end_precision)
-    if not (programme.start or programme.end):
-        reported = [source.published for source in programme.sources.all() if source.published]
-        day = min(reported, default=None) or timezone.localtime(programme.created).date()
-        kind = ACTUAL_START if programme.existence == Existence.CONFIRMED else PLANNED_START
-        element(
-            activity,
-            "activity-date",
-            in_each_language(NO_DATE, date=day.isoformat()),
-            type=kind,
-            iso_date=day.isoformat(),
-        )
+
+
+def contacts(activity, programme):
+    """contact-info, its elements in the schema's order; the texts as the source gave
+    them, in no particular language."""
+    for contact in programme.contacts.all():
+        node = element(activity, "contact-info")
+        for tag, value in (
+            ("organisation", contact.organisation),
+            ("person-name", contact.person),
+            ("job-title", contact.job_title),
+        ):
+            if value:
+                narratives(element(node, tag), {"": value})
+        for tag, value in (
+            ("telephone", contact.telephone),
+            ("email", contact.email),
+            ("website", contact.website),
+        ):
+            if value:
+                element(node, tag).text = value
+        if contact.address:
+            narratives(element(node, "mailing-address"), {"": contact.address})
 
 
 def dated(activity, kind, value, precision):
@@ -333,6 +358,7 @@ def activity(programme, context):
     element(node, "other-identifier", ref=programme.slug, type=OWN_REFERENCE)
     element(node, "activity-status", code=activity_status(programme, context.today))
     activity_dates(node, programme, context.today)
+    contacts(node, programme)
     places(node, programme)
     sectors(node, programme, context)
     budget(node, programme)
@@ -341,9 +367,10 @@ def activity(programme, context):
     return node
 
 
-def activities_xml(programmes, base_url):
+def activities_xml(programmes, base_url, undated=0):
     """The programmes as one <iati-activities> document, in chunks of bytes (one per
-    batch of programmes), for a streamed answer."""
+    batch of programmes), for a streamed answer; it says in a comment how many
+    programmes with no date (`undated`) were left out of it."""
     buffer = io.BytesIO()
     context = Context.read(base_url)
     generated = timezone.now().isoformat(timespec="seconds")
@@ -352,6 +379,8 @@ def activities_xml(programmes, base_url):
         with document.element(
             "iati-activities", version=VERSION, **{"generated-datetime": generated}
         ):
+            if undated:
+                document.write(etree.Comment(LEFT_OUT % {"count": undated}))
             for batch in in_batches(exportable(programmes)):
                 for programme in batch:
                     document.write(activity(programme, context), pretty_print=True)

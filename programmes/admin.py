@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.admin.base import DirectoryAdmin, PublishableAdmin
 from ecosystem.core.role_admin import RoleAdmin, RoleInline
-from programmes.models import Indicator, Programme, ProgrammeRole, Site
+from programmes.models import Contact, Indicator, Programme, ProgrammeRole, Site
 
 PERIOD_FIELDS = [("start", "start_precision"), ("end", "end_precision")]
 
@@ -45,6 +45,22 @@ class IndicatorInline(admin.TabularInline):
     ]
 
 
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [
+        "organisation",
+        "person",
+        "job_title",
+        "email",
+        "telephone",
+        "website",
+        "address",
+        "source",
+    ]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(PublishableAdmin):
     list_display = [
@@ -60,6 +76,7 @@ class ProgrammeAdmin(PublishableAdmin):
     list_filter = [
         *PublishableAdmin.list_filter,
         "existence",
+        "reported_status",
         ("parent", admin.RelatedOnlyFieldListFilter),
     ]
     autocomplete_fields = [
@@ -78,6 +95,7 @@ class ProgrammeAdmin(PublishableAdmin):
                     "parent",
                     "existence",
                     *PERIOD_FIELDS,
+                    "reported_status",
                     "dates_source",
                     ("budget_amount", "budget_currency", "budget_qualifier"),
                     "budget_source",
@@ -90,7 +108,7 @@ class ProgrammeAdmin(PublishableAdmin):
         PublishableAdmin.where_fieldset,
         PublishableAdmin.provenance_fieldset,
     ]
-    inlines = [ProgrammeRoleInline, SiteInline, IndicatorInline]
+    inlines = [ProgrammeRoleInline, SiteInline, ContactInline, IndicatorInline]
 
     @admin.display(description=_("dates"), ordering="start")
     def period(self, obj):

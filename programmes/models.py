@@ -55,6 +55,22 @@ class ProgrammeStatus(models.TextChoices):
     # Its planned end has passed and nothing written since says that it ended: not
     # counted as closed.
     PAST_PLANNED_END = "past_planned_end", _("past its planned end, no later report")
+    # As a source reports it, whatever the dates (ReportedStatus).
+    CANCELLED = "cancelled", _("cancelled")
+    SUSPENDED = "suspended", _("suspended")
+
+
+class ReportedStatus(models.TextChoices):
+    """What a source reports beyond the dates (IATI's activity status): the programme
+    is running, ended, was cancelled or is suspended, as of the dates' source. Ended,
+    cancelled and suspended win over what the dates would say; running says that the
+    source's date, if after the planned end, is no report that it ended."""
+
+    DATES = "dates", _("as its dates say")
+    RUNNING = "running", _("running")
+    ENDED = "ended", _("ended")
+    CANCELLED = "cancelled", _("cancelled")
+    SUSPENDED = "suspended", _("suspended")
 
 
 class StatusBasis(models.TextChoices):
@@ -81,6 +97,14 @@ PLANNED_END_PASSED = _("planned to end in %(date)s — no later report")
 RUNNING_AS_PLANNED = _("running, planned until %(date)s")
 
 
+# The statuses a source reports whatever the dates say.
+REPORTED_STATUSES = {
+    ReportedStatus.ENDED: ProgrammeStatus.CLOSED,
+    ReportedStatus.CANCELLED: ProgrammeStatus.CANCELLED,
+    ReportedStatus.SUSPENDED: ProgrammeStatus.SUSPENDED,
+}
+
+
 def status_conditions(today=None):
     """The status is never stored: it follows from the dates, staff's last verification,
     the date of the dates' source and today. Starts are the first day and ends the last
@@ -90,14 +114,22 @@ def status_conditions(today=None):
     started = Q(start__lte=today)
     open_ended = Q(end__isnull=True)
     ended = Q(end__lt=today)
-    # A source dated after the end (at its earliest), or a check after it, says it ended.
-    end_reported = Q(last_verified__gt=F("end")) | Q(dates_source__published__gt=F("end"))
+    # A source dated after the end (at its earliest), or a check after it, says it ended;
+    # not a source that reports it running.
+    source_after = Q(dates_source__published__gt=F("end")) & ~Q(
+        reported_status=ReportedStatus.RUNNING
+    )
+    end_reported = Q(last_verified__gt=F("end")) | source_after
+    dated = Q(reported_status__in=[ReportedStatus.DATES, ReportedStatus.RUNNING])
     return {
-        ProgrammeStatus.PLANNED: Q(start__gt=today),
-        ProgrammeStatus.ACTIVE: started & (Q(end__gte=today) | open_ended & verified),
-        ProgrammeStatus.REPORTED_ACTIVE: started & open_ended & ~verified,
-        ProgrammeStatus.CLOSED: ended & end_reported,
-        ProgrammeStatus.PAST_PLANNED_END: ended & ~end_reported,
+        ProgrammeStatus.PLANNED: dated & Q(start__gt=today),
+        ProgrammeStatus.ACTIVE: dated & started & (Q(end__gte=today) | open_ended & verified),
+        ProgrammeStatus.REPORTED_ACTIVE: dated & started & open_ended & ~verified,
+        ProgrammeStatus.CLOSED: dated & ended & end_reported
+        | Q(reported_status=ReportedStatus.ENDED),
+        ProgrammeStatus.PAST_PLANNED_END: dated & ended & ~end_reported,
+        ProgrammeStatus.CANCELLED: Q(reported_status=ReportedStatus.CANCELLED),
+        ProgrammeStatus.SUSPENDED: Q(reported_status=ReportedStatus.SUSPENDED),
     }
 
 
@@ -172,6 +204,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
         children = Programme.objects.published().select_related("dates_source")
         children = children.prefetch_related("sources")
         return self.for_api().prefetch_related(
+            Prefetch("contacts", Contact.objects.select_related("source")),
             Prefetch("children", children.existing()),
             Prefetch("children", children.exclude(existence=Existence.CONFIRMED), "hoped_for"),
         )
@@ -208,6 +241,16 @@ class Programme(Publishable, Period):
         _("budget qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     dates_source = fact_source()
+    reported_status = models.CharField(
+        _("reported status"),
+        max_length=10,
+        choices=ReportedStatus.choices,
+        default=ReportedStatus.DATES,
+        help_text=_(
+            "Set when a source reports that the programme is running, ended, was "
+            "cancelled or is suspended, whatever its dates; it is as of the dates’ source."
+        ),
+    )
     budget_source = fact_source()
     existence = models.CharField(
         _("existence"),
@@ -261,6 +304,9 @@ class Programme(Publishable, Period):
         return public(self.parent)
 
     def status_on(self, today):
+        reported = REPORTED_STATUSES.get(self.reported_status)
+        if reported:
+            return reported
         if self.start and self.start > today:
             return ProgrammeStatus.PLANNED
         if self.end and self.end < today:
@@ -276,10 +322,21 @@ class Programme(Publishable, Period):
         return self.status_on(timezone.localdate())
 
     @property
+    def status_reported_as_of(self):
+        """(date, precision) of the source that reports the status: the dates' source,
+        else what the programme says is as of."""
+        source = self.dates_source
+        if source and source.published:
+            return source.published, source.published_precision
+        return self.as_of
+
+    @property
     def end_reported(self):
         """Whether the end is known to have happened: staff checked after it, or the
         dates' source was written after it (at the earliest its publication may be)."""
         source = self.dates_source
+        if self.reported_status == ReportedStatus.RUNNING:
+            source = None  # it reports the programme running, not ended
         return bool(
             self.end
             and (
@@ -293,6 +350,9 @@ class Programme(Publishable, Period):
         status = self.status_on(today)
         if status is None:
             return None
+        if self.reported_status in REPORTED_STATUSES:
+            verified = self.verified_recently(today)
+            return StatusBasis.VERIFIED if verified else StatusBasis.REPORTED
         if status == ProgrammeStatus.CLOSED:
             verified = self.last_verified and self.last_verified > self.end
             return StatusBasis.VERIFIED if verified else StatusBasis.REPORTED
@@ -323,6 +383,8 @@ class Programme(Publishable, Period):
         label = ProgrammeStatus(status).label
         if basis == StatusBasis.VERIFIED:
             return VERIFIED_ON % {"status": label, "date": format_as_of(self.last_verified, "day")}
+        if self.reported_status in REPORTED_STATUSES:
+            return status_as_of(label, self.status_reported_as_of)
         if status == ProgrammeStatus.PAST_PLANNED_END:
             return PLANNED_END_PASSED % {"date": format_as_of(self.end, self.end_precision)}
         if status == ProgrammeStatus.ACTIVE:
@@ -578,3 +640,60 @@ class Indicator(models.Model):
     @property
     def as_of_display(self):
         return format_partial(self.as_of, self.as_of_precision)
+
+
+class Contact(models.Model):
+    """Whom to ask about a programme, as a source gives it (an IATI activity's
+    contact-info): an office or a person, with how to reach them."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    organisation = models.CharField(_("organization or office"), max_length=200, blank=True)
+    person = models.CharField(_("person"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    telephone = models.CharField(_("telephone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    source = fact_source()
+
+    history = History()
+
+    class Meta:
+        ordering = ["programme__slug", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organisation="", person="", email="", telephone="", website=""),
+                name="contact_says_whom_or_how",
+                violation_error_message=_(
+                    "A contact needs an organization, a person, an email, a telephone or a website."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return (
+            ", ".join(filter(None, [self.person, self.organisation]))
+            or self.email
+            or (self.telephone or self.website)
+        )
+
+    @property
+    def values(self):
+        """[organisation, person, job title, email, telephone, website, address]: what an
+        IATI import compares and writes (iati.importing)."""
+        return [getattr(self, name) for name in CONTACT_FIELDS]
+
+
+CONTACT_FIELDS = (
+    "organisation",
+    "person",
+    "job_title",
+    "email",
+    "telephone",
+    "website",
+    "address",
+)

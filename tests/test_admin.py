@@ -53,7 +53,7 @@ PAGES = {
     Source: (10, 6, 6),
     Organization: (11, 6, 17),
     Membership: (8, 6, 10),
-    Programme: (14, 6, 21),
+    Programme: (14, 6, 22),  # its change form: one query more for its contacts
     ProgrammeRole: (8, 6, 10),
     Site: (11, 6, 9),
     Indicator: (8, 6, 8),
@@ -112,11 +112,13 @@ def test_staff_create_a_programme_with_its_roles(staff_client):
         "end_precision": "month",
         "budget_qualifier": "exact",
         "existence": "confirmed",
+        "reported_status": "dates",
         "countries": [senegal.pk],
         **inline_management("roles", 1),
         "roles-0-organization": itc.pk,
         "roles-0-role": "implementing",
         **inline_management("sites", 0),
+        **inline_management("contacts", 0),
         **inline_management("indicators", 0),
     }
     response = staff_client.post(admin_url(Programme, "add"), data)

@@ -40,15 +40,20 @@ def texts(node, path):
 
 def test_every_seeded_and_demo_programme_makes_valid_iati(seeded):
     call_command("generate_demo_data", programmes=60, stdout=io.StringIO(), stderr=io.StringIO())
-    programmes = Programme.objects.all()
+    programmes = writing.dated_only(Programme.objects.all())
     root = validated(writing.document(programmes, "http://testserver"))
     assert len(root) == programmes.count() > 60
+    # The seed's programmes that no source dates (FISONG, the Netherlands Trust Fund...)
+    assert Programme.objects.filter(slug__in=["fisong", "netherlands-trust-fund"]).count() == 2
+    assert not programmes.filter(slug__in=["fisong", "netherlands-trust-fund"]).exists()
     assert root.get("version") == "2.03"
 
 
 def some_programmes(count, country, sector, funder):
     for _ in range(count):
-        programme = factories.ProgrammeFactory(countries=[country], sectors=[sector])
+        programme = factories.ProgrammeFactory(
+            countries=[country], sectors=[sector], start=datetime.date(2024, 1, 1)
+        )
         factories.ProgrammeRoleFactory(programme=programme, organization=funder)
         factories.SiteFactory(programme=programme, country=country, latitude=14.7, longitude=-17.4)
 
@@ -58,7 +63,9 @@ def test_the_list_exports_as_filtered_and_in_a_fixed_number_of_queries(client, s
     ict = factories.SectorFactory(slug="ict")
     funder = factories.OrganizationFactory(slug="afd", kind="government")
     some_programmes(2, senegal, ict, funder)
-    factories.ProgrammeFactory(slug="in-mali", countries=[mali], sectors=[ict])
+    factories.ProgrammeFactory(
+        slug="in-mali", countries=[mali], sectors=[ict], start=datetime.date(2024, 1, 1)
+    )
     address = url("iati-programmes")
     assert address == "/api/v1/programmes/iati.xml"
 
@@ -164,19 +171,33 @@ def test_one_programme_says_what_the_directory_knows_in_both_languages(client, s
 
 def test_what_the_standard_requires_and_the_directory_lacks_is_said(client, senegal):
     source = factories.SourceFactory(published=datetime.date(2019, 3, 1))
-    programme = factories.ProgrammeFactory(slug="undated", sources=[source])
+    programme = factories.ProgrammeFactory(slug="dated", start=datetime.date(2019, 1, 1))
     node = activity(
-        validated(client.get(url("iati-programme", slug="undated")).getvalue()), programme
+        validated(client.get(url("iati-programme", slug="dated")).getvalue()), programme
     )
-    assert texts(node, "activity-date/narrative") == [
-        "Start date not known: the programme is reported in a source of 2019-03-01.",
-        "Date de début inconnue : le programme figure dans une source du 2019-03-01.",
-    ]
-    assert node.xpath("activity-date/@iso-date") == ["2019-03-01"]
     assert texts(node, "participating-org/narrative") == [
         "No organization is known for this programme.",
         "Aucune organisation n’est connue pour ce programme.",
     ]
+    # A programme no source dates is not exported: the standard wants a start or an end,
+    # and the directory does not make one up.
+    factories.ProgrammeFactory(slug="undated", sources=[source], countries=[senegal])
+    response = client.get(url("iati-programme", slug="undated"))
+    assert response.status_code == 404
+    assert "knows no date for this programme" in response.json()["detail"][0]
+    root = validated(client.get(url("iati-programmes")).getvalue())
+    assert root.xpath("iati-activity/other-identifier/@ref") == ["dated"]
+    assert (
+        root.xpath("comment()")[0]
+        .text.strip()
+        .startswith("Left out: 1 programmes of this list with no known date")
+    )
+    response = client.get(url("iati-programmes"), {"country": "SN"})
+    assert response.status_code == 404
+    assert "knows no date for the programmes matching" in response.json()["detail"][0]
+    for language in ("en", "fr"):
+        page = html(client.get(url("programmes:programme-detail", language, slug="undated")))
+        assert "iati.xml" not in page
 
 
 def test_a_draft_is_not_exported(client, senegal):
@@ -207,7 +228,7 @@ def test_the_api_schema_documents_the_export(client, db):
 def test_the_list_and_the_page_link_their_iati_xml(
     client, senegal, language, list_label, page_label
 ):
-    factories.ProgrammeFactory(slug="ntf-v", countries=[senegal])
+    factories.ProgrammeFactory(slug="ntf-v", countries=[senegal], start=datetime.date(2021, 7, 1))
     page = html(client.get(url("programmes:programme-list", language), {"country": "SN"}))
     assert f'<a href="/api/v1/programmes/iati.xml?country=SN">{list_label}</a>' in page
     page = html(client.get(url("programmes:programme-detail", language, slug="ntf-v")))
@@ -220,7 +241,7 @@ def test_the_list_and_the_page_link_their_iati_xml(
 def test_the_open_dataset_holds_the_programmes_as_iati(client, senegal, tmp_path, settings):
     from ecosystem.opendata.housekeeping import publish_dataset
 
-    factories.ProgrammeFactory(slug="ntf-v", countries=[senegal])
+    factories.ProgrammeFactory(slug="ntf-v", countries=[senegal], start=datetime.date(2021, 7, 1))
     factories.ProgrammeFactory(slug="ntf-vi", existence="hoped_for")
     settings.DATASET_DIR = tmp_path / "dataset"
     publish_dataset(settings.DATASET_DIR, "https://example.org")

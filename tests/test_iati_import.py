@@ -557,3 +557,86 @@ def test_staff_changed_a_role_the_publisher_changes_them_too(seeded):
     conflict = Conflict.objects.get(field="roles", resolved__isnull=True)
     assert ProgrammeRoleKind.IMPLEMENTING not in dict(roles(programme(AFD_SME)))
     assert [role for role, _pk in conflict.publisher_value].count("implementing") == 2
+
+
+def test_the_publishers_status_is_the_programmes_as_of_its_last_update(seeded, tmp_path):
+    imported("afd.xml", publish=True)
+    # In implementation (2), last updated after its planned end: no report that it ended.
+    sme = programme(AFD_SME)
+    assert sme.reported_status == "running"
+    assert sme.status == "past_planned_end"
+    assert sme.get_status_display() == "planned to end in December 2023 — no later report"
+    # Closed (4), and finalisation (3) in the newer file: ended, as of the update.
+    assert programme(AFD_MALI).status == "closed"
+    imported("afd-2025.xml")
+    sme = programme(AFD_SME)
+    assert (sme.reported_status, sme.status) == ("ended", "closed")
+    assert sme.get_status_display() == "closed (as of January 2025)"
+    assert sme.status_basis == "reported"
+    # Cancelled (5) and suspended (6) whatever the dates say.
+    text = (FILES / "afd.xml").read_text()
+    for code, status, shown in (
+        ("5", "cancelled", "annulé (au 15 février 2024)"),
+        ("6", "suspended", "suspendu (au 15 février 2024)"),
+    ):
+        newer = text.replace('activity-status code="2"', f'activity-status code="{code}"')
+        newer = newer.replace("2024-02-15T09:30:00Z", f"2026-0{code}-01T00:00:00Z", 1)
+        path = tmp_path / f"afd-{code}.xml"
+        path.write_text(newer)
+        plan = importing.plan(path)
+        importing.apply(plan, name=path.name)
+        sme = programme(AFD_SME)
+        assert sme.status == status
+        with translation.override("fr"):
+            assert sme.get_status_display().startswith(shown.split(" (")[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "status"),
+    [("en", "Contact", "cancelled"), ("fr", "Contact", "annulé")],
+)
+def test_the_programme_page_shows_the_contacts_and_a_reported_status(
+    seeded, client, tmp_path, language, heading, status
+):
+    path = tmp_path / "afd-cancelled.xml"
+    path.write_text(
+        (FILES / "afd.xml")
+        .read_text()
+        .replace('activity-status code="2"', 'activity-status code="5"')
+    )
+    importing.apply(importing.plan(path), name=path.name, publish=True)
+    record = programme(AFD_SME)
+    contact = record.contacts.get()
+    assert (contact.organisation, contact.person, contact.email, contact.telephone) == (
+        "AFD Dakar",
+        "Awa Ndiaye",
+        "afddakar@afd.fr",
+        "+221 33 849 19 99",
+    )
+    assert contact.website == "https://www.afd.fr/fr/carte-des-projets"
+    assert contact.source == record.dates_source
+    with translation.override(language):
+        page = html(client.get(record.get_absolute_url()))
+    assert f"<h2>{heading}</h2>" in page
+    assert "Awa Ndiaye, AFD Dakar" in page
+    assert '<a href="mailto:afddakar@afd.fr">afddakar@afd.fr</a>' in page
+    assert f'<p class="kind">{status.capitalize()}' in page
+    # The list filters by it.
+    listed = html(client.get(f"/{language}/programmes/", {"status": "cancelled"}))
+    assert record.name_en in listed or record.name_fr in listed
+
+
+def test_a_contact_that_is_not_valid_is_set_aside_with_a_note(seeded, tmp_path):
+    path = tmp_path / "afd-bad-contact.xml"
+    path.write_text(
+        (FILES / "afd.xml")
+        .read_text()
+        .replace("afddakar@afd.fr", "not an address")
+        .replace("https://www.afd.fr/fr/carte-des-projets</website>", "javascript:1</website>")
+    )
+    plan = importing.plan(path)
+    importing.apply(plan, name=path.name)
+    contact = programme(AFD_SME).contacts.get()
+    assert (contact.email, contact.website, contact.person) == ("", "", "Awa Ndiaye")
+    (item,) = [item for item in plan.activities if item.activity.identifier == AFD_SME]
+    assert "Contact email “not an address” set aside: it is not valid." in item.notes

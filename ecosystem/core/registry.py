@@ -165,6 +165,8 @@ class Download:
     list_url: str
     detail_label: str
     detail_url: str
+    # (record) -> whether its page offers it; every record's does by default.
+    offered: Callable | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -93,7 +93,11 @@ def record_detail(request, key, slug):
         "link_notices": LinkNotices(record, notes),
         "record_key": record_type.key,
         "facts": facts(record, record_type.fields),
-        "downloads": record_type.downloads,
+        "downloads": [
+            download
+            for download in record_type.downloads
+            if download.offered is None or download.offered(record)
+        ],
         "page_sections": [
             (other, section)
             for other in registry
