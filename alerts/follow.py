@@ -145,6 +145,18 @@ def followed(key, query):
     return SupportFollowed(query) if key == SUPPORT else ListFollowed(key, query)
 
 
+def feed_path(key, data):
+    """The Atom feed of a page's list (`key`) with its filters, in the active language:
+    the page's query without what is not a filter (its page, its sort), so that every
+    page of one list shares one feed. The no-email way to follow it."""
+    query = QueryDict(mutable=True)
+    query["list"] = key
+    for name, values in data.lists():
+        if name not in NOT_FILTERS:
+            query.setlist(name, values)
+    return f"{reverse('alerts:feed')}?{query.urlencode()}"
+
+
 def followable(key):
     return key == SUPPORT or key in {record_type.key for record_type in registry}
 

@@ -6,13 +6,14 @@ forged post can do no more than the form itself, a confirmation mail within the 
 Unsubscribing: mail programs post there ("List-Unsubscribe-Post"), and its signed
 token is the only key needed."""
 
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from alerts import limits, services, tokens
-from alerts.follow import followed_from
+from alerts.follow import feed_path, followed_from
 from alerts.forms import FollowForm
 from alerts.services import Asked
 
@@ -59,6 +60,7 @@ def follow(request):
         "form": form,
         "title": followed.title(),
         "page": followed.path(),
+        "feed": feed_path(followed.key, QueryDict(followed.query)),
         "ignored": ignored,
     }
     return render(request, "alerts/follow.html", context, status=status)

@@ -83,6 +83,7 @@ def language_targets(language):
         lambda: named("iati:who-does-what-where-export", language),
     )
     yield Target(f"/{language}/ follow a list", lambda: named("alerts:follow", language))
+    yield Target(f"/{language}/ feed of a list", lambda: named("alerts:feed", language))
     yield Target(
         f"/{language}/ follow a list POST",
         lambda: named("alerts:follow", language),

@@ -40,7 +40,7 @@ MARKERS = ["<zqx>", '"zqx"', "'zqx'"]
 # What a parameter may be called: the filters' names, and those the pages read.
 NAMES = sorted(
     {name for record_type in registry for name in record_type.filterset.base_filters}
-    | {"page", "page_size", "record", "type", "sent", "next", "language", "format"}
+    | {"page", "page_size", "record", "type", "sent", "next", "language", "format", "list"}
 )
 
 text = st.text(max_size=30)
@@ -79,6 +79,8 @@ def existing_values():
     """Slugs and codes that name something on the seeded site."""
     found = list(Country.objects.values_list("code", flat=True))
     found += Sector.objects.values_list("slug", flat=True)
+    # What ?list= names: a feed or a follow form of a list, or of a find-support answer.
+    found += [record_type.key for record_type in registry] + ["support"]
     for record_type in registry:
         slugs = list(record_type.published().values_list("slug", flat=True)[:20])
         # As a correction link names a record: ?record=programmes:ntf-v.
