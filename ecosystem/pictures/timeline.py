@@ -5,6 +5,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ecosystem.core.listing import labelled
@@ -170,3 +173,62 @@ def draw_timeline(shape, ordered, by_pk, on_row, loose, first, last, today):
         "row_height": shape.row_height,
         "bar_height": shape.bar_height,
     }
+
+
+def svg(drawing, variant):
+    """One drawing as SVG markup (safe), as the template engine would write it but in
+    a few ms: a list's timeline holds hundreds of events, each a link with its title."""
+    title = escape(_("Timeline of the programmes and their phases, with events as dots"))
+    parts = [
+        f'<svg viewBox="0 0 {drawing["width"]} {drawing["height"]}" role="group" '
+        f'aria-labelledby="timeline-title-{variant}" class="timeline-svg {variant}">\n'
+        f'    <title id="timeline-title-{variant}">{title}</title>\n    '
+    ]
+    top, bottom, below = 16, drawing["bottom"], drawing["years_below"]
+    for year, x in drawing["ticks"]:
+        parts.append(
+            f'<line class="tick" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"/>'
+            f'<text class="year" x="{x}" y="12" text-anchor="middle">{year}</text>'
+        )
+        if below:
+            parts.append(
+                f'<text class="year" x="{x}" y="{below}" text-anchor="middle">{year}</text>'
+            )
+    today = drawing["today"]
+    parts.append(
+        f'\n    <line class="today" x1="{today}" x2="{today}" y1="{top}" y2="{bottom}">'
+        f"<title>{escape(_('today'))}</title></line>\n    "
+    )
+    for row in drawing["rows"]:
+        parts.append(f'<g class="row depth-{row.depth}">\n      ')
+        if row.url:
+            label = escape(Truncator(row.label).chars(drawing["label_characters"]))
+            parts.append(
+                f'<a href="{escape(row.url)}"><text class="label" x="{row.text_x}" '
+                f'y="{row.text_y}">{label}</text>'
+            )
+            if row.width:
+                open_ended = " open-ended" if row.open_ended else ""
+                parts.append(
+                    f'<rect class="bar status-{row.status or "unknown"}{open_ended}" '
+                    f'x="{row.x}" y="{row.bar_y}" width="{row.width}" '
+                    f'height="{drawing["bar_height"]}" rx="3"><title>{escape(row.period)}'
+                    "</title></rect>"
+                )
+            parts.append("</a>\n      ")
+        else:
+            parts.append(
+                f'<text class="label" x="{row.text_x}" y="{row.text_y}">{escape(row.label)}'
+                "</text>\n      "
+            )
+        parts.append("\n      ")
+        for point in row.events:
+            description = escape(point.description)
+            parts.append(
+                f'<a href="{escape(point.url)}" aria-label="{description}"><circle '
+                f'class="event" cx="{point.x}" cy="{point.y}" r="5"><title>{description}'
+                "</title></circle></a>"
+            )
+        parts.append("\n    </g>")
+    parts.append("\n  </svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ecosystem.core.dates import Precision, format_partial
 from ecosystem.core.registry import registry
 from ecosystem.core.search import matched_spans, words
+from ecosystem.pictures import timeline
 
 register = template.Library()
 
@@ -101,3 +102,9 @@ def link_notice(context, address):
         return ""
     text = _("this address did not answer on %(date)s") % {"date": long_date(day)}
     return format_html(' <span class="link-notice">({})</span>', text)
+
+
+@register.simple_tag
+def timeline_svg(drawing, variant):
+    """A timeline drawing (ecosystem.pictures.timeline) as SVG: `wide` or `narrow`."""
+    return timeline.svg(drawing, variant)
