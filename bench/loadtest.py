@@ -2,7 +2,8 @@
 
 It serves the site with gunicorn (gunicorn.conf.py and its sync workers, DEBUG off, a
 secret key made for the run, plain http on loopback) on a PostgreSQL database of its own
-loaded with demo data (10,000 SMEs by default, ready in half a minute) and Redis, then
+loaded with demo data (10,000 SMEs by default, ready in half a minute) and Redis, with
+a job worker beside it (manage.py db_worker: the exports past the streaming limit), then
 drives 64 connections with wrk for the duration over a mix of what visitors and partners
 ask for: home, lists with filters and pages, each type's pages, country and sector pages,
 search, API lists (filtered) and details, CSV exports, the feed and the calendars. As
@@ -48,6 +49,7 @@ from bench.serving import (
     ROOT,
     SIZES,
     Gunicorn,
+    JobWorker,
     cpu_seconds,
     flush_redis,
     free_port,
@@ -265,8 +267,8 @@ class Processor:
     """Where the machine's processor time goes during the run: the workers, the
     PostgreSQL backends serving this database, wrk, the rest."""
 
-    def __init__(self, server, database, edge=None):
-        self.server, self.database, self.edge = server, database, edge
+    def __init__(self, server, database, edge=None, jobs=None):
+        self.server, self.database, self.edge, self.jobs = server, database, edge, jobs
         self.start = self.snapshot()
 
     def snapshot(self):
@@ -281,6 +283,7 @@ class Processor:
         return {
             "workers": self.server.cpu_seconds(),
             "nginx": self.edge.cpu_seconds() if self.edge else 0,
+            "jobs": self.jobs.cpu_seconds() if self.jobs else 0,
             "postgres": {pid: cpu_seconds(pid) for pid in backends},
             "children": children.ru_utime + children.ru_stime,
             "busy": (sum(jiffies) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK"),
@@ -296,13 +299,19 @@ class Processor:
         spent = {
             "workers": end["workers"] - start["workers"],
             "nginx": end["nginx"] - start["nginx"],
+            "jobs": end["jobs"] - start["jobs"],
             "postgres": postgres,
             "wrk": end["children"] - start["children"],
             "busy": end["busy"] - start["busy"],
             "total": end["total"] - start["total"],
         }
         spent["other"] = (
-            spent["busy"] - spent["workers"] - spent["nginx"] - spent["postgres"] - spent["wrk"]
+            spent["busy"]
+            - spent["workers"]
+            - spent["jobs"]
+            - spent["nginx"]
+            - spent["postgres"]
+            - spent["wrk"]
         )
         return spent
 
@@ -373,6 +382,8 @@ def main():
         ],
         log=workdir / "server.log",
     )
+    # Exports past the streaming limit are written by a job, as in production.
+    jobs = JobWorker(env, log=workdir / "jobs.log")
     edge = None
     try:
         server.wait_ready()
@@ -384,7 +395,7 @@ def main():
             edge = edge_cache.Edge(public_port, port, workdir / "nginx")
             edge.wait_ready()
             edge_offset = edge.access_log.stat().st_size
-        start_memory, processor = server.memory(), Processor(server, database, edge)
+        start_memory, processor = server.memory(), Processor(server, database, edge, jobs)
         offset = access_log.stat().st_size
         watch = MemoryWatch(server)
         watch.start()
@@ -417,6 +428,7 @@ def main():
         if edge:
             edge.stop()
         server.stop()
+        jobs.stop()
 
     found = re.search(r"^\{.*\}$", wrk.stdout, re.M)
     if wrk.returncode or not found:
@@ -529,6 +541,7 @@ def report(
         f"{cpu['total']:.0f} s ({os.cpu_count()} cores) busy: workers {cpu['workers']:.0f} s "
         f"({1000 * cpu['workers'] / served:.0f} ms a request they served), PostgreSQL for this "
         f"database {cpu['postgres']:.0f} s ({1000 * cpu['postgres'] / served:.0f} ms a request), "
+        + f"job worker {cpu['jobs']:.0f} s, "
         + (f"nginx {cpu['nginx']:.0f} s, " if at_edge else "")
         + f"wrk {cpu['wrk']:.0f} s, everything else {cpu['other']:.0f} s"
     )

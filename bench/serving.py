@@ -159,6 +159,34 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
+class JobWorker:
+    """The background jobs' worker (manage.py db_worker), beside the web server as in
+    production (docs/operations.md, "Background jobs"): large exports, warm-ups, digests."""
+
+    def __init__(self, env, log=None):
+        self.log = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
+
+    def cpu_seconds(self):
+        return cpu_seconds(self.process.pid)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=30)
+
+
 class Gunicorn:
     """One application server: gunicorn with the production configuration
     (gunicorn.conf.py) on a loopback port, in a process group of its own so that it can

@@ -249,15 +249,26 @@ def vocabulary():
             rows += records.values_list(names[0], "acronym", names[1])[:VOCABULARY_RECORDS]
             if record_type.vocabulary:
                 rows += record_type.vocabulary().order_by()[:VOCABULARY_RECORDS]
+        # Each distinct text, then each distinct word, folded once, in the order of its
+        # last appearance (the later spelling of a folded word wins).
+        texts = last_first(text for row in rows for text in row if text)
         forms = {}
-        for text in (text for row in rows for text in row if text):
-            for word in NAME_WORD.findall(text):
-                key = search_key(word)
-                if len(key) > 2 and WORD.fullmatch(key):
-                    forms[key] = word
+        for word in last_first(word for text in texts for word in NAME_WORD.findall(text)):
+            key = search_key(word)
+            if len(key) > 2 and WORD.fullmatch(key):
+                forms[key] = word
         return forms
 
     return cached("search-vocabulary", compute, per_language=True)
+
+
+def last_first(items):
+    """The distinct items, each where it last appears."""
+    seen = {}
+    for item in items:
+        seen.pop(item, None)
+        seen[item] = None
+    return list(seen)
 
 
 def did_you_mean(terms):
