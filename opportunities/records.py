@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from ecosystem.core.listing import first_rows
 from ecosystem.core.records import record_type
 from ecosystem.core.registry import DemoSection, HomeSection, SeedSection, registry
 from members.models import Organization
@@ -47,7 +48,7 @@ def page_sections(record):
     return [
         HomeSection(
             title=_("Open calls"),
-            records=calls.open_at().for_list().open_first()[:PAGE_CALLS],
+            records=first_rows(calls.open_at().for_list().open_first(), PAGE_CALLS),
             empty="",
         )
     ]

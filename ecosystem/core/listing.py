@@ -63,6 +63,13 @@ class CappedPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
+def first_rows(records, count):
+    """The first `count` records of a list, read as its first page is
+    (CappedPaginator.page): by the queryset's `read_page` where it has one."""
+    read_page = getattr(records, "read_page", None)
+    return list(read_page(0, count) if read_page else records[:count])
+
+
 MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
 
 

@@ -386,7 +386,9 @@ def hub_context(hub, parameter):
         "sections": [
             {
                 "type": t,
-                "records": list(t.filterset(query, t.published().for_list()).qs[:HUB_SAMPLE]),
+                "records": listing.first_rows(
+                    t.filterset(query, t.published().for_list()).qs, HUB_SAMPLE
+                ),
                 # As many as the list filtered on it shows: the counts kept per hub.
                 "count": kept[t.key][parameter].get(hub.pk, 0),
             }
