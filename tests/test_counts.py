@@ -2,6 +2,7 @@
 changes: after any change, they equal a count made from nothing."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from ecosystem.core import counts
@@ -152,3 +153,19 @@ def test_the_recount_command_repairs_drift(world, caplog):
     call_command("recount", verbosity=0)
     assert_exact()
     assert ("programmes", "all", "", 4) in kept()
+
+
+def test_a_list_filtered_by_one_hub_reads_its_total_from_the_kept_counts(client, world):
+    """One country (or sector) and nothing else: the total kept for it, without a count
+    over the link table; with any other filter, or for programmes (whose list leaves
+    out those only hoped for, which the counts hold), a count."""
+    assert "3 results" in html(client.get("/en/programmes/?country=SN"))
+    smes = html(client.get("/en/smes/?country=SN"))
+    shown = int(smes.split('class="result-count">')[1].split(" ")[0])
+    assert shown == HubCount.objects.get(record_type="smes", hub_kind="country", hub="SN").count
+    HubCount.objects.filter(record_type="smes", hub_kind="country", hub="SN").update(count=4)
+    cache.clear()  # the counts are kept in the cache too
+    assert "4 results" in html(client.get("/en/smes/?country=SN&sort=-updated"))
+    assert "4 résultats" in html(client.get("/fr/pme/?country=SN&sort=-updated"))
+    with_text = html(client.get("/en/smes/?country=SN&q=zzz"))
+    assert "0 results" in with_text

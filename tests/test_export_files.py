@@ -180,8 +180,10 @@ def test_a_worker_writes_the_file_and_it_equals_the_stream(shared, client, setti
     assert not isinstance(streamed, FileResponse)
     assert content(streamed) == prepared
 
-    # A change to the data is a new version: a new file, with the change.
+    # A change to the data is a new version: a new file, with the change (at once with
+    # no time a file stays fresh).
     settings.EXPORT_STREAM_MAX_ROWS = 3
+    settings.EXPORT_FRESH_SECONDS = 0
     factories.OrganizationFactory(kind="ngo", name_en="Zebra Foundation")
     assert PREPARING["en"] in html(client.get(address))
     assert worker(database_url, "--batch").wait(timeout=120) == 0
@@ -341,3 +343,30 @@ def test_past_the_exports_under_way_a_new_one_is_asked_to_come_back(client, larg
     jobs().update(status=TaskResultStatus.SUCCESSFUL)  # the first is done: room for another
     assert PREPARING["en"] in html(client.get(url(EXPORT) + "?kind=ngo&sort=-updated"))
     assert jobs().count() == 2
+
+
+@pytest.mark.django_db
+def test_an_edit_after_a_file_was_made_serves_it_for_a_while_rather_than_start_again(
+    client, large, settings
+):
+    """Staff edit all day: a file made in the last EXPORT_FRESH_SECONDS answers the same
+    export after an edit (its Last-Modified says when it was made), instead of a job per
+    edit; past that time, the export is prepared again with the edit in it."""
+    settings.EXPORT_FRESH_SECONDS = 300
+    first = ngos(5)
+    address = url(EXPORT) + "?kind=ngo"
+    client.get(address)
+    prepare_export.call(ExportFile.objects.get().pk)
+    made = content(client.get(address))
+    first[0].name_en = "Renamed by staff"
+    first[0].save()  # a new version of the data
+    response = client.get(address)
+    assert isinstance(response, FileResponse) and content(response) == made
+    assert "Renamed by staff" not in made.decode("utf-8-sig")
+    assert response["Last-Modified"]
+    assert jobs().count() == 1  # no new job for the edit
+    ExportFile.objects.update(created=timezone.now() - timedelta(seconds=301))
+    assert PREPARING["en"] in html(client.get(address))
+    assert jobs().count() == 2
+    prepare_export.call(ExportFile.objects.order_by("-pk").first().pk)
+    assert "Renamed by staff" in content(client.get(address)).decode("utf-8-sig")

@@ -9,7 +9,10 @@ the data's version (ecosystem.core.cache), the language, the format and the addr
 pages are linked under. Everyone asking for the same key gets the same file, and one job
 prepares it: the key is unique in the database, so a second request, in any process,
 finds the first one's row. A change to the data makes a new version, so a new key and a
-new file. Files are kept a day (KEEP), then deleted with their row by an hourly job.
+new file, but not at once: a file made in the last EXPORT_FRESH_SECONDS (five minutes)
+answers the later versions too, its Last-Modified saying when its data was read, so that
+a day of edits makes a file every few minutes, not one per edit. Files are kept a day
+(KEEP), then deleted with their row by an hourly job.
 
 The file is what the stream would send, byte for byte: both write with
 exports.csv_text(). A file is named by a keyed hash of its key (the SECRET_KEY's), so
@@ -29,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_tasks import TaskResultStatus
@@ -169,7 +172,9 @@ def prepared(request, record_type, filterset):
         "data_version": version,
         "base_url": base,
     }
-    export = find_or_start(key, **fields)
+    export = usable(ExportFile.objects.filter(key=key)) or fresh_file(fields)
+    if export is None:
+        export = find_or_start(key, **fields)
     if export is None:
         return busy(request, record_type, query)
     state = export.state
@@ -179,12 +184,15 @@ def prepared(request, record_type, filterset):
             export.start()
         return redirect(request.get_full_path(), permanent=False)
     if state == ExportFile.READY:
-        return FileResponse(
+        response = FileResponse(
             default_storage.open(export.file, "rb"),
             as_attachment=True,
             filename=f"{record_type.key}.{FORMAT}",
             content_type=CSV_TYPE,
         )
+        # When its data was read: a fresh file may be older than the latest edits.
+        response["Last-Modified"] = http_date(export.created.timestamp())
+        return response
     done_total = export.progress() if state == ExportFile.PREPARING else None
     numbers = {
         "limit": number_format(settings.EXPORT_STREAM_MAX_ROWS, force_grouping=True),
@@ -203,6 +211,24 @@ def prepared(request, record_type, filterset):
         progress=done_total,
         numbers=numbers,
     )
+
+
+def fresh_file(fields):
+    """The latest file of the same export made in the last EXPORT_FRESH_SECONDS, of any
+    version of the data: while staff edit, one file serves that long rather than a job
+    per edit. None when there is none (or its file is gone)."""
+    since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
+    same = {name: value for name, value in fields.items() if name != "data_version"}
+    return usable(ExportFile.objects.filter(**same, created__gte=since))
+
+
+def usable(exports):
+    """The latest of these exports whose file is written, not expired and still stored."""
+    now = timezone.now()
+    found = exports.filter(file__gt="", expires__gt=now).order_by("-created").first()
+    if found is None or not default_storage.exists(found.file):
+        return None
+    return found
 
 
 def page(request, record_type, query, state, **context):

@@ -274,10 +274,29 @@ def facets_for(filterset_class, filterset, data, queryset, kept=None, many=False
     return facets
 
 
-def build_listing(request, filterset_class, queryset, kept=None):
+def kept_total(filterset, kept):
+    """How many results a list filtered by one country or one sector and nothing else
+    has: the count kept for that hub (`kept`, as facets_for reads it), rather than a
+    count over the link table; None for any other filter."""
+    named = [name for name, values in filterset.data.lists() if name not in ("sort", "page")]
+    if len(named) != 1 or named[0] not in (kept or {}) or not filterset.is_valid():
+        return None
+    hubs = list(filterset.form.cleaned_data.get(named[0]) or [])
+    if len(hubs) != 1:
+        return None
+    return kept[named[0]].get(hubs[0].pk, 0)
+
+
+def build_listing(request, filterset_class, queryset, kept=None, total_kept=False):
+    """The listing of a request. `kept`: the counts kept per country and sector, for the
+    facets; with `total_kept`, they also give the total of a list filtered by one of
+    them (when the list's records are the ones they count)."""
     data = request.GET
     filterset, ignored = lenient_filterset(filterset_class, data, queryset)
     paginator = CappedPaginator(filterset.qs, PER_PAGE)
+    total = kept_total(filterset, kept) if total_kept else None
+    if total is not None:
+        paginator.count = total  # the cached property, known
     number = data.get("page", "1")
     page = paginator.get_page(number)
     # "page=02" is page 2; "page=abc" or a page past the last one is named as ignored.

@@ -26,7 +26,12 @@ def directory_list(request, record_type, queryset):
         return redirect(request.path + (f"?{shareable}" if shareable else ""))
     kept = counts()[record_type.key]
     listing = build_listing(
-        request, filterset_class, queryset, {"country": kept[COUNTRY], "sector": kept[SECTOR]}
+        request,
+        filterset_class,
+        queryset,
+        {"country": kept[COUNTRY], "sector": kept[SECTOR]},
+        # The counts are of its published records: its list's, unless it lists fewer.
+        total_kept=record_type.listed is None,
     )
     pictures = record_type.list_pictures
     return render(

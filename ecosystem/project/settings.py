@@ -287,6 +287,9 @@ JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
 # more than EXPORT_MAX_ROWS is refused.
 EXPORT_STREAM_MAX_ROWS = env_int("EXPORT_STREAM_MAX_ROWS", 10_000)
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 2_000_000)
+# A prepared export's file answers the same export this long after it was made, edits
+# since or not (its Last-Modified says when); then it is prepared again.
+EXPORT_FRESH_SECONDS = env_int("EXPORT_FRESH_SECONDS", 300)
 # An admin import of more rows than this is previewed and applied by jobs, with progress,
 # rather than in the request (ecosystem/opendata/admin_import.py).
 IMPORT_IN_REQUEST_MAX_ROWS = env_int("IMPORT_IN_REQUEST_MAX_ROWS", 500)
