@@ -251,3 +251,23 @@ def test_a_negative_stale_window_is_refused_at_start():
     started = start("import django; django.setup()", DEBUG="1", PAGE_STALE_SECONDS="-5")
     assert started.returncode != 0
     assert "PAGE_STALE_SECONDS is 0 or more seconds." in started.stderr
+
+
+def test_shared_pages_are_made_again_at_most_every_few_minutes(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Staff editing all day would keep a worker rebuilding every shared page: the next
+    job waits WARM_EVERY after the last one started (visitors meanwhile get the pages
+    kept, at most PAGE_STALE_SECONDS late, or made for them)."""
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(warm, "shared_cache", lambda: True)
+    with django_capture_on_commit_callbacks(execute=True):
+        rename(world["active"], "First")
+    with time_machine.travel(timezone.now() + warm.WARM_AFTER + timedelta(seconds=1)):
+        run_jobs()
+        started = DBTaskResult.objects.get().started_at
+        with django_capture_on_commit_callbacks(execute=True):
+            rename(world["active"], "Second")
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert waiting.run_after == started + warm.WARM_EVERY

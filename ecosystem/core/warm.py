@@ -23,8 +23,12 @@ from ecosystem.jobs.engine import job, progress
 
 SITEMAP_LOC = re.compile(r"<loc>([^<]+)</loc>")
 
-# WARM_AFTER after the first edit of a burst, once for all the edits made meanwhile.
+# WARM_AFTER after the first edit of a burst, once for all the edits made meanwhile; and
+# WARM_EVERY after the last one started at the earliest: under edits all day, a worker
+# makes every shared page (a minute's work at 100,000 SMEs) once every few minutes, not
+# without end, and the pages kept serve meanwhile (at most PAGE_STALE_SECONDS late).
 WARM_AFTER = timedelta(seconds=10)
+WARM_EVERY = timedelta(minutes=5)
 
 
 def shared_cache():
@@ -37,11 +41,14 @@ def soon():
     """After a change: the shared pages' job, unless one is already waiting to start."""
     if not shared_cache():
         return
-    waiting = DBTaskResult.objects.filter(
-        task_path=warm_shared_pages.module_path, status=TaskResultStatus.READY
-    )
-    if not waiting.exists():
-        warm_shared_pages.using(run_after=timezone.now() + WARM_AFTER).enqueue()
+    jobs = DBTaskResult.objects.filter(task_path=warm_shared_pages.module_path)
+    if jobs.filter(status=TaskResultStatus.READY).exists():
+        return
+    start = timezone.now() + WARM_AFTER
+    last = jobs.exclude(started_at=None).order_by("-started_at").first()
+    if last is not None:
+        start = max(start, last.started_at + WARM_EVERY)
+    warm_shared_pages.using(run_after=start).enqueue()
 
 
 def shared_paths():
