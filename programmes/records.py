@@ -82,18 +82,20 @@ def map_sites():
     return existing_sites().filter(latitude__isnull=False).select_related("country")
 
 
-def country_sites(country):
-    """The sites in a country, each once however many phases it served (Hub-IIT Bamako),
-    with its programmes and its status as a programme's page shows them."""
+def country_sites(country, limit):
+    """The first `limit` sites in a country, each once however many phases it served
+    (Hub-IIT Bamako), with its programmes and its status as a programme's page shows
+    them."""
     sites = (
         Site.objects.filter(
             country=country, programme__publication_status=PublicationStatus.PUBLISHED
         )
         .select_related("programme__dates_source", "country", "host", "source", "location_source")
         .prefetch_related("programme__sources")
-        .order_by(F("opened").asc(nulls_last=True), "name")
+        .order_by(F("opened").asc(nulls_last=True), "name", "pk")
     )
-    return views.merged_sites(sites)
+    # A place served by several phases is a row for each: read a few more rows.
+    return views.merged_sites(sites[: limit * 2])[:limit]
 
 
 PROGRAMMES = record_type(

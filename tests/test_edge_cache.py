@@ -141,9 +141,19 @@ def test_an_error_page_is_not_shared(world, language):
     assert "ETag" not in response
 
 
-def test_a_streamed_export_is_not_shared(world):
+def test_a_streamed_export_may_be_kept_by_a_shared_cache_but_not_a_prepared_one(
+    world, settings, tmp_path
+):
+    """An export streamed costs its rows each time: a shared cache in front may keep it
+    as it keeps pages. One prepared by a job changes as it is written: never."""
+    for language in ("en", "fr"):
+        response = Client().get(url("programmes:programme-export", language))
+        assert response.status_code == 200 and response.streaming
+        assert directives(response) == SHARED
+    settings.EXPORT_STREAM_MAX_ROWS = 1
+    settings.MEDIA_ROOT = tmp_path
     response = Client().get(url("programmes:programme-export", "fr"))
-    assert response.status_code == 200
+    assert "Votre export est en préparation" in response.content.decode()
     assert not may_be_shared(response)
 
 

@@ -370,3 +370,24 @@ def test_an_edit_after_a_file_was_made_serves_it_for_a_while_rather_than_start_a
     assert jobs().count() == 2
     prepare_export.call(ExportFile.objects.order_by("-pk").first().pk)
     assert "Renamed by staff" in content(client.get(address)).decode("utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_past_the_exports_under_way_an_older_file_of_the_export_is_sent(
+    client, large, monkeypatch, settings
+):
+    """Rather than "come back in a minute": the export's latest file, with when it was
+    made; an export with no file yet still gets the page."""
+    monkeypatch.setattr(export_files, "MOST_AT_ONCE", 1)
+    settings.EXPORT_FRESH_SECONDS = 0
+    ngos(5)
+    address = url(EXPORT) + "?kind=ngo"
+    client.get(address)
+    prepare_export.call(ExportFile.objects.get().pk)
+    made = content(client.get(address))
+    client.get(url(EXPORT) + "?kind=ngo&sort=-updated")  # another export: one under way
+    ngos(1)  # a new version of the data
+    response = client.get(address)
+    assert isinstance(response, FileResponse) and content(response) == made
+    assert response["Last-Modified"]
+    assert client.get(url(EXPORT, "fr") + "?kind=ngo").status_code == 503  # no file yet

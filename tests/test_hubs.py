@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 from tests.helpers import ROW_LINK, count_queries, html, shown, url
@@ -170,3 +171,33 @@ def test_a_country_without_sites_has_no_sites_section(client, world):
     page = html(client.get(url("country-detail", "en", code="sn")))
     assert "Hub Thiès" in page and "Hubs and sites" in page
     assert 'class="picture map"' not in page  # no coordinates: listed, not drawn
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "The first 2 sites opened; each programme’s page lists all of its sites."),
+        ("fr", "Les 2 premiers sites ouverts ; la page de chaque programme liste tous ses sites."),
+    ],
+)
+def test_a_country_page_lists_its_first_sites_and_says_so(
+    client, world, monkeypatch, language, note
+):
+    from ecosystem.site import views
+
+    monkeypatch.setattr(views, "HUB_SITES", 2)
+    for number, year in enumerate((2019, 2017, 2018)):
+        for programme in (world["active"], world["phase"]):  # each place once
+            factories.SiteFactory(
+                programme=programme,
+                name=f"Hub {number}",
+                country=world["SN"],
+                opened=f"{year}-01-01",
+            )
+    page = html(client.get(url("country-detail", language, code="sn")))
+    assert "Hub 1" in page and "Hub 2" in page and "Hub 0" not in page
+    assert note in page
+    monkeypatch.setattr(views, "HUB_SITES", 3)
+    cache.clear()
+    page = html(client.get(url("country-detail", language, code="sn")))
+    assert "Hub 0" in page and note.split(";")[0][:9] not in page

@@ -255,6 +255,18 @@ def cacheable_response(response):
     )
 
 
+def streamed_export(response):
+    """A visitor's export sent as it is written: too large to keep whole here, but a
+    shared cache in front may keep it (one cut short by a fault never ends cleanly, so
+    nginx keeps no part of it). A prepared file and its page say never_cache."""
+    return (
+        response.status_code == 200
+        and response.streaming
+        and not response.cookies
+        and "Cache-Control" not in response
+    )
+
+
 def shared_cache_control(response):
     """A visitor's answer that any shared cache (nginx, a CDN) may keep EDGE_CACHE_SECONDS,
     then go on serving for EDGE_STALE_SECONDS more while it fetches the new one: an edit
@@ -277,7 +289,8 @@ def page_cache(get_response):
     request (holding a lock in the cache) makes the new one; past that, every request
     waits for a new one. Each carries an ETag; a browser that sends it back gets 304 Not
     Modified while the answer is the same. Exports (streamed) and staff's pages are never
-    kept, and what staff and the admin are answered is marked private, so that no shared
+    kept here (a streamed export may be kept by a shared cache in front), and what staff
+    and the admin are answered is marked private, so that no shared
     cache in front keeps a draft or a staff screen whatever its own rules."""
 
     def middleware(request):
@@ -295,6 +308,8 @@ def page_cache(get_response):
             response, entry = make_page(request, get_response, page_scopes(request))
             if entry is None:
                 cache.delete(key)  # an old answer is not to outlive the new one's error
+                if streamed_export(response):
+                    shared_cache_control(response)
                 return response
             cache.set(key, entry, TIMEOUT)
             cache.delete(f"{key}:rebuilding")

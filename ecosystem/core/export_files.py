@@ -58,6 +58,7 @@ TIME_LIMIT = 1800
 MOST_AT_ONCE = 20
 BUSY_RETRY = 60
 UNFINISHED = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+FRESH = object()  # fresh_file()'s default: within EXPORT_FRESH_SECONDS
 
 
 class ExportFile(models.Model):
@@ -176,6 +177,10 @@ def prepared(request, record_type, filterset):
     if export is None:
         export = find_or_start(key, **fields)
     if export is None:
+        # Too many under way: the export's latest file, however old (a day at most, its
+        # Last-Modified says), rather than "come back later"; else that page.
+        export = fresh_file(fields, since=None)
+    if export is None:
         return busy(request, record_type, query)
     state = export.state
     if request.method == "POST":
@@ -213,13 +218,16 @@ def prepared(request, record_type, filterset):
     )
 
 
-def fresh_file(fields):
-    """The latest file of the same export made in the last EXPORT_FRESH_SECONDS, of any
-    version of the data: while staff edit, one file serves that long rather than a job
-    per edit. None when there is none (or its file is gone)."""
-    since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
+def fresh_file(fields, since=FRESH):
+    """The latest file of the same export made `since` (by default in the last
+    EXPORT_FRESH_SECONDS; None: ever), of any version of the data: while staff edit, one
+    file serves that long rather than a job per edit. None when there is none (or its
+    file is gone)."""
     same = {name: value for name, value in fields.items() if name != "data_version"}
-    return usable(ExportFile.objects.filter(**same, created__gte=since))
+    exports = ExportFile.objects.filter(**same)
+    if since is FRESH:
+        since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
+    return usable(exports if since is None else exports.filter(created__gte=since))
 
 
 def usable(exports):

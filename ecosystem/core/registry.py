@@ -90,8 +90,9 @@ class RecordType:
     # programme's page. An empty list for the pages it has nothing to add to.
     page_sections: Callable | None = None
     map_sites: Callable | None = None  # () -> places to dot on the map
-    # (country) -> its places in that country, listed on the country's page and drawn on
-    # its map: rows with `name`, `phases` (programmes), `get_status_display()`...
+    # (country, limit) -> at most `limit` of its places in that country, the first opened
+    # first, listed on the country's page and drawn on its map: rows with `name`,
+    # `phases` (programmes), `get_status_display()`...
     country_sites: Callable | None = None
     # (terms) -> [SearchHit] of what else it holds that search finds (a programme's sites)
     search_extra: Callable | None = None

@@ -194,10 +194,10 @@ def svg(drawing, variant):
             parts.append(
                 f'<text class="year" x="{x}" y="{below}" text-anchor="middle">{year}</text>'
             )
-    today = drawing["today"]
+    today, today_title = drawing["today"], escape(_("today"))
     parts.append(
         f'\n    <line class="today" x1="{today}" x2="{today}" y1="{top}" y2="{bottom}">'
-        f"<title>{escape(_('today'))}</title></line>\n    "
+        f"<title>{today_title}</title></line>\n    "
     )
     for row in drawing["rows"]:
         parts.append(f'<g class="row depth-{row.depth}">\n      ')

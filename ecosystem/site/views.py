@@ -40,6 +40,9 @@ SEARCH_RESULTS_PER_TYPE = 10
 # A country's or a sector's page shows this many records of each type, and links to the
 # full, filtered list: a page does not grow with the directory.
 HUB_SAMPLE = 20
+# A country's page lists and maps this many of its programmes' sites at most, the first
+# opened first (demo countries have hundreds): each programme's page lists all of its own.
+HUB_SITES = 50
 TIMELINE_ROWS = 40
 
 
@@ -359,14 +362,19 @@ def country_detail(request, code):
 
 
 def country_sites(country):
-    """The hubs and other sites in the country, listed and drawn on the country's map
-    (the home page's map, the country shaded)."""
-    sites = [site for t in registry if t.country_sites for site in t.country_sites(country)]
+    """The hubs and other sites in the country (the first HUB_SITES of each type), listed
+    and drawn on the country's map (the home page's map, the country shaded)."""
+    sites, more = [], False
+    for record_type in registry:
+        if record_type.country_sites:
+            found = record_type.country_sites(country, HUB_SITES + 1)
+            sites += found[:HUB_SITES]
+            more = more or len(found) > HUB_SITES
     located = [site for site in sites if site.latitude is not None]
     if not located:
-        return {"sites": sites, "map": None}
+        return {"sites": sites, "more_sites": more, "map": None}
     shaded = Country.objects.filter(pk=country.pk).with_record_counts()
-    return {"sites": sites, "map": africa_map(shaded, located, list(registry))}
+    return {"sites": sites, "more_sites": more, "map": africa_map(shaded, located, list(registry))}
 
 
 def sector_detail(request, slug):
