@@ -420,6 +420,8 @@ def main():
             text=True,
         )
         staff.stopped.set()
+        if staff.is_alive():  # a save under way ends before the server stops
+            staff.join(timeout=60)
         watch.stopped.set()
         end_memory = server.memory()
         cpu = processor.spent()
