@@ -5,8 +5,9 @@ server (aiosmtpd on 127.0.0.1:8765, in this process). Prints a table.
 
 It runs on a PostgreSQL database of its own (alerts_bench by default; kept between runs,
 --fresh remakes it), seeded, with demo programmes and events whose first publication is
-written in the history: most a year ago, NEW of each in the last ten days. A bench
-database of `make bench` (ecosystem_bench_1m: a million SMEs) may be named instead.
+written in the history: most a year ago, NEW of each in the last ten days. With
+--template, the database starts as a copy of another: `--template cold_bench_1m
+--database alerts_1m` runs the digests beside a million SMEs and 100,000 opportunities.
 Times depend on the machine and on what else runs: compare the rows.
 """
 
@@ -34,12 +35,12 @@ def psql(sql, database="postgres"):
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def prepare_database(name, fresh):
+def prepare_database(name, fresh, template=None):
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
     if exists and fresh:
         psql(f'DROP DATABASE "{name}"')
     if not exists or fresh:
-        psql(f'CREATE DATABASE "{name}"')
+        psql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return True
     return False
 
@@ -145,8 +146,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="alerts_bench")
     parser.add_argument("--fresh", action="store_true", help="Remake the database.")
+    parser.add_argument(
+        "--template", help="Make it a copy of this database (make bench's 1m) before loading."
+    )
     options = parser.parse_args()
-    created = prepare_database(options.database, options.fresh)
+    created = prepare_database(options.database, options.fresh, options.template)
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{options.database}",
         DJANGO_SETTINGS_MODULE="ecosystem.project.settings",
