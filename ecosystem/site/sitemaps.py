@@ -1,5 +1,6 @@
 """sitemap.xml: every published page in both languages, with hreflang alternates."""
 
+import copy
 import datetime
 
 from django.contrib.sitemaps import Sitemap
@@ -82,10 +83,34 @@ class PageSitemap(DirectorySitemap):
         return reverse(item)
 
 
+# A slug no record has, to find a type's address in a language once: slugs are letters,
+# digits and hyphens, and an address holds its slug as it is.
+SLUG_MARK = "slug-mark-0"
+
+
 class RecordSitemap(DirectorySitemap):
     def __init__(self, record_type):
         super().__init__()
         self.record_type = record_type
+
+    def get_urls(self, *args, **kwargs):
+        self.patterns = {}
+        try:
+            return super().get_urls(*args, **kwargs)
+        finally:
+            del self.patterns
+
+    def _location(self, item, force_lang_code=None):
+        """A record's address in a language is its type's, with its slug: reversed once
+        a file for each language and kind of record (an SME's page is an
+        organization's), the slug then put in its place."""
+        record, language = item[0], force_lang_code or item[1]
+        key = (type(record), getattr(record, "kind", None), language)
+        if key not in self.patterns:
+            marked = copy.copy(record)
+            marked.slug = SLUG_MARK
+            self.patterns[key] = super()._location((marked, language))
+        return self.patterns[key].replace(SLUG_MARK, record.slug, 1)
 
     def items(self):
         return self.record_type.published().order_by("pk")
