@@ -192,7 +192,8 @@ class Organization(Publishable):
                     condition=Q(kind="sme", publication_status="published"),
                     name=f"sme_published_{field.strip('-')}",
                 )
-                for field in ("sort_en", "sort_fr", "-updated")
+                # "-created": a list's Atom feed, its newest first (alerts.feeds).
+                for field in ("sort_en", "sort_fr", "-updated", "-created")
             ),
             last_check_index("sme_published_checked", Q(kind="sme")),
             last_check_index("support_published_checked", ~Q(kind="sme")),
