@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 
 from ecosystem.core.dates import Precision
 from ecosystem.core.exports import printable
-from events.calendar import calendar_of
+from events.calendar import calendar_of, entry_lines
 
 PRODID = "-//West Africa tech-support directory//Deadlines//EN"
 
 
-def vevent(opportunity, absolute_url):
-    url = absolute_url(opportunity.get_absolute_url())
+def vevent(opportunity, url):
     entry = icalendar.Event()
     entry.add("uid", f"opportunity-{opportunity.pk}@west-africa-tech-support-directory")
     entry.add("dtstamp", opportunity.updated)
@@ -35,6 +34,8 @@ def vevent(opportunity, absolute_url):
 
 
 def calendar(opportunities, absolute_url, name):
-    return calendar_of(
-        (vevent(opportunity, absolute_url) for opportunity in opportunities), PRODID, name
+    entries = (
+        entry_lines(opportunity, absolute_url(opportunity.get_absolute_url()), vevent)
+        for opportunity in opportunities
     )
+    return calendar_of(entries, PRODID, name)

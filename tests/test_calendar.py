@@ -4,7 +4,7 @@ import datetime
 
 import icalendar
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import views
 from events.models import Event
@@ -94,3 +94,45 @@ def test_the_feed_holds_the_latest_events_only(client, world, monkeypatch):
     body = b"".join(client.get("/events.ics")).decode()
     assert body.count("BEGIN:VEVENT") == 2
     assert "sipen-next" in body  # the furthest ahead comes first
+
+
+def test_a_calendar_is_what_the_library_writes_for_it_whole(client, world):
+    """Entries kept by the process are joined as the library joins them: the same bytes as
+    a calendar built whole, in both languages."""
+    from events import calendar
+
+    events = list(Event.objects.published().for_api().order_by("-start", "pk"))
+    for language in ("fr", "en"):
+        with translation.override(language):
+            whole = icalendar.Calendar()
+            for name, value in [
+                ("prodid", calendar.PRODID),
+                ("version", "2.0"),
+                ("calscale", "GREGORIAN"),
+                ("x-wr-calname", icalendar.vText("Events")),
+                ("x-published-ttl", "PT12H"),
+            ]:
+                whole.add(name, value)
+            for event in events:
+                address = f"http://testserver{event.get_absolute_url()}"
+                whole.add_component(calendar.vevent(event, address))
+            made = calendar.calendar(events, lambda path: f"http://testserver{path}", "Events")
+            assert made == whole.to_ical()
+            again = calendar.calendar(events, lambda path: f"http://testserver{path}", "Events")
+            assert again == made  # from the entries kept
+
+
+def test_an_entry_kept_by_the_process_follows_its_event_and_its_country(client, world):
+    from events import calendar
+
+    client.get("/events.ics", HTTP_ACCEPT_LANGUAGE="en")  # every entry kept
+    event = Event.objects.get(slug="consultation-dakar")
+    event.name_en = "Consultation renamed"
+    event.save()
+    text = client.get("/events.ics", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SUMMARY:Consultation renamed" in text
+    event = Event.objects.for_api().get(pk=event.pk)
+    event.country.name_en = "Republic of Senegal"  # what the entry shows of its country
+    with translation.override("en"):
+        made = calendar.calendar([event], lambda path: f"http://testserver{path}", "One")
+    assert b"LOCATION:Dakar\\, Republic of Senegal" in made

@@ -291,7 +291,9 @@ def test_a_file_gone_from_storage_is_prepared_again(client, large):
 
 
 @pytest.mark.django_db
-def test_the_page_runs_as_many_queries_with_ten_times_the_rows(client, large):
+def test_the_page_runs_as_many_queries_with_ten_times_the_rows(client, large, settings):
+    settings.EXPORT_FRESH_SECONDS = 0  # each version of the data its own file
+
     def first_and_second_requests():
         address = url(EXPORT) + "?kind=ngo"
         return (
@@ -391,3 +393,39 @@ def test_past_the_exports_under_way_an_older_file_of_the_export_is_sent(
     assert isinstance(response, FileResponse) and content(response) == made
     assert response["Last-Modified"]
     assert client.get(url(EXPORT, "fr") + "?kind=ngo").status_code == 503  # no file yet
+
+
+@pytest.mark.django_db
+def test_a_queue_of_exports_delays_no_other_job(client, large):
+    """Exports come after every other kind of job: the worker takes a job queued after
+    them first (django_tasks_db's order: priority, then when it may run)."""
+    from ecosystem.core.warm import warm_shared_pages
+
+    ngos(5)
+    client.get(url(EXPORT) + "?kind=ngo")
+    other = warm_shared_pages.enqueue()
+    assert str(DBTaskResult.objects.ready().first().id) == str(other.id)
+    assert jobs().get().priority < other.task.priority
+
+
+@pytest.mark.django_db
+def test_an_edit_while_a_file_is_being_prepared_starts_no_second_job(client, large, settings):
+    """Staff edit every few seconds while a large export is written: the address follows
+    the job already under way (the file then serves the later versions a while, as a
+    file just made does) rather than queue one job per edit."""
+    settings.EXPORT_FRESH_SECONDS = 300
+    first = ngos(5)
+    address = url(EXPORT) + "?kind=ngo"
+    assert PREPARING["en"] in html(client.get(address))
+    for n in range(3):
+        first[n].name_en = f"Edit {n}"
+        first[n].save()  # a new version of the data
+        assert PREPARING["en"] in html(client.get(address))
+    assert jobs().count() == 1
+    prepare_export.call(ExportFile.objects.get().pk)
+    response = client.get(address)
+    assert isinstance(response, FileResponse) and response["Last-Modified"]
+    # Past the fresh window, a new version is prepared again.
+    ExportFile.objects.update(created=timezone.now() - timedelta(seconds=301))
+    assert PREPARING["en"] in html(client.get(address))
+    assert jobs().count() == 2

@@ -11,15 +11,18 @@ that keeps whole public answers for visitors, each under the versions of what it
 a page of one type depends on its type, every type its rows may show, and the records
 of a by_record type it showed (an SME's edit leaves programme pages warm, unless one
 names that SME); shared pages (home, hubs, search, feeds, sitemaps) depend on all. A
-kept answer made old by an edit is still served for PAGE_STALE_SECONDS after that edit
-while one request rebuilds it; past that, it is rebuilt before it is served. It answers a
-repeat visit with 304 Not Modified. The answers it keeps may also be kept by a shared
-cache in front of the site (nginx, a CDN), for EDGE_CACHE_SECONDS; nothing else may."""
+kept answer made old by an edit is still served for PAGE_STALE_SECONDS after that edit,
+and the first request to have it makes the new one once its answer is sent; past that,
+it is made before it is served. It answers a repeat visit with 304 Not Modified. The
+answers it keeps may also be kept by a shared cache in front of the site (nginx, a
+CDN), for EDGE_CACHE_SECONDS; nothing else may."""
 
+import functools
 import hashlib
+import logging
 import time
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +36,8 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.core.registry import registry
+
+logger = logging.getLogger(__name__)
 
 TIMEOUT = 24 * 3600
 EVERYTHING = ""  # the scope every result depends on: bumped by bulk writes
@@ -89,6 +94,14 @@ def data_version():
         return sum(known[scope][0] for scope in scopes)
     total = DataVersion.objects.filter(scope__in=scopes).aggregate(total=Sum("number"))["total"]
     return total or 0
+
+
+def bulk_version():
+    """The version of everything, which bulk writes (that send no signal) bump."""
+    known = request_versions.get() or {}
+    if EVERYTHING in known:
+        return known[EVERYTHING][0]
+    return versions([EVERYTHING])[EVERYTHING][0]
 
 
 @transaction.atomic
@@ -196,6 +209,7 @@ def make_page(request, get_response, scopes):
     of the records it showed by record, read after (kept only if no such record changed
     meanwhile); None when it is not to be kept."""
     watched = by_record_types()
+    made = time.time()  # any edit that makes this answer old comes later
     try:
         before = versions([*scopes, *watched])
     except DatabaseError:
@@ -217,19 +231,22 @@ def make_page(request, get_response, scopes):
         if any(after[scope] != before[scope] for scope in watched):
             return response, None  # one of them may have changed while the page was made
         kept.update((scope, after[scope][0]) for scope in records)
-    return response, {"response": response, "versions": kept}
+    return response, {"response": response, "versions": kept, "made": made}
 
 
 def stale_since(entry, current):
     """None if the kept answer is current, else when it became old: the time of the edit
-    that made it so, if each of its versions moved by one edit (else long ago)."""
+    that made it so, if each of its versions moved by one edit; else, as the first of
+    several edits is not known, when the answer was made (they all came later)."""
     moved = [scope for scope, number in entry["versions"].items() if current[scope][0] != number]
     if not moved:
         return None
     edits = [current[s][1] for s in moved if current[s][0] == entry["versions"][s] + 1]
-    if len(edits) < len(moved) or None in edits:
-        return timezone.now() - timedelta(days=365)
-    return min(edits)
+    if len(edits) == len(moved) and None not in edits:
+        return min(edits)
+    if "made" in entry:
+        return datetime.fromtimestamp(entry["made"], UTC)
+    return timezone.now() - timedelta(days=365)
 
 
 def page_etag(key, entry):
@@ -285,9 +302,10 @@ def shared_cache_control(response):
 def page_cache(get_response):
     """Visitors' answers kept whole, under the versions of what they show: a repeat of any
     public page, API answer, feed or sitemap costs one query (the versions) and a cache
-    read. After an edit, the old answer is served for PAGE_STALE_SECONDS more while one
-    request (holding a lock in the cache) makes the new one; past that, every request
-    waits for a new one. Each carries an ETag; a browser that sends it back gets 304 Not
+    read. After an edit, the old answer is served for PAGE_STALE_SECONDS more; the first
+    request to have it (taking a lock in the cache) makes the new one once its own answer
+    is sent, so that no visitor waits for it. Past that window, every request waits for
+    a new one. Each carries an ETag; a browser that sends it back gets 304 Not
     Modified while the answer is the same. Exports (streamed) and staff's pages are never
     kept here (a streamed export may be kept by a shared cache in front), and what staff
     and the admin are answered is marked private, so that no shared
@@ -304,15 +322,19 @@ def page_cache(get_response):
             old_since = stale_since(entry, versions(entry["versions"])) if entry else None
         except DatabaseError:
             return get_response(request)  # the page says what is wrong
-        if entry is None or (old_since and not serve_stale(key, old_since)):
+        remake = False
+        if old_since:
+            if timezone.now() - old_since >= timedelta(seconds=settings.PAGE_STALE_SECONDS):
+                entry = None
+            else:
+                remake = cache.add(f"{key}:rebuilding", time.time(), settings.PAGE_STALE_SECONDS)
+        if entry is None:
             response, entry = make_page(request, get_response, page_scopes(request))
+            keep(key, entry)
             if entry is None:
-                cache.delete(key)  # an old answer is not to outlive the new one's error
                 if streamed_export(response):
                     shared_cache_control(response)
                 return response
-            cache.set(key, entry, TIMEOUT)
-            cache.delete(f"{key}:rebuilding")
         etag = page_etag(key, entry)
         if etag in parse_etags(request.headers.get("If-None-Match", "").replace(";gzip", "")):
             response = HttpResponseNotModified()
@@ -323,15 +345,31 @@ def page_cache(get_response):
         # keeps it for as long again.
         shared_cache_control(response)
         patch_vary_headers(response, ["Cookie"])
+        if remake:
+            # Run by the server once the old answer is sent (a WSGI response's close()).
+            language = translation.get_language()
+            response._resource_closers.append(
+                functools.partial(make_again, request, get_response, key, language)
+            )
         return response
 
     return middleware
 
 
-def serve_stale(key, old_since):
-    """Whether this request may have the old answer: within PAGE_STALE_SECONDS of the
-    edit, while another request makes the new one (the first to ask takes the lock)."""
-    window = settings.PAGE_STALE_SECONDS
-    if timezone.now() - old_since > timedelta(seconds=window):
-        return False
-    return not cache.add(f"{key}:rebuilding", time.time(), window)
+def keep(key, entry):
+    """Keep a new answer and give back the lock; after an error (None), keep nothing:
+    an old answer is not to outlive the new one's error."""
+    if entry is None:
+        cache.delete(key)
+    else:
+        cache.set(key, entry, TIMEOUT)
+    cache.delete(f"{key}:rebuilding")
+
+
+def make_again(request, get_response, key, language):
+    """The new answer of a request that was sent the old one, made after it was sent."""
+    try:
+        with translation.override(language):
+            keep(key, make_page(request, get_response, page_scopes(request))[1])
+    except Exception:  # the visitor has the old answer; the lock lapses, the next one tries
+        logger.exception("The page kept for %s could not be made again", request.path)

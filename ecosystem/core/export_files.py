@@ -9,10 +9,10 @@ the data's version (ecosystem.core.cache), the language, the format and the addr
 pages are linked under. Everyone asking for the same key gets the same file, and one job
 prepares it: the key is unique in the database, so a second request, in any process,
 finds the first one's row. A change to the data makes a new version, so a new key and a
-new file, but not at once: a file made in the last EXPORT_FRESH_SECONDS (five minutes)
-answers the later versions too, its Last-Modified saying when its data was read, so that
-a day of edits makes a file every few minutes, not one per edit. Files are kept a day
-(KEEP), then deleted with their row by an hourly job.
+new file, but not at once: a file made in the last EXPORT_FRESH_SECONDS (five minutes),
+or still being written, answers the later versions too, its Last-Modified saying when its
+data was read, so that a day of edits makes a file every few minutes, not one per edit.
+Files are kept a day (KEEP), then deleted with their row by an hourly job.
 
 The file is what the stream would send, byte for byte: both write with
 exports.csv_text(). A file is named by a keyed hash of its key (the SECRET_KEY's), so
@@ -55,7 +55,10 @@ REFRESH = 5
 TIME_LIMIT = 1800
 # Exports queued or being written at once, at most: a robot asking for every filter
 # cannot fill the queue. Past it the page asks the visitor to come back in a minute.
-MOST_AT_ONCE = 20
+# Their jobs come after every other kind (PRIORITY): a queue full of exports delays no
+# digest, warm-up or import.
+MOST_AT_ONCE = 100
+PRIORITY = -10
 BUSY_RETRY = 60
 UNFINISHED = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
 FRESH = object()  # fresh_file()'s default: within EXPORT_FRESH_SECONDS
@@ -173,7 +176,7 @@ def prepared(request, record_type, filterset):
         "data_version": version,
         "base_url": base,
     }
-    export = usable(ExportFile.objects.filter(key=key)) or fresh_file(fields)
+    export = usable(ExportFile.objects.filter(key=key)) or fresh_file(fields) or under_way(fields)
     if export is None:
         export = find_or_start(key, **fields)
     if export is None:
@@ -228,6 +231,18 @@ def fresh_file(fields, since=FRESH):
     if since is FRESH:
         since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
     return usable(exports if since is None else exports.filter(created__gte=since))
+
+
+def under_way(fields):
+    """The same export of an earlier version of the data, queued or being written, asked
+    for in the last EXPORT_FRESH_SECONDS: its file will answer this version as a fresh
+    file does, rather than a new job for each edit made while it is written."""
+    same = {name: value for name, value in fields.items() if name != "data_version"}
+    since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
+    exports = ExportFile.objects.select_related("task_result__progress").filter(
+        **same, file="", created__gte=since, task_result__status__in=UNFINISHED
+    )
+    return exports.order_by("-created").first()
 
 
 def usable(exports):
@@ -285,7 +300,7 @@ def find_or_start(key, **fields):
     return export
 
 
-@job(title=_("Prepare a large export"), time_limit=TIME_LIMIT, atomic=False)
+@job(title=_("Prepare a large export"), time_limit=TIME_LIMIT, atomic=False, priority=PRIORITY)
 def prepare_export(export_id):
     """Write the export's file: the rows the list's filter selects, as the stream would."""
     export = ExportFile.objects.filter(pk=export_id).first()
