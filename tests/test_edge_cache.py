@@ -141,11 +141,12 @@ def test_an_error_page_is_not_shared(world, language):
     assert "ETag" not in response
 
 
-def test_a_streamed_export_may_be_kept_by_a_shared_cache_but_not_a_prepared_one(
+def test_an_export_may_be_kept_by_a_shared_cache_but_not_the_page_of_one_being_prepared(
     world, settings, tmp_path
 ):
-    """An export streamed costs its rows each time: a shared cache in front may keep it
-    as it keeps pages. One prepared by a job changes as it is written: never."""
+    """An export streamed costs its rows each time, and a prepared file its bytes: a
+    shared cache in front may keep either as it keeps pages. The page of one being
+    prepared changes as it is written: never."""
     for language in ("en", "fr"):
         response = Client().get(url("programmes:programme-export", language))
         assert response.status_code == 200 and response.streaming
@@ -155,6 +156,12 @@ def test_a_streamed_export_may_be_kept_by_a_shared_cache_but_not_a_prepared_one(
     response = Client().get(url("programmes:programme-export", "fr"))
     assert "Votre export est en préparation" in response.content.decode()
     assert not may_be_shared(response)
+    from ecosystem.core.export_files import ExportFile, prepare_export
+
+    prepare_export.call(ExportFile.objects.get().pk)
+    response = Client().get(url("programmes:programme-export", "fr"))
+    assert response.streaming and response["Last-Modified"]
+    assert directives(response) == SHARED
 
 
 def test_zero_keeps_shared_caches_out(world, settings):

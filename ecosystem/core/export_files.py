@@ -30,11 +30,11 @@ from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -160,10 +160,10 @@ def too_large_to_stream(records):
     return records.order_by()[: limit + 1].count() > limit
 
 
-@never_cache
 def prepared(request, record_type, filterset):
-    """The export's answer past the streaming limit: the file once written, else a page
-    saying how far it is. Never cached: it changes as the job runs."""
+    """The export's answer past the streaming limit: the file once written (which a
+    shared cache in front may keep, as it keeps a streamed export: page_cache), else a
+    page saying how far it is, never cached: it changes as the job runs."""
     query = canonical(filterset.data)
     base = base_url(request)
     language = translation.get_language()
@@ -190,7 +190,9 @@ def prepared(request, record_type, filterset):
         # "Try again" on the page of a failed export.
         if state == ExportFile.FAILED:
             export.start()
-        return redirect(request.get_full_path(), permanent=False)
+        response = redirect(request.get_full_path(), permanent=False)
+        add_never_cache_headers(response)
+        return response
     if state == ExportFile.READY:
         response = FileResponse(
             default_storage.open(export.file, "rb"),
@@ -255,7 +257,8 @@ def usable(exports):
 
 
 def page(request, record_type, query, state, **context):
-    return render(
+    """The page of an export being prepared, failed or refused: never cached."""
+    response = render(
         request,
         "ecosystem/export_prepared.html",
         {
@@ -266,6 +269,8 @@ def page(request, record_type, query, state, **context):
         },
         status=503 if state == ExportFile.BUSY else 200,
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def busy(request, record_type, query):
