@@ -31,9 +31,10 @@ def test_the_master_serves_the_main_pages_and_keeps_no_connection(records, caplo
     close_all = warmup.databases.close_all
     monkeypatch.setattr(warmup.databases, "close_all", lambda: closed.append(close_all()))
     warmup.application(WSGIHandler())
-    pages = warmup.main_pages()
+    pages = [path for path, _language in warmup.main_pages()]
     for page in ["/en/", "/fr/", "/en/smes/", "/fr/programmes/", "/api/v1/smes/", "/sitemap.xml"]:
         assert page in pages
+    assert ("/events.ics", "fr") in warmup.main_pages()
     [summary] = warmup_log(caplog)  # nothing failed
     assert f"templates compiled, {len(pages)} pages served in" in summary
     cached = engines["django"].engine.template_loaders[0].get_template_cache
@@ -42,6 +43,25 @@ def test_the_master_serves_the_main_pages_and_keeps_no_connection(records, caplo
     # SQLite's in-memory test database ignores close(), which would destroy it.
     if not getattr(connection, "is_in_memory_db", lambda: False)():
         assert connection.connection is None
+
+
+def test_the_master_keeps_the_calendars_entries_for_its_workers(records, monkeypatch):
+    """A fresh worker's first calendar writes none of the entries the master wrote."""
+    from events import calendar
+
+    factories.EventFactory.create_batch(3)
+    monkeypatch.setattr(calendar, "kept", type(calendar.kept)())
+    warmup.application(WSGIHandler())
+    assert len(calendar.kept) == 2 * 3  # each event in each language
+    made = []
+    monkeypatch.setattr(calendar, "vevent", lambda *args: made.append(args))
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()  # the pages the master kept gone: the calendars are made again
+    for language in ("en", "fr"):
+        assert Client(HTTP_ACCEPT_LANGUAGE=language).get("/events.ics").status_code == 200
+    assert made == []
 
 
 def test_without_a_database_the_site_starts_and_says_why(monkeypatch, caplog):

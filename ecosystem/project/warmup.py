@@ -6,7 +6,8 @@ templates, read the translations and the static files' manifest, each once.
 `application()` runs once in gunicorn's master, which loads the site before forking
 (`preload_app`): it compiles every template and serves the main pages once in each
 language, so that every worker starts with all of that done, in memory shared with the
-master. `connections()` runs in each worker: connections are the one thing a fork cannot
+master: the calendars' entries too, which each process keeps (events.calendar), so that
+a calendar's first request in a fresh worker writes only the entries changed since. `connections()` runs in each worker: connections are the one thing a fork cannot
 share.
 """
 
@@ -53,8 +54,8 @@ def application(site):
         database_answered = False
         logger.warning("Warm-up skipped: the database does not answer.")
     else:
-        for path in main_pages():
-            status = serve(site, path)
+        for path, language in main_pages():
+            status = serve(site, path, language)
             if status == 200:
                 served += 1
             else:
@@ -79,18 +80,20 @@ def template_names(engine):
 
 
 def main_pages():
-    """The home page, search and every list in each language; the API's lists, the
-    sitemap and the feed."""
+    """(path, language) of the home page, search, every list and the calendars in each
+    language; the API's lists, the sitemap and the feed."""
     pages = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            pages += [reverse("home"), reverse("search") + "?q=dakar"]
-            pages += [reverse(record_type.list_url) for record_type in registry]
-    pages += [f"/api/v1/{record_type.key}/" for record_type in registry]
-    return [*pages, reverse("sitemap"), reverse("feed")]
+            paths = [reverse("home"), reverse("search") + "?q=dakar"]
+            paths += [reverse(record_type.list_url) for record_type in registry]
+            paths += [reverse(t.subscribe_url) for t in registry if t.subscribe_url]
+        pages += [(path, language) for path in paths]
+    pages += [(f"/api/v1/{record_type.key}/", None) for record_type in registry]
+    return [*pages, (reverse("sitemap"), None), (reverse("feed"), None)]
 
 
-def serve(site, path):
+def serve(site, path, language=None):
     """One GET through the whole site, middleware included, as gunicorn would pass it;
     returns the answer's status."""
     address = urlsplit(settings.SITE_URL)
@@ -110,6 +113,8 @@ def serve(site, path):
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": sys.stderr,
     }
+    if language:
+        environ["HTTP_ACCEPT_LANGUAGE"] = language
     answer = []
     response = site(environ, lambda status, headers, exc_info=None: answer.append(status))
     try:
