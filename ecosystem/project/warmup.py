@@ -7,8 +7,8 @@ templates, read the translations and the static files' manifest, each once.
 (`preload_app`): it compiles every template and serves the main pages once in each
 language, so that every worker starts with all of that done, in memory shared with the
 master: the calendars' entries too, which each process keeps (events.calendar), so that
-a calendar's first request in a fresh worker writes only the entries changed since. `connections()` runs in each worker: connections are the one thing a fork cannot
-share.
+a calendar's first request in a fresh worker writes only the entries changed since.
+`connections()` runs in each worker: connections are the one thing a fork cannot share.
 """
 
 import io
