@@ -8,10 +8,11 @@ Text goes in through the library, which escapes and folds it (RFC 5545, 3.1 and
 3.3.11), less the control characters TEXT cannot hold (`printable`).
 
 Each process keeps the lines of the last ENTRIES_KEPT entries it wrote, under what they
-are made of: the record as last saved (its `updated`), what else they show of other
-records, the language, the address and the version of bulk writes. A calendar made
-again after an edit writes again only the entries that changed: the library takes about
-a millisecond an entry, most of a 500-entry calendar's time."""
+are made of: the record as last saved (its `updated`, which every save sets), what else
+they show of other records, the language and the address. A calendar made again after
+an edit writes again only the entries that changed: the library takes about a
+millisecond an entry, most of a 500-entry calendar's time. (The bulk writes that leave
+`updated` as it was are data migrations, run before the site's processes start.)"""
 
 import datetime
 import threading
@@ -21,7 +22,6 @@ import icalendar
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ecosystem.core.cache import bulk_version
 from ecosystem.core.dates import Precision
 from ecosystem.core.exports import printable
 from events.models import EventStatus
@@ -49,7 +49,6 @@ def entry_lines(record, url, make, *shown):
         record.updated,
         translation.get_language(),
         url,
-        bulk_version(),
         *shown,
     )
     with keeping:

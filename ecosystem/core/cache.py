@@ -96,14 +96,6 @@ def data_version():
     return total or 0
 
 
-def bulk_version():
-    """The version of everything, which bulk writes (that send no signal) bump."""
-    known = request_versions.get() or {}
-    if EVERYTHING in known:
-        return known[EVERYTHING][0]
-    return versions([EVERYTHING])[EVERYTHING][0]
-
-
 @transaction.atomic
 def bump(*scopes):
     """What these scopes cover changed (everything if none is named): the results made

@@ -2,12 +2,13 @@
 
 import copy
 import datetime
+import functools
+from html import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.html import escape
+from django.utils import timezone
 
 from ecosystem.core.models import Country, Sector
 from ecosystem.core.registry import registry
@@ -58,6 +59,15 @@ class DirectorySitemap(Sitemap):
             return super().get_urls(*args, **kwargs)
         finally:
             del self.locations
+
+    def get_languages_for_item(self, item):
+        # Asked for each URL: read from the settings once a process (the sitemaps are
+        # made once, with the URLs).
+        return self.item_languages
+
+    @functools.cached_property
+    def item_languages(self):
+        return self._languages()
 
     def _location(self, item, force_lang_code=None):
         # A page's address in each language is asked four times a file (its entry in each
@@ -162,12 +172,16 @@ class Urlset:
 
 
 def url_element(url):
+    """One URL as the template writes it: Python's escape() is Django's without its lazy
+    wrapper, and the day is the template's `date:"Y-m-d"`, each ten thousand times a file."""
     parts = [f"<url><loc>{escape(url['location'])}</loc>"]
     if url["lastmod"]:
         lastmod = url["lastmod"]
-        if isinstance(lastmod, datetime.datetime) and timezone.is_aware(lastmod):
-            lastmod = timezone.localtime(lastmod)
-        parts.append(f"<lastmod>{dateformat.format(lastmod, 'Y-m-d')}</lastmod>")
+        if isinstance(lastmod, datetime.datetime):
+            if timezone.is_aware(lastmod):
+                lastmod = timezone.localtime(lastmod)
+            lastmod = lastmod.date()
+        parts.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
     if url["changefreq"]:
         parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
     if url["priority"]:
