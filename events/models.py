@@ -191,6 +191,9 @@ class Event(Publishable, Period):
             # end from today, one way or the other: the scan starts where the answer
             # is and stops at the fifth, instead of walking past every event over.
             models.Index(fields=["end"], name="event_end"),
+            # The list by name (its sort "name"), in each language.
+            models.Index(fields=["sort_en", "id"], name="event_sort_en"),
+            models.Index(fields=["sort_fr", "id"], name="event_sort_fr"),
         ]
 
     def get_absolute_url(self):

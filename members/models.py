@@ -184,11 +184,13 @@ class Organization(Publishable):
         ]
         # Each list's sorts read the first rows of a million in index order: SMEs, and
         # the few thousand support organizations among them (their kinds counted too).
+        # By name, the key breaks ties as the lists do (ORDER BY sort_en, id): two SMEs of
+        # one name are read in order, not sorted.
         indexes = [
             models.Index(fields=["kind", "publication_status"], name="org_kind_status"),
             *(
                 models.Index(
-                    fields=[field],
+                    fields=[field, *(["id"] if field.startswith("sort") else [])],
                     condition=Q(kind="sme", publication_status="published"),
                     name=f"sme_published_{field.strip('-')}",
                 )
@@ -199,7 +201,7 @@ class Organization(Publishable):
             last_check_index("support_published_checked", ~Q(kind="sme")),
             *(
                 models.Index(
-                    fields=[field],
+                    fields=[field, *(["id"] if field.startswith("sort") else [])],
                     condition=~Q(kind="sme") & Q(publication_status="published"),
                     name=f"support_published_{field.strip('-')}",
                 )
