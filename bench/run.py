@@ -56,6 +56,50 @@ HEADERS = {"Accept-Encoding": "gzip", "Accept": "text/html,application/json"}
 STAFF = "bench-staff"
 # Milliseconds: (cold p95, a fresh worker's first request), for visitors and for staff.
 BUDGET = {"site": (200, 400), "admin": (300, 300)}
+# Why a URL may be over the cold budget at 1m, as bench/explain.py and a profile showed
+# it (issue 24): said beside it when it is.
+PROGRAMME_LIST = (
+    "a programme list is many parts, none over 80 ms: the timeline of what it lists "
+    "(about 75 ms), three drop-down lists of 100 organizations, the status counted over "
+    "every programme, 18 to 32 queries"
+)
+WHY = {
+    "organizations country+sector": (
+        "its total and each facet join the 155,000 links of Senegal (the SMEs' with the "
+        "others') to the 5,000 support organizations, about 45 ms each: the planner hashes "
+        "the links rather than look up 5,000 keys"
+    ),
+    "events country+sector": (
+        "its facets join the links of a country and of a sector of 100,000 events"
+    ),
+    **dict.fromkeys(
+        [
+            "programmes",
+            "programmes country",
+            "programmes country+sector",
+            "programmes text",
+            "programmes deep page",
+            "programmes sort -start",
+            "programmes sort -updated",
+            "programmes last reported active",
+        ],
+        PROGRAMME_LIST,
+    ),
+    "country page": (
+        "35 queries: six sections of twenty records with their lists, 50 sites and the map, "
+        "the timeline; about 130 ms of SQL and 140 ms of templates"
+    ),
+    "sector page": "38 queries, as the country page: six sections, their lists, the timeline",
+    "search": "36 queries: a section per type, each ranked by the search index",
+    "sitemap file": (
+        "10,000 addresses with their alternates through Django's sitemap framework, "
+        "about 150 ms in one process"
+    ),
+    "opportunities open": (
+        "its rows are read group by group (open, rolling, upcoming), and its facets "
+        "counted over the links of the open calls"
+    ),
+}
 
 
 def sample(database):
@@ -281,7 +325,8 @@ def over_budget(rows):
             if row[key] > limit
         ]
         if misses:
-            lines.append(f"- {row['name']} (`{row['path']}`): " + "; ".join(misses))
+            why = f". Why: {WHY[row['name']]}" if row["name"] in WHY else ""
+            lines.append(f"- {row['name']} (`{row['path']}`): " + "; ".join(misses) + why)
     within = sum(1 for row in rows if row.get("budget")) - len(lines)
     return "\n".join([f"Within the budget: {within} of {within + len(lines)} URLs.", *lines])
 
