@@ -165,7 +165,9 @@ def test_the_old_answer_is_served_at_most_the_stale_window_after_an_edit(
         assert kept(visitor, page)
 
 
-def test_the_first_visitor_after_an_edit_has_the_old_answer_and_the_next_the_new(world, settings):
+def test_the_first_visitor_after_an_edit_has_the_old_answer_and_the_next_the_new(
+    world, settings, caplog
+):
     """No one holds the lock: the first request takes it, is sent the old answer at once,
     and makes the new one once it is sent (the server closes the answer; the test
     client does as a server does); the next visitor has the new one, kept for all."""
@@ -181,6 +183,8 @@ def test_the_first_visitor_after_an_edit_has_the_old_answer_and_the_next_the_new
     from django.core.cache import cache as store
 
     assert store.get(lock_of(page, "fr")) is None  # given back once the new one is kept
+    # What it cost the worker, which the request's own log line does not count.
+    assert "Made again after its old answer was sent: /fr/programmes/" in caplog.text
     assert "Agri Sénégal renommé" in html(visitor.get(page))
     assert kept(visitor, page)
 
