@@ -25,6 +25,14 @@ PROGRAMME_PAGES = [
     "/fr/programmes/digital-mali/",
     "/api/v1/programmes/digital-mali/",
 ]
+# Lists of other types filtered by what names no record: they stay warm too.
+FILTERED_PROGRAMME_PAGES = [
+    "/en/programmes/?country=ML",
+    "/fr/programmes/?sector=digital-technology&status=active",
+    "/en/events/?year=2019&when=past",
+    "/en/organizations/?kind=funder",
+    "/api/v1/programmes/?country=ML&page_size=5",
+]
 # Pages that do.
 SME_PAGES = [
     "/en/",
@@ -64,8 +72,10 @@ def test_an_sme_edit_leaves_programme_pages_warm(staff_client, world):
     visitor = Client()
     for path in PROGRAMME_PAGES + SME_PAGES:
         assert visitor.get(path).status_code == 200, path
+    for path in FILTERED_PROGRAMME_PAGES:
+        assert visitor.get(path).status_code == 200, path
     edit(staff_client, world["sme"], summary_en="Dried mangoes.", summary_fr="Mangues séchées.")
-    for path in PROGRAMME_PAGES:
+    for path in PROGRAMME_PAGES + FILTERED_PROGRAMME_PAGES:
         assert kept(visitor, path), path
     for path in SME_PAGES:
         assert not kept(visitor, path), path
@@ -307,3 +317,14 @@ def test_shared_pages_are_made_again_at_most_every_few_minutes(
             rename(world["active"], "Second")
     waiting = DBTaskResult.objects.get(status="READY")
     assert waiting.run_after == started + warm.WARM_EVERY
+
+
+def test_an_association_becoming_an_sme_leaves_the_organization_lists(staff_client, world):
+    visitor = Client()
+    afd = world["afd"]
+    lists = ["/en/organizations/", f"/en/organizations/?kind={afd.kind}"]
+    for path in lists:
+        assert afd.name_en in html(visitor.get(path)), path
+    edit(staff_client, afd, kind="sme")
+    for path in lists:
+        assert afd.name_en not in html(visitor.get(path)), path

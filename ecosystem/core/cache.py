@@ -41,8 +41,15 @@ logger = logging.getLogger(__name__)
 
 TIMEOUT = 24 * 3600
 EVERYTHING = ""  # the scope every result depends on: bumped by bulk writes
-# Query parameters that page or order a list without naming any record.
-PLAIN_PARAMETERS = {"page", "sort"}
+# Query parameters that page, order or filter a list without naming any record: by a
+# country, a sector, or a value of the record's own (its kind, status, year...). A list
+# filtered by them alone depends on what its unfiltered pages depend on; any other (a
+# text, a series, a funder) may name any record, and its list depends on all.
+PLAIN_PARAMETERS = {
+    *("page", "page_size", "sort"),
+    *("country", "sector"),
+    *("kind", "status", "existence", "year", "when", "stage", "open"),
+}
 
 
 class DataVersion(models.Model):
@@ -179,8 +186,9 @@ def typed_pages():
 
 def page_scopes(request):
     """The scopes a page depends on as a whole. A page of one type depends on every type
-    but those shown by record; a filtered list (its query may name any record), a by_record
-    type's own pages and shared pages depend on all."""
+    but those shown by record, filtered by PLAIN_PARAMETERS or not; a list filtered
+    otherwise (its query may name any record), a by_record type's own pages and shared
+    pages depend on all."""
     everything = [EVERYTHING, *type_scopes()]
     try:
         name = resolve(request.path_info).view_name
