@@ -110,6 +110,13 @@ class OrganizationQuerySet(PublishableQuerySet):
         )
 
 
+def index_fields(field):
+    """An index's columns for a list's order: by name, the key too, which breaks ties as
+    the lists do (ORDER BY sort_en, id): two SMEs of one name are read in order, not
+    sorted."""
+    return [field, "id"] if field.startswith("sort") else [field]
+
+
 class Organization(Publishable):
     kind = models.CharField(_("kind"), max_length=24, choices=OrganizationKind.choices)
     hq_country = models.ForeignKey(
@@ -184,13 +191,11 @@ class Organization(Publishable):
         ]
         # Each list's sorts read the first rows of a million in index order: SMEs, and
         # the few thousand support organizations among them (their kinds counted too).
-        # By name, the key breaks ties as the lists do (ORDER BY sort_en, id): two SMEs of
-        # one name are read in order, not sorted.
         indexes = [
             models.Index(fields=["kind", "publication_status"], name="org_kind_status"),
             *(
                 models.Index(
-                    fields=[field, *(["id"] if field.startswith("sort") else [])],
+                    fields=index_fields(field),
                     condition=Q(kind="sme", publication_status="published"),
                     name=f"sme_published_{field.strip('-')}",
                 )
@@ -201,7 +206,7 @@ class Organization(Publishable):
             last_check_index("support_published_checked", ~Q(kind="sme")),
             *(
                 models.Index(
-                    fields=[field, *(["id"] if field.startswith("sort") else [])],
+                    fields=index_fields(field),
                     condition=~Q(kind="sme") & Q(publication_status="published"),
                     name=f"support_published_{field.strip('-')}",
                 )

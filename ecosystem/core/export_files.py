@@ -228,10 +228,9 @@ def fresh_file(fields, since=FRESH):
     EXPORT_FRESH_SECONDS; None: ever), of any version of the data: while staff edit, one
     file serves that long rather than a job per edit. None when there is none (or its
     file is gone)."""
-    same = {name: value for name, value in fields.items() if name != "data_version"}
-    exports = ExportFile.objects.filter(**same)
+    exports = same_export(fields)
     if since is FRESH:
-        since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
+        since = fresh_since()
     return usable(exports if since is None else exports.filter(created__gte=since))
 
 
@@ -239,12 +238,21 @@ def under_way(fields):
     """The same export of an earlier version of the data, queued or being written, asked
     for in the last EXPORT_FRESH_SECONDS: its file will answer this version as a fresh
     file does, rather than a new job for each edit made while it is written."""
-    same = {name: value for name, value in fields.items() if name != "data_version"}
-    since = timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
-    exports = ExportFile.objects.select_related("task_result__progress").filter(
-        **same, file="", created__gte=since, task_result__status__in=UNFINISHED
+    exports = same_export(fields).select_related("task_result__progress")
+    unfinished = exports.filter(
+        file="", created__gte=fresh_since(), task_result__status__in=UNFINISHED
     )
-    return exports.order_by("-created").first()
+    return unfinished.order_by("-created").first()
+
+
+def same_export(fields):
+    """The rows of the same export, whatever the version of the data they were made of."""
+    same = {name: value for name, value in fields.items() if name != "data_version"}
+    return ExportFile.objects.filter(**same)
+
+
+def fresh_since():
+    return timezone.now() - timedelta(seconds=settings.EXPORT_FRESH_SECONDS)
 
 
 def usable(exports):
